@@ -1,0 +1,407 @@
+//! Request builders: one item builder and one collection builder per entity
+//! type, and the client methods that start paths. The URL grows at run time
+//! as the caller walks navigation properties, so the code stays linear in the
+//! size of the schema and navigation cycles need nothing special.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::csdl::OperationKind;
+use crate::model::{Model, OperationDef, Primitive, TypeId, TypeTarget, TypeUse};
+use crate::select::{BuilderSpec, Selection};
+use crate::Warning;
+
+use super::models::{named_type, rust_type};
+use super::names::{self, Scope};
+use super::plan::Plan;
+use super::{docs, ident, ClientEntry, Options};
+
+/// Methods every item builder or collection builder may have.
+const RESERVED: &[&str] = &["new", "path", "get", "update", "delete", "by_id", "list", "create"];
+
+/// The whole `requests` module.
+pub fn items(
+    model: &Model,
+    selection: &Selection,
+    plan: &Plan,
+    options: &Options,
+) -> (TokenStream, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let mut out = quote! {
+        //! Request builders. Start from a [`GraphClient`](::graph_intune::GraphClient)
+        //! method named after an entity set or singleton, walk navigation
+        //! properties, then send with `get`, `update`, `delete`, `list`, `create`
+        //! or a bound action.
+    };
+    out.extend(client_entry(model, selection, plan, options));
+    for (&id, spec) in &selection.builders {
+        out.extend(item_builder(model, selection, plan, id, spec, &mut warnings));
+        if spec.collection {
+            out.extend(collection_builder(model, plan, id, spec, &mut warnings));
+        }
+    }
+    (out, warnings)
+}
+
+fn item_name(plan: &Plan, id: TypeId) -> proc_macro2::Ident {
+    ident(plan.builders.get(&id).map_or("Unnamed", |b| b.0.as_str()))
+}
+
+fn collection_name(plan: &Plan, id: TypeId) -> proc_macro2::Ident {
+    ident(plan.builders.get(&id).map_or("Unnamed", |b| b.1.as_str()))
+}
+
+fn client_entry(model: &Model, selection: &Selection, plan: &Plan, options: &Options) -> TokenStream {
+    let mut scope = Scope::new();
+    for reserved in ["builder", "base_url", "request", "next_page"] {
+        scope.reserve(reserved);
+    }
+    let mut signatures = Vec::new();
+    let mut bodies = Vec::new();
+    for entry in &selection.entry_points {
+        let method = ident(&scope.allocate(&names::field_name(&entry.name)).0);
+        let segment = &entry.name;
+        let builder = if entry.collection {
+            collection_name(plan, entry.ty)
+        } else {
+            item_name(plan, entry.ty)
+        };
+        let kind = if entry.collection { "entity set" } else { "singleton" };
+        let doc = format!(
+            " The {kind} `{segment}` (`{}`).",
+            model.ty(entry.ty).qualified_name()
+        );
+        signatures.push(quote! {
+            #[doc = #doc]
+            fn #method(&self) -> crate::requests::#builder;
+        });
+        bodies.push((doc, method, builder, segment.clone()));
+    }
+    match options.client_entry {
+        ClientEntry::Inherent => {
+            let methods = bodies.iter().map(|(doc, method, builder, segment)| {
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> crate::requests::#builder {
+                        crate::requests::#builder::new(self.request(#segment))
+                    }
+                }
+            });
+            quote! {
+                impl ::graph_intune::GraphClient {
+                    #(#methods)*
+                }
+            }
+        }
+        ClientEntry::ExtensionTrait => {
+            let methods = bodies.iter().map(|(_, method, builder, segment)| {
+                quote! {
+                    fn #method(&self) -> crate::requests::#builder {
+                        crate::requests::#builder::new(self.request(#segment))
+                    }
+                }
+            });
+            quote! {
+                /// Paths from the entity container: bring this trait into scope
+                /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
+                pub trait GraphClientExt {
+                    #(#signatures)*
+                }
+
+                impl GraphClientExt for ::graph_intune::GraphClient {
+                    #(#methods)*
+                }
+            }
+        }
+    }
+}
+
+fn builder_struct(name: &proc_macro2::Ident, doc: &str) -> TokenStream {
+    quote! {
+        #[doc = #doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub struct #name {
+            inner: ::graph_intune::runtime::RequestBuilder,
+        }
+    }
+}
+
+fn common_methods() -> TokenStream {
+    quote! {
+        /// Wraps a request builder positioned at this path (used by generated code).
+        #[doc(hidden)]
+        pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+            Self { inner }
+        }
+
+        /// The request path below the client's base URL, percent-encoded.
+        pub fn path(&self) -> &str {
+            self.inner.path()
+        }
+    }
+}
+
+fn item_builder(
+    model: &Model,
+    selection: &Selection,
+    plan: &Plan,
+    id: TypeId,
+    spec: &BuilderSpec,
+    warnings: &mut Vec<Warning>,
+) -> TokenStream {
+    let t = model.ty(id);
+    let name = item_name(plan, id);
+    let entity = named_type(model, plan, id);
+    let qualified = t.qualified_name();
+    let doc = format!(" Requests on one `{qualified}`.");
+    let mut methods = common_methods();
+    methods.extend(quote! {
+        /// Reads the entity (`GET`).
+        pub async fn get(&self) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
+            self.inner.get().await
+        }
+    });
+    if spec.item.updatable {
+        methods.extend(quote! {
+            /// Updates the entity with the properties set in `body` (`PATCH`)
+            /// and returns the updated entity. Unset properties are not sent;
+            /// a property set to `Nullable::Null` is cleared.
+            pub async fn update(&self, body: &#entity) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
+                self.inner.patch(body).await
+            }
+        });
+    }
+    if spec.item.deletable {
+        methods.extend(quote! {
+            /// Deletes the entity (`DELETE`).
+            pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+                self.inner.delete().await
+            }
+        });
+    }
+    let mut scope = Scope::new();
+    for r in RESERVED {
+        scope.reserve(r);
+    }
+    for (_, nav) in model.all_navigations(id) {
+        if !spec.navigations.contains(&nav.name) || !selection.builders.contains_key(&nav.target) {
+            continue;
+        }
+        let wanted = names::field_name(&nav.name);
+        let (method, renamed) = scope.allocate(&wanted);
+        if renamed {
+            warnings.push(Warning {
+                pos: Some(nav.pos.clone()),
+                message: format!(
+                    "navigation `{}` of `{qualified}` would be method `{wanted}`, which is taken; it is `{method}`",
+                    nav.name
+                ),
+            });
+        }
+        let method = ident(&method);
+        let segment = &nav.name;
+        let target = if nav.collection {
+            collection_name(plan, nav.target)
+        } else {
+            item_name(plan, nav.target)
+        };
+        let d = docs(
+            &nav.docs,
+            &format!("Navigation property `{segment}`."),
+        );
+        methods.extend(quote! {
+            #d
+            pub fn #method(&self) -> crate::requests::#target {
+                crate::requests::#target::new(self.inner.segment(#segment))
+            }
+        });
+    }
+    for op in &spec.item_operations {
+        methods.extend(operation(model, plan, model.operation(*op), &mut scope, warnings));
+    }
+    let st = builder_struct(&name, &doc);
+    quote! {
+        #st
+        impl #name {
+            #methods
+        }
+    }
+}
+
+fn collection_builder(
+    model: &Model,
+    plan: &Plan,
+    id: TypeId,
+    spec: &BuilderSpec,
+    warnings: &mut Vec<Warning>,
+) -> TokenStream {
+    let t = model.ty(id);
+    let name = collection_name(plan, id);
+    let item = item_name(plan, id);
+    let entity = named_type(model, plan, id);
+    let qualified = t.qualified_name();
+    let doc = format!(" Requests on a collection of `{qualified}`.");
+    let mut methods = common_methods();
+    methods.extend(quote! {
+        /// The item with key `id` (percent-encoded into the path).
+        pub fn by_id(&self, id: &str) -> crate::requests::#item {
+            crate::requests::#item::new(self.inner.key(id))
+        }
+
+        /// Reads one page of the collection (`GET`): its items and the
+        /// `@odata.nextLink` to the next page, if any.
+        pub async fn list(&self) -> ::std::result::Result<::graph_intune::runtime::Page<#entity>, ::graph_intune::GraphError> {
+            self.inner.list().await
+        }
+    });
+    if spec.collection_restrictions.insertable {
+        methods.extend(quote! {
+            /// Creates an item (`POST`) and returns it as created.
+            pub async fn create(&self, body: &#entity) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
+                self.inner.post(body).await
+            }
+        });
+    }
+    let mut scope = Scope::new();
+    for r in RESERVED {
+        scope.reserve(r);
+    }
+    for op in &spec.collection_operations {
+        methods.extend(operation(model, plan, model.operation(*op), &mut scope, warnings));
+    }
+    let st = builder_struct(&name, &doc);
+    quote! {
+        #st
+        impl #name {
+            #methods
+        }
+    }
+}
+
+/// A bound action (POST with a JSON body of its parameters) or a bound
+/// function without parameters (GET).
+fn operation(
+    model: &Model,
+    plan: &Plan,
+    op: &OperationDef,
+    scope: &mut Scope,
+    warnings: &mut Vec<Warning>,
+) -> TokenStream {
+    if op.kind == OperationKind::Function && !op.parameters.is_empty() {
+        warnings.push(Warning {
+            pos: Some(op.pos.clone()),
+            message: format!(
+                "function `{}.{}` takes parameters, which are not emitted yet; it is skipped",
+                op.namespace, op.name
+            ),
+        });
+        return TokenStream::new();
+    }
+    let wanted = names::field_name(&op.name);
+    let (method, renamed) = scope.allocate(&wanted);
+    if renamed {
+        warnings.push(Warning {
+            pos: Some(op.pos.clone()),
+            message: format!(
+                "operation `{}.{}` would be method `{wanted}`, which is taken (an overload or a navigation property); it is `{method}`",
+                op.namespace, op.name
+            ),
+        });
+    }
+    let method = ident(&method);
+    let segment = if op.namespace == "microsoft.graph" {
+        op.name.clone()
+    } else {
+        format!("{}.{}", op.namespace, op.name)
+    };
+    let segment = if op.kind == OperationKind::Function {
+        format!("{segment}()")
+    } else {
+        segment
+    };
+    let kind = if op.kind == OperationKind::Action { "action" } else { "function" };
+    let d = docs(&op.docs, &format!("The bound {kind} `{}.{}`.", op.namespace, op.name));
+
+    // Return type and the runtime call that reads it.
+    let (ret, unwrap_value) = match &op.return_type {
+        None => (quote!(()), None),
+        Some(r) => {
+            let ty = rust_type(model, plan, r.ty, false);
+            let wrapped = r.ty.collection || !matches!(r.ty.target, TypeTarget::Named(t) if model.structured(t).is_some());
+            (ty, Some(wrapped))
+        }
+    };
+
+    if op.kind == OperationKind::Function {
+        let call = match unwrap_value {
+            Some(true) => quote!(self.inner.segment(#segment).get_value().await),
+            _ => quote!(self.inner.segment(#segment).get().await),
+        };
+        return quote! {
+            #d
+            pub async fn #method(&self) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+                #call
+            }
+        };
+    }
+
+    let mut param_scope = Scope::new();
+    param_scope.reserve("body");
+    let mut args = Vec::new();
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    for p in &op.parameters {
+        let name = ident(&param_scope.allocate(&names::field_name(&p.name)).0);
+        let wire = &p.name;
+        let base = parameter_type(model, plan, p.ty);
+        let (ty, arg_ty) = if p.nullable {
+            (
+                quote!(::std::option::Option<&'a #base>),
+                quote!(::std::option::Option<&#base>),
+            )
+        } else {
+            (quote!(&'a #base), quote!(&#base))
+        };
+        args.push(quote!(#name: #arg_ty));
+        fields.push(quote!(#[serde(rename = #wire)] #name: #ty,));
+        inits.push(quote!(#name,));
+    }
+    let call = match unwrap_value {
+        None => quote!(self.inner.segment(#segment).post_no_content(&body).await),
+        Some(true) => quote!(self.inner.segment(#segment).post_value(&body).await),
+        Some(false) => quote!(self.inner.segment(#segment).post(&body).await),
+    };
+    quote! {
+        #d
+        pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+            #[derive(::serde::Serialize)]
+            struct Body<'a> {
+                #(#fields)*
+                #[serde(skip)]
+                _marker: ::std::marker::PhantomData<&'a ()>,
+            }
+            let body = Body { #(#inits)* _marker: ::std::marker::PhantomData };
+            #call
+        }
+    }
+}
+
+/// A parameter's borrowed type: `[T]` for collections, `str` for strings.
+fn parameter_type(model: &Model, plan: &Plan, ty: TypeUse) -> TokenStream {
+    let elem = rust_type(
+        model,
+        plan,
+        TypeUse {
+            collection: false,
+            target: ty.target,
+        },
+        false,
+    );
+    if ty.collection {
+        quote!([#elem])
+    } else if ty.target == TypeTarget::Primitive(Primitive::String) {
+        quote!(str)
+    } else {
+        elem
+    }
+}

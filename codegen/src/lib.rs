@@ -1,0 +1,160 @@
+//! The graph-intune generator: OData CSDL (Microsoft Graph `$metadata`) in,
+//! formatted Rust source files out.
+//!
+//! The flow goes one way, one module per stage:
+//!
+//! 1. [`csdl`] reads XML into a syntax tree with source positions;
+//! 2. [`model`] resolves names, inheritance, containment and operations into a
+//!    semantic model with ids, and validates it;
+//! 3. [`select`] picks what to emit from the configured roots (a dependency
+//!    closure) and returns warnings;
+//! 4. [`emit`] turns the selection into Rust tokens and formatted files.
+//!
+//! The library is pure: [`generate`] takes file contents and returns file
+//! contents; reading and writing files is the caller's job (`cargo xtask codegen`).
+
+pub mod config;
+pub mod csdl;
+pub mod emit;
+pub mod model;
+pub mod select;
+
+use std::fmt;
+
+pub use config::Config;
+pub use csdl::Pos;
+
+/// A problem in an input file, at a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Where the problem is.
+    pub pos: Pos,
+    /// What is wrong, naming the offending item in backticks.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `pos`.
+    pub fn new(pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            pos,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pos, self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Everything that went wrong in one run, sorted by file and position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Errors(pub Vec<Diagnostic>);
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "error: {d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+impl From<Diagnostic> for Errors {
+    fn from(d: Diagnostic) -> Self {
+        Errors(vec![d])
+    }
+}
+
+/// Something the generator did that the user should know about (a renamed
+/// collision, a skipped construct, a redundant overlay entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// Where in the input it comes from, when known.
+    pub pos: Option<Pos>,
+    /// What happened.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.pos {
+            Some(pos) => write!(f, "{pos}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The result of one generation: files to write (paths relative to the
+/// output folder) and warnings to show.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub files: Vec<emit::GeneratedFile>,
+    pub warnings: Vec<Warning>,
+}
+
+/// One input document: the name used in positions and in the generated
+/// header, and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+/// What to select.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// The config's roots and request paths.
+    Config { roots: Vec<String>, paths: Vec<String> },
+    /// Every type, entity set and singleton.
+    All,
+}
+
+/// Reads, resolves, selects and emits: the whole pipeline, without I/O.
+///
+/// `inputs` are the schema followed by its overlays.
+pub fn generate(
+    inputs: &[Input<'_>],
+    scope: &Scope,
+    client_entry: emit::ClientEntry,
+) -> Result<Output, Errors> {
+    let mut documents = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        documents.push(csdl::parse(input.name, input.text)?);
+    }
+    let (model, mut warnings) = model::Model::build(&documents)?;
+    let (selection, select_warnings) = match scope {
+        Scope::Config { roots, paths } => select::select(&model, roots, paths)
+            .map_err(|message| Errors(vec![config_error(message)]))?,
+        Scope::All => select::select_all(&model),
+    };
+    warnings.extend(select_warnings);
+    let options = emit::Options {
+        inputs: inputs.iter().map(|i| i.name.to_owned()).collect(),
+        client_entry,
+    };
+    let (files, emit_warnings) =
+        emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
+    warnings.extend(emit_warnings);
+    Ok(Output { files, warnings })
+}
+
+fn config_error(message: String) -> Diagnostic {
+    Diagnostic::new(
+        Pos {
+            file: std::sync::Arc::from("generation config"),
+            line: 1,
+            column: 1,
+        },
+        message,
+    )
+}

@@ -1,0 +1,1235 @@
+//! The semantic layer: one resolved model of one or more CSDL documents.
+//!
+//! [`Model::build`] merges the documents' schemas by namespace (a later
+//! document is an overlay: an identical redefinition is reported as a
+//! [`Warning`], a different one is an error), resolves every qualified or
+//! aliased type name to a [`TypeId`], links base types and derived types,
+//! attaches annotations (inline and from `<Annotations Target=…>` blocks) and
+//! binds operations to their binding types. Every problem is collected with its
+//! position; the model is returned only when there are none.
+//!
+//! Names here are CSDL names. Rust names are decided by `emit`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::csdl::{
+    self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind,
+};
+use crate::{Diagnostic, Errors, Warning};
+
+/// Index of a type in [`Model::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub u32);
+
+/// Index of an operation in [`Model::operations`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OperationId(pub u32);
+
+/// The resolved model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Namespaces in first-seen order.
+    pub namespaces: Vec<Namespace>,
+    /// Every named type of every namespace, in document order.
+    pub types: Vec<TypeDef>,
+    /// Every action and function, in document order.
+    pub operations: Vec<OperationDef>,
+    /// Entity containers.
+    pub containers: Vec<Container>,
+    index: HashMap<String, TypeId>,
+}
+
+/// A namespace with its alias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Namespace {
+    pub name: String,
+    pub alias: Option<String>,
+    pub pos: Pos,
+}
+
+/// Documentation from `Core.Description` and `Core.LongDescription`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub description: Option<String>,
+    pub long_description: Option<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub id: TypeId,
+    /// The namespace it is declared in.
+    pub namespace: String,
+    /// Its CSDL name.
+    pub name: String,
+    pub docs: Docs,
+    pub pos: Pos,
+    pub kind: TypeKind,
+}
+
+impl TypeDef {
+    /// `namespace.name`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+
+    /// The structured part, for entity and complex types.
+    pub fn as_structured(&self) -> Option<&Structured> {
+        match &self.kind {
+            TypeKind::Structured(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What a named type is.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Structured(Structured),
+    Enum(Enum),
+    Definition(Definition),
+}
+
+/// An entity or complex type.
+#[derive(Debug, Clone)]
+pub struct Structured {
+    pub kind: StructuredKind,
+    pub base: Option<TypeId>,
+    /// Direct derived types, in document order.
+    pub derived: Vec<TypeId>,
+    pub is_abstract: bool,
+    pub open_type: bool,
+    pub has_stream: bool,
+    pub key: Vec<String>,
+    /// Own (not inherited) structural properties, in schema order.
+    pub properties: Vec<PropertyDef>,
+    /// Own navigation properties, in schema order.
+    pub navigations: Vec<NavigationDef>,
+}
+
+/// A structural property.
+#[derive(Debug, Clone)]
+pub struct PropertyDef {
+    pub name: String,
+    pub ty: TypeUse,
+    /// CSDL `Nullable` (default `true`).
+    pub nullable: bool,
+    pub default_value: Option<String>,
+    /// `Core.Computed`: set by the service.
+    pub computed: bool,
+    pub docs: Docs,
+    pub pos: Pos,
+}
+
+/// A navigation property.
+#[derive(Debug, Clone)]
+pub struct NavigationDef {
+    pub name: String,
+    pub target: TypeId,
+    pub collection: bool,
+    pub nullable: bool,
+    pub contains_target: bool,
+    pub partner: Option<String>,
+    pub restrictions: Restrictions,
+    pub docs: Docs,
+    pub pos: Pos,
+}
+
+/// Capabilities restrictions that apply to a navigation property or entity set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restrictions {
+    pub insertable: bool,
+    pub updatable: bool,
+    pub deletable: bool,
+}
+
+impl Default for Restrictions {
+    fn default() -> Self {
+        Restrictions {
+            insertable: true,
+            updatable: true,
+            deletable: true,
+        }
+    }
+}
+
+/// A use of a type: a property's, a parameter's or a return type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TypeUse {
+    pub collection: bool,
+    pub target: TypeTarget,
+}
+
+/// What a [`TypeUse`] points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeTarget {
+    Primitive(Primitive),
+    Named(TypeId),
+}
+
+/// The Edm primitive types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Primitive {
+    String,
+    Boolean,
+    Byte,
+    SByte,
+    Int16,
+    Int32,
+    Int64,
+    Single,
+    Double,
+    Decimal,
+    Guid,
+    DateTimeOffset,
+    Date,
+    TimeOfDay,
+    Duration,
+    Binary,
+    Stream,
+    /// `Edm.Untyped`, `Edm.PrimitiveType`, geography and geometry types: any JSON.
+    Untyped,
+}
+
+impl Primitive {
+    /// The primitive named `Edm.<name>`.
+    pub fn from_edm(name: &str) -> Option<Primitive> {
+        use Primitive::*;
+        Some(match name {
+            "String" => String,
+            "Boolean" => Boolean,
+            "Byte" => Byte,
+            "SByte" => SByte,
+            "Int16" => Int16,
+            "Int32" => Int32,
+            "Int64" => Int64,
+            "Single" => Single,
+            "Double" => Double,
+            "Decimal" => Decimal,
+            "Guid" => Guid,
+            "DateTimeOffset" => DateTimeOffset,
+            "Date" => Date,
+            "TimeOfDay" => TimeOfDay,
+            "Duration" => Duration,
+            "Binary" => Binary,
+            "Stream" => Stream,
+            "Untyped" | "PrimitiveType" | "ComplexType" | "EntityType" => Untyped,
+            other if other.starts_with("Geography") || other.starts_with("Geometry") => Untyped,
+            _ => return None,
+        })
+    }
+}
+
+/// An enumeration type.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub is_flags: bool,
+    pub underlying: Primitive,
+    pub members: Vec<EnumMemberDef>,
+}
+
+/// An enumeration member.
+#[derive(Debug, Clone)]
+pub struct EnumMemberDef {
+    pub name: String,
+    pub value: i64,
+    pub docs: Docs,
+    pub pos: Pos,
+}
+
+/// A type definition (a named primitive).
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub underlying: Primitive,
+}
+
+/// An action or function overload.
+#[derive(Debug, Clone)]
+pub struct OperationDef {
+    pub id: OperationId,
+    pub kind: OperationKind,
+    pub namespace: String,
+    pub name: String,
+    /// The binding parameter's type, for bound operations.
+    pub binding: Option<TypeUse>,
+    /// Parameters other than the binding parameter, in order.
+    pub parameters: Vec<ParameterDef>,
+    pub return_type: Option<ReturnDef>,
+    pub is_composable: bool,
+    pub docs: Docs,
+    pub pos: Pos,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct ParameterDef {
+    pub name: String,
+    pub ty: TypeUse,
+    pub nullable: bool,
+    pub pos: Pos,
+}
+
+/// An operation's return type.
+#[derive(Debug, Clone)]
+pub struct ReturnDef {
+    pub ty: TypeUse,
+    pub nullable: bool,
+}
+
+/// An entity container.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub namespace: String,
+    pub name: String,
+    pub entity_sets: Vec<EntitySetDef>,
+    pub singletons: Vec<SingletonDef>,
+    pub action_imports: Vec<ImportDef>,
+    pub function_imports: Vec<ImportDef>,
+    pub pos: Pos,
+}
+
+/// An entity set.
+#[derive(Debug, Clone)]
+pub struct EntitySetDef {
+    pub name: String,
+    pub entity_type: TypeId,
+    pub restrictions: Restrictions,
+    pub docs: Docs,
+    pub pos: Pos,
+}
+
+/// A singleton.
+#[derive(Debug, Clone)]
+pub struct SingletonDef {
+    pub name: String,
+    pub ty: TypeId,
+    pub restrictions: Restrictions,
+    pub docs: Docs,
+    pub pos: Pos,
+}
+
+/// An action or function import: its unbound overloads.
+#[derive(Debug, Clone)]
+pub struct ImportDef {
+    pub name: String,
+    pub operations: Vec<OperationId>,
+    pub pos: Pos,
+}
+
+const CORE: &str = "Org.OData.Core.V1";
+const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
+
+impl Model {
+    /// Resolves `documents` (the schema first, then overlays) into one model.
+    ///
+    /// Returns the model and warnings, or every error found.
+    pub fn build(documents: &[Document]) -> Result<(Model, Vec<Warning>), Errors> {
+        Builder::default().build(documents)
+    }
+
+    /// The type with this qualified name (`microsoft.graph.entity`).
+    pub fn find(&self, qualified: &str) -> Option<TypeId> {
+        self.index.get(qualified).copied()
+    }
+
+    /// The type behind an id.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0 as usize]
+    }
+
+    /// The structured type behind an id, if it is one.
+    pub fn structured(&self, id: TypeId) -> Option<&Structured> {
+        self.ty(id).as_structured()
+    }
+
+    /// The operation behind an id.
+    pub fn operation(&self, id: OperationId) -> &OperationDef {
+        &self.operations[id.0 as usize]
+    }
+
+    /// `id` and its base types, base-most first.
+    pub fn base_chain(&self, id: TypeId) -> Vec<TypeId> {
+        let mut chain = vec![id];
+        let mut current = id;
+        while let Some(base) = self.structured(current).and_then(|s| s.base) {
+            if chain.contains(&base) {
+                break; // cycles are rejected by `build`; stay safe anyway
+            }
+            chain.push(base);
+            current = base;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// All structural properties of a type, inherited ones first (base-most first),
+    /// each with the type that declares it.
+    pub fn all_properties(&self, id: TypeId) -> Vec<(TypeId, &PropertyDef)> {
+        self.base_chain(id)
+            .into_iter()
+            .filter_map(|t| self.structured(t).map(|s| (t, s)))
+            .flat_map(|(t, s)| s.properties.iter().map(move |p| (t, p)))
+            .collect()
+    }
+
+    /// All navigation properties of a type, inherited ones first.
+    pub fn all_navigations(&self, id: TypeId) -> Vec<(TypeId, &NavigationDef)> {
+        self.base_chain(id)
+            .into_iter()
+            .filter_map(|t| self.structured(t).map(|s| (t, s)))
+            .flat_map(|(t, s)| s.navigations.iter().map(move |n| (t, n)))
+            .collect()
+    }
+
+    /// Every type derived from `id`, directly or not, in depth-first document order.
+    pub fn descendants(&self, id: TypeId) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        let mut stack: Vec<TypeId> = match self.structured(id) {
+            Some(s) => s.derived.iter().rev().copied().collect(),
+            None => return out,
+        };
+        while let Some(t) = stack.pop() {
+            if out.contains(&t) {
+                continue;
+            }
+            out.push(t);
+            if let Some(s) = self.structured(t) {
+                stack.extend(s.derived.iter().rev().copied());
+            }
+        }
+        out
+    }
+
+    /// Whether `id` has derived types (and so is used through a polymorphic enum).
+    pub fn is_polymorphic(&self, id: TypeId) -> bool {
+        self.structured(id).is_some_and(|s| !s.derived.is_empty())
+    }
+
+    /// Operations bound to `id` (the binding parameter's type is exactly `id`).
+    pub fn operations_bound_to(&self, id: TypeId, collection: bool) -> Vec<OperationId> {
+        self.operations
+            .iter()
+            .filter(|op| {
+                op.binding
+                    == Some(TypeUse {
+                        collection,
+                        target: TypeTarget::Named(id),
+                    })
+            })
+            .map(|op| op.id)
+            .collect()
+    }
+
+    /// Number of entity, complex and enum types.
+    pub fn counts(&self) -> TypeCounts {
+        let mut c = TypeCounts::default();
+        for t in &self.types {
+            match &t.kind {
+                TypeKind::Structured(s) if s.kind == StructuredKind::Entity => c.entity += 1,
+                TypeKind::Structured(_) => c.complex += 1,
+                TypeKind::Enum(_) => c.enums += 1,
+                TypeKind::Definition(_) => c.definitions += 1,
+            }
+        }
+        c
+    }
+}
+
+/// How many types of each kind a model has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TypeCounts {
+    pub entity: usize,
+    pub complex: usize,
+    pub enums: usize,
+    pub definitions: usize,
+}
+
+/// A declaration collected before resolution.
+enum Decl<'d> {
+    Structured(&'d csdl::StructuredType),
+    Enum(&'d csdl::EnumType),
+    Definition(&'d csdl::TypeDefinition),
+}
+
+impl Decl<'_> {
+    fn pos(&self) -> &Pos {
+        match self {
+            Decl::Structured(t) => &t.pos,
+            Decl::Enum(t) => &t.pos,
+            Decl::Definition(t) => &t.pos,
+        }
+    }
+
+    fn same_content(&self, other: &Decl<'_>) -> bool {
+        match (self, other) {
+            (Decl::Structured(a), Decl::Structured(b)) => a == b,
+            (Decl::Enum(a), Decl::Enum(b)) => a == b,
+            (Decl::Definition(a), Decl::Definition(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    fn annotations(&self) -> &[Annotation] {
+        match self {
+            Decl::Structured(t) => &t.annotations,
+            Decl::Enum(t) => &t.annotations,
+            Decl::Definition(t) => &t.annotations,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Warning>,
+    /// alias or namespace → namespace
+    aliases: HashMap<String, String>,
+    /// normalized annotation target → annotations
+    annotations: HashMap<String, Vec<Annotation>>,
+}
+
+impl Builder {
+    fn build(mut self, documents: &[Document]) -> Result<(Model, Vec<Warning>), Errors> {
+        // 1. Namespaces and aliases.
+        let mut namespaces: Vec<Namespace> = Vec::new();
+        for doc in documents {
+            for schema in &doc.schemas {
+                if !namespaces.iter().any(|n| n.name == schema.namespace) {
+                    namespaces.push(Namespace {
+                        name: schema.namespace.clone(),
+                        alias: schema.alias.clone(),
+                        pos: schema.pos.clone(),
+                    });
+                }
+                self.aliases
+                    .insert(schema.namespace.clone(), schema.namespace.clone());
+                if let Some(alias) = &schema.alias {
+                    match self.aliases.get(alias) {
+                        Some(ns) if ns != &schema.namespace => self.errors.push(Diagnostic::new(
+                            schema.pos.clone(),
+                            format!(
+                                "alias `{alias}` of namespace `{}` is already used for `{ns}`",
+                                schema.namespace
+                            ),
+                        )),
+                        _ => {
+                            self.aliases.insert(alias.clone(), schema.namespace.clone());
+                        }
+                    }
+                }
+            }
+        }
+
+        // 2. Declarations, merged by qualified name.
+        let mut decls: Vec<(String, String, Decl<'_>, usize)> = Vec::new(); // (ns, name, decl, doc index)
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (doc_index, doc) in documents.iter().enumerate() {
+            for schema in &doc.schemas {
+                let ns = &schema.namespace;
+                let items = schema
+                    .enum_types
+                    .iter()
+                    .map(|t| (&t.name, Decl::Enum(t)))
+                    .chain(
+                        schema
+                            .type_definitions
+                            .iter()
+                            .map(|t| (&t.name, Decl::Definition(t))),
+                    )
+                    .chain(
+                        schema
+                            .complex_types
+                            .iter()
+                            .map(|t| (&t.name, Decl::Structured(t))),
+                    )
+                    .chain(
+                        schema
+                            .entity_types
+                            .iter()
+                            .map(|t| (&t.name, Decl::Structured(t))),
+                    );
+                for (name, decl) in items {
+                    let qualified = format!("{ns}.{name}");
+                    if let Some(&existing) = seen.get(&qualified) {
+                        let (_, _, first, first_doc) = &decls[existing];
+                        if *first_doc == doc_index {
+                            self.errors.push(Diagnostic::new(
+                                decl.pos().clone(),
+                                format!(
+                                    "duplicate type name `{qualified}`: already defined at {}",
+                                    first.pos()
+                                ),
+                            ));
+                        } else if first.same_content(&decl) {
+                            self.warnings.push(Warning {
+                                pos: Some(decl.pos().clone()),
+                                message: format!(
+                                    "overlay type `{qualified}` is identical to the one at {}: the overlay entry can be deleted",
+                                    first.pos()
+                                ),
+                            });
+                        } else {
+                            self.errors.push(Diagnostic::new(
+                                decl.pos().clone(),
+                                format!(
+                                    "overlay type `{qualified}` differs from the definition at {}: remove it from the overlay or make them identical",
+                                    first.pos()
+                                ),
+                            ));
+                        }
+                        continue;
+                    }
+                    seen.insert(qualified, decls.len());
+                    decls.push((ns.clone(), name.clone(), decl, doc_index));
+                }
+            }
+        }
+        let index: HashMap<String, TypeId> = decls
+            .iter()
+            .enumerate()
+            .map(|(i, (ns, name, _, _))| (format!("{ns}.{name}"), TypeId(i as u32)))
+            .collect();
+
+        // 3. Annotation blocks, keyed by normalized target.
+        for doc in documents {
+            for schema in &doc.schemas {
+                for block in &schema.annotation_blocks {
+                    let target = self.normalize_target(&block.target);
+                    self.annotations
+                        .entry(target)
+                        .or_default()
+                        .extend(block.annotations.iter().cloned());
+                }
+            }
+        }
+
+        // 4. Types.
+        let mut types = Vec::with_capacity(decls.len());
+        for (i, (ns, name, decl, _)) in decls.iter().enumerate() {
+            let id = TypeId(i as u32);
+            let qualified = format!("{ns}.{name}");
+            let own = self.collect_annotations(&qualified, decl.annotations());
+            let docs = docs_of(&own);
+            let kind = match decl {
+                Decl::Structured(t) => TypeKind::Structured(self.structured(&index, &qualified, t)),
+                Decl::Enum(t) => TypeKind::Enum(self.enumeration(&qualified, t)),
+                Decl::Definition(t) => {
+                    let underlying = match self.resolve(&index, &t.underlying_type, &t.pos) {
+                        Some(TypeUse {
+                            collection: false,
+                            target: TypeTarget::Primitive(p),
+                        }) => p,
+                        Some(_) => {
+                            self.errors.push(Diagnostic::new(
+                                t.pos.clone(),
+                                format!(
+                                    "type definition `{qualified}` has underlying type `{}`, which is not a primitive type",
+                                    t.underlying_type
+                                ),
+                            ));
+                            Primitive::Untyped
+                        }
+                        None => Primitive::Untyped,
+                    };
+                    TypeKind::Definition(Definition { underlying })
+                }
+            };
+            types.push(TypeDef {
+                id,
+                namespace: ns.clone(),
+                name: name.clone(),
+                docs,
+                pos: decl.pos().clone(),
+                kind,
+            });
+        }
+        self.link_bases(&mut types);
+
+        // 5. Operations.
+        let mut operations = Vec::new();
+        for doc in documents {
+            for schema in &doc.schemas {
+                for op in &schema.operations {
+                    let id = OperationId(operations.len() as u32);
+                    if let Some(def) = self.operation(&index, &schema.namespace, id, op) {
+                        operations.push(def);
+                    }
+                }
+            }
+        }
+
+        // 6. Containers.
+        let mut containers = Vec::new();
+        for doc in documents {
+            for schema in &doc.schemas {
+                for c in &schema.entity_containers {
+                    containers.push(self.container(&index, &schema.namespace, c, &operations));
+                }
+            }
+        }
+
+        if !self.errors.is_empty() {
+            let mut errors = self.errors;
+            errors.sort_by(|a, b| {
+                (&*a.pos.file, a.pos.line, a.pos.column).cmp(&(&*b.pos.file, b.pos.line, b.pos.column))
+            });
+            return Err(Errors(errors));
+        }
+        Ok((
+            Model {
+                namespaces,
+                types,
+                operations,
+                containers,
+                index,
+            },
+            self.warnings,
+        ))
+    }
+
+    /// Replaces an alias prefix with its namespace, in every qualified name of a
+    /// target path (`graph.user/manager`, `graph.assign(graph.policy)`).
+    fn normalize_target(&self, target: &str) -> String {
+        let mut out = String::with_capacity(target.len());
+        let mut token = String::new();
+        let flush = |token: &mut String, out: &mut String| {
+            out.push_str(&self.normalize_name(token));
+            token.clear();
+        };
+        for ch in target.chars() {
+            if matches!(ch, '/' | '(' | ')' | ',') {
+                flush(&mut token, &mut out);
+                out.push(ch);
+            } else {
+                token.push(ch);
+            }
+        }
+        flush(&mut token, &mut out);
+        out
+    }
+
+    /// `alias.Name` → `namespace.Name`; other names unchanged.
+    fn normalize_name(&self, name: &str) -> String {
+        match name.rsplit_once('.') {
+            Some((prefix, local)) => match self.aliases.get(prefix) {
+                Some(ns) => format!("{ns}.{local}"),
+                None => name.to_owned(),
+            },
+            None => name.to_owned(),
+        }
+    }
+
+    /// Inline annotations followed by those of blocks targeting `target`.
+    fn collect_annotations(&self, target: &str, inline: &[Annotation]) -> Vec<Annotation> {
+        let mut out = inline.to_vec();
+        if let Some(more) = self.annotations.get(target) {
+            out.extend(more.iter().cloned());
+        }
+        out
+    }
+
+    fn resolve(
+        &mut self,
+        index: &HashMap<String, TypeId>,
+        type_name: &str,
+        pos: &Pos,
+    ) -> Option<TypeUse> {
+        let (collection, inner) = match type_name
+            .strip_prefix("Collection(")
+            .and_then(|s| s.strip_suffix(')'))
+        {
+            Some(inner) => (true, inner.trim()),
+            None => (false, type_name.trim()),
+        };
+        if let Some(edm) = inner.strip_prefix("Edm.") {
+            if let Some(p) = Primitive::from_edm(edm) {
+                return Some(TypeUse {
+                    collection,
+                    target: TypeTarget::Primitive(p),
+                });
+            }
+        }
+        let qualified = self.normalize_name(inner);
+        match index.get(&qualified) {
+            Some(id) => Some(TypeUse {
+                collection,
+                target: TypeTarget::Named(*id),
+            }),
+            None => {
+                self.errors.push(Diagnostic::new(
+                    pos.clone(),
+                    format!("unknown type `{inner}`"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn structured(
+        &mut self,
+        index: &HashMap<String, TypeId>,
+        qualified: &str,
+        t: &csdl::StructuredType,
+    ) -> Structured {
+        let base = t.base_type.as_ref().and_then(|b| {
+            match self.resolve(index, b, &t.pos) {
+                Some(TypeUse {
+                    collection: false,
+                    target: TypeTarget::Named(id),
+                }) => Some(id),
+                Some(_) => {
+                    self.errors.push(Diagnostic::new(
+                        t.pos.clone(),
+                        format!("base type `{b}` of `{qualified}` is not a structured type"),
+                    ));
+                    None
+                }
+                None => None,
+            }
+        });
+        let mut names: HashMap<&str, &Pos> = HashMap::new();
+        let mut properties = Vec::new();
+        for p in &t.properties {
+            if let Some(first) = names.insert(&p.name, &p.pos) {
+                self.errors.push(Diagnostic::new(
+                    p.pos.clone(),
+                    format!(
+                        "duplicate property name `{}` in `{qualified}`: already declared at {first}",
+                        p.name
+                    ),
+                ));
+                continue;
+            }
+            let Some(ty) = self.resolve(index, &p.type_name, &p.pos) else {
+                continue;
+            };
+            let target = format!("{qualified}/{}", p.name);
+            let annotations = self.collect_annotations(&target, &p.annotations);
+            properties.push(PropertyDef {
+                name: p.name.clone(),
+                ty,
+                nullable: p.nullable.unwrap_or(true),
+                default_value: p.default_value.clone(),
+                computed: bool_term(&annotations, CORE, "Computed"),
+                docs: docs_of(&annotations),
+                pos: p.pos.clone(),
+            });
+        }
+        let mut navigations = Vec::new();
+        for n in &t.navigation_properties {
+            if let Some(first) = names.insert(&n.name, &n.pos) {
+                self.errors.push(Diagnostic::new(
+                    n.pos.clone(),
+                    format!(
+                        "duplicate property name `{}` in `{qualified}`: already declared at {first}",
+                        n.name
+                    ),
+                ));
+                continue;
+            }
+            let Some(ty) = self.resolve(index, &n.type_name, &n.pos) else {
+                continue;
+            };
+            let TypeTarget::Named(target_id) = ty.target else {
+                self.errors.push(Diagnostic::new(
+                    n.pos.clone(),
+                    format!(
+                        "navigation property `{}` of `{qualified}` has primitive type `{}`",
+                        n.name, n.type_name
+                    ),
+                ));
+                continue;
+            };
+            let target = format!("{qualified}/{}", n.name);
+            let annotations = self.collect_annotations(&target, &n.annotations);
+            navigations.push(NavigationDef {
+                name: n.name.clone(),
+                target: target_id,
+                collection: ty.collection,
+                nullable: n.nullable.unwrap_or(true),
+                contains_target: n.contains_target,
+                partner: n.partner.clone(),
+                restrictions: restrictions_of(&annotations),
+                docs: docs_of(&annotations),
+                pos: n.pos.clone(),
+            });
+        }
+        Structured {
+            kind: t.kind,
+            base,
+            derived: Vec::new(),
+            is_abstract: t.is_abstract,
+            open_type: t.open_type,
+            has_stream: t.has_stream,
+            key: t.key.clone(),
+            properties,
+            navigations,
+        }
+    }
+
+    fn enumeration(&mut self, qualified: &str, t: &csdl::EnumType) -> Enum {
+        let underlying = match t.underlying_type.as_deref() {
+            None => Primitive::Int32,
+            Some(u) => match u.strip_prefix("Edm.").and_then(Primitive::from_edm) {
+                Some(
+                    p @ (Primitive::Byte
+                    | Primitive::SByte
+                    | Primitive::Int16
+                    | Primitive::Int32
+                    | Primitive::Int64),
+                ) => p,
+                _ => {
+                    self.errors.push(Diagnostic::new(
+                        t.pos.clone(),
+                        format!("enum `{qualified}` has underlying type `{u}`; it must be an integer type"),
+                    ));
+                    Primitive::Int32
+                }
+            },
+        };
+        let mut members: Vec<EnumMemberDef> = Vec::new();
+        let mut next = 0i64;
+        for m in &t.members {
+            if let Some(first) = members.iter().find(|x| x.name == m.name) {
+                self.errors.push(Diagnostic::new(
+                    m.pos.clone(),
+                    format!(
+                        "duplicate member `{}` in enum `{qualified}`: already declared at {}",
+                        m.name, first.pos
+                    ),
+                ));
+                continue;
+            }
+            let value = m.value.unwrap_or(next);
+            next = value.saturating_add(1);
+            let annotations =
+                self.collect_annotations(&format!("{qualified}/{}", m.name), &m.annotations);
+            members.push(EnumMemberDef {
+                name: m.name.clone(),
+                value,
+                docs: docs_of(&annotations),
+                pos: m.pos.clone(),
+            });
+        }
+        Enum {
+            is_flags: t.is_flags,
+            underlying,
+            members,
+        }
+    }
+
+    /// Checks base-type kinds and cycles, then fills `derived`.
+    fn link_bases(&mut self, types: &mut [TypeDef]) {
+        let n = types.len();
+        for i in 0..n {
+            let Some(base) = types[i].as_structured().and_then(|s| s.base) else {
+                continue;
+            };
+            let kind = types[i].as_structured().map(|s| s.kind);
+            match types[base.0 as usize].as_structured() {
+                Some(b) if Some(b.kind) == kind => {}
+                _ => {
+                    self.errors.push(Diagnostic::new(
+                        types[i].pos.clone(),
+                        format!(
+                            "base type `{}` of `{}` is not of the same kind",
+                            types[base.0 as usize].qualified_name(),
+                            types[i].qualified_name()
+                        ),
+                    ));
+                    if let TypeKind::Structured(s) = &mut types[i].kind {
+                        s.base = None;
+                    }
+                }
+            }
+        }
+        // Cycle detection: walk each chain at most n steps.
+        for i in 0..n {
+            let mut current = TypeId(i as u32);
+            let mut steps = 0;
+            while let Some(base) = types[current.0 as usize].as_structured().and_then(|s| s.base) {
+                steps += 1;
+                if base.0 as usize == i || steps > n {
+                    self.errors.push(Diagnostic::new(
+                        types[i].pos.clone(),
+                        format!(
+                            "cyclic base type: `{}` is its own base type through `{}`",
+                            types[i].qualified_name(),
+                            types[current.0 as usize].qualified_name()
+                        ),
+                    ));
+                    if let TypeKind::Structured(s) = &mut types[i].kind {
+                        s.base = None;
+                    }
+                    break;
+                }
+                current = base;
+            }
+        }
+        for i in 0..n {
+            if let Some(base) = types[i].as_structured().and_then(|s| s.base) {
+                if let TypeKind::Structured(b) = &mut types[base.0 as usize].kind {
+                    b.derived.push(TypeId(i as u32));
+                }
+            }
+        }
+    }
+
+    fn operation(
+        &mut self,
+        index: &HashMap<String, TypeId>,
+        namespace: &str,
+        id: OperationId,
+        op: &csdl::Operation,
+    ) -> Option<OperationDef> {
+        let mut parameters = Vec::new();
+        let mut binding = None;
+        let mut ok = true;
+        for (i, p) in op.parameters.iter().enumerate() {
+            let Some(ty) = self.resolve(index, &p.type_name, &p.pos) else {
+                ok = false;
+                continue;
+            };
+            if i == 0 && op.is_bound {
+                binding = Some(ty);
+                continue;
+            }
+            parameters.push(ParameterDef {
+                name: p.name.clone(),
+                ty,
+                nullable: p.nullable.unwrap_or(true),
+                pos: p.pos.clone(),
+            });
+        }
+        if op.is_bound && op.parameters.is_empty() {
+            self.errors.push(Diagnostic::new(
+                op.pos.clone(),
+                format!("bound operation `{namespace}.{}` has no binding parameter", op.name),
+            ));
+            ok = false;
+        }
+        let return_type = match &op.return_type {
+            Some(r) => match self.resolve(index, &r.type_name, &r.pos) {
+                Some(ty) => Some(ReturnDef {
+                    ty,
+                    nullable: r.nullable.unwrap_or(true),
+                }),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        if op.kind == OperationKind::Function && op.return_type.is_none() {
+            self.errors.push(Diagnostic::new(
+                op.pos.clone(),
+                format!("function `{namespace}.{}` has no `ReturnType`", op.name),
+            ));
+            ok = false;
+        }
+        let annotations =
+            self.collect_annotations(&format!("{namespace}.{}", op.name), &op.annotations);
+        ok.then(|| OperationDef {
+            id,
+            kind: op.kind,
+            namespace: namespace.to_owned(),
+            name: op.name.clone(),
+            binding,
+            parameters,
+            return_type,
+            is_composable: op.is_composable,
+            docs: docs_of(&annotations),
+            pos: op.pos.clone(),
+        })
+    }
+
+    fn container(
+        &mut self,
+        index: &HashMap<String, TypeId>,
+        namespace: &str,
+        c: &csdl::EntityContainer,
+        operations: &[OperationDef],
+    ) -> Container {
+        let prefix = format!("{namespace}.{}", c.name);
+        let mut entity_sets = Vec::new();
+        for set in &c.entity_sets {
+            if let Some(entity_type) = self.entity_type(index, &set.entity_type, &set.pos) {
+                let annotations =
+                    self.collect_annotations(&format!("{prefix}/{}", set.name), &set.annotations);
+                entity_sets.push(EntitySetDef {
+                    name: set.name.clone(),
+                    entity_type,
+                    restrictions: restrictions_of(&annotations),
+                    docs: docs_of(&annotations),
+                    pos: set.pos.clone(),
+                });
+            }
+        }
+        let mut singletons = Vec::new();
+        for s in &c.singletons {
+            if let Some(ty) = self.entity_type(index, &s.type_name, &s.pos) {
+                let annotations =
+                    self.collect_annotations(&format!("{prefix}/{}", s.name), &s.annotations);
+                singletons.push(SingletonDef {
+                    name: s.name.clone(),
+                    ty,
+                    restrictions: restrictions_of(&annotations),
+                    docs: docs_of(&annotations),
+                    pos: s.pos.clone(),
+                });
+            }
+        }
+        let mut imports = |list: &[csdl::OperationImport], kind: OperationKind| {
+            let mut out = Vec::new();
+            for import in list {
+                let wanted = self.normalize_name(&import.operation);
+                let ops: Vec<OperationId> = operations
+                    .iter()
+                    .filter(|op| {
+                        op.kind == kind
+                            && op.binding.is_none()
+                            && format!("{}.{}", op.namespace, op.name) == wanted
+                    })
+                    .map(|op| op.id)
+                    .collect();
+                if ops.is_empty() {
+                    self.errors.push(Diagnostic::new(
+                        import.pos.clone(),
+                        format!(
+                            "import `{}` names `{}`, which is not an unbound {}",
+                            import.name,
+                            import.operation,
+                            if kind == OperationKind::Action { "action" } else { "function" }
+                        ),
+                    ));
+                    continue;
+                }
+                out.push(ImportDef {
+                    name: import.name.clone(),
+                    operations: ops,
+                    pos: import.pos.clone(),
+                });
+            }
+            out
+        };
+        let action_imports = imports(&c.action_imports, OperationKind::Action);
+        let function_imports = imports(&c.function_imports, OperationKind::Function);
+        Container {
+            namespace: namespace.to_owned(),
+            name: c.name.clone(),
+            entity_sets,
+            singletons,
+            action_imports,
+            function_imports,
+            pos: c.pos.clone(),
+        }
+    }
+
+    fn entity_type(
+        &mut self,
+        index: &HashMap<String, TypeId>,
+        name: &str,
+        pos: &Pos,
+    ) -> Option<TypeId> {
+        match self.resolve(index, name, pos)? {
+            TypeUse {
+                collection: false,
+                target: TypeTarget::Named(id),
+            } => Some(id),
+            _ => {
+                self.errors.push(Diagnostic::new(
+                    pos.clone(),
+                    format!("`{name}` is not an entity type"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Whether `term` in vocabulary `vocabulary` is applied (Boolean terms default to true).
+fn bool_term(annotations: &[Annotation], vocabulary: &str, term: &str) -> bool {
+    annotations
+        .iter()
+        .filter(|a| term_matches(&a.term, vocabulary, term))
+        .any(|a| !matches!(a.value, Expression::Bool(false)))
+}
+
+fn term_matches(applied: &str, vocabulary: &str, term: &str) -> bool {
+    match applied.rsplit_once('.') {
+        Some((ns, name)) => {
+            name == term
+                && (ns == vocabulary
+                    || (vocabulary == CORE && ns == "Core")
+                    || (vocabulary == CAPABILITIES && ns == "Capabilities"))
+        }
+        None => false,
+    }
+}
+
+fn string_term(annotations: &[Annotation], term: &str) -> Option<String> {
+    annotations
+        .iter()
+        .filter(|a| term_matches(&a.term, CORE, term))
+        .find_map(|a| match &a.value {
+            Expression::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            _ => None,
+        })
+}
+
+fn docs_of(annotations: &[Annotation]) -> Docs {
+    Docs {
+        description: string_term(annotations, "Description"),
+        long_description: string_term(annotations, "LongDescription"),
+    }
+}
+
+/// Reads `Capabilities.{Insert,Update,Delete}Restrictions` records.
+fn restrictions_of(annotations: &[Annotation]) -> Restrictions {
+    let mut r = Restrictions::default();
+    let flag = |term: &str, property: &str| -> Option<bool> {
+        annotations
+            .iter()
+            .filter(|a| term_matches(&a.term, CAPABILITIES, term))
+            .find_map(|a| match &a.value {
+                Expression::Record(rec) => rec
+                    .properties
+                    .iter()
+                    .find(|p| p.property == property)
+                    .and_then(|p| match p.value {
+                        Expression::Bool(b) => Some(b),
+                        _ => None,
+                    }),
+                _ => None,
+            })
+    };
+    if let Some(b) = flag("InsertRestrictions", "Insertable") {
+        r.insertable = b;
+    }
+    if let Some(b) = flag("UpdateRestrictions", "Updatable") {
+        r.updatable = b;
+    }
+    if let Some(b) = flag("DeleteRestrictions", "Deletable") {
+        r.deletable = b;
+    }
+    r
+}
+
+/// Parses and resolves documents given as `(file name, text)` pairs, schema first.
+pub fn load(files: &[(&str, &str)]) -> Result<(Model, Vec<Warning>), Errors> {
+    let mut documents = Vec::with_capacity(files.len());
+    for (name, text) in files {
+        documents.push(csdl::parse(name, text)?);
+    }
+    Model::build(&documents)
+}
+
+/// Sorted view used where order reaches output: qualified name → id.
+pub fn sorted_index(model: &Model) -> BTreeMap<String, TypeId> {
+    model
+        .types
+        .iter()
+        .map(|t| (t.qualified_name(), t.id))
+        .collect()
+}

@@ -1,0 +1,308 @@
+//! The HTTP client and its credentials.
+//!
+//! A [`GraphClient`] is built with [`GraphClient::builder`] from an access
+//! token ([`GraphClientBuilder::bearer_token`]) or from a
+//! [`TokenProvider`] that hands out fresh tokens
+//! ([`GraphClientBuilder::token_provider`]).
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::GraphError;
+use crate::runtime::{self, Page, RequestBuilder};
+
+/// The base URL used when none is given: the Microsoft Graph beta endpoint.
+pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
+
+/// The text shown instead of secrets in `Debug` output.
+const REDACTED: &str = "<redacted>";
+
+/// A source of OAuth 2.0 access tokens for Microsoft Graph.
+///
+/// The client calls [`access_token`](TokenProvider::access_token) before
+/// every request, so an implementation can refresh tokens as they expire
+/// (and should cache them: the call is on the path of every request). For a
+/// token that never changes use [`StaticToken`], or simply
+/// [`GraphClientBuilder::bearer_token`].
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::{GraphError, TokenProvider};
+///
+/// struct FromEnvironment;
+///
+/// #[async_trait::async_trait]
+/// impl TokenProvider for FromEnvironment {
+///     async fn access_token(&self) -> Result<String, GraphError> {
+///         std::env::var("GRAPH_TOKEN")
+///             .map_err(|e| GraphError::Auth(format!("GRAPH_TOKEN: {e}")))
+///     }
+/// }
+///
+/// let client = graph_intune::GraphClient::builder()
+///     .token_provider(FromEnvironment)
+///     .build()?;
+/// # Ok::<(), GraphError>(())
+/// ```
+#[async_trait::async_trait]
+pub trait TokenProvider: Send + Sync + 'static {
+    /// Returns the access token to send, without the `Bearer ` prefix.
+    ///
+    /// An error is returned unchanged by the request that asked for the
+    /// token, and no request is sent; report failures to get a token as
+    /// [`GraphError::Auth`].
+    async fn access_token(&self) -> Result<String, GraphError>;
+}
+
+#[async_trait::async_trait]
+impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
+    async fn access_token(&self) -> Result<String, GraphError> {
+        (**self).access_token().await
+    }
+}
+
+/// A fixed bearer token.
+///
+/// Its `Debug` output does not show the token.
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::StaticToken;
+///
+/// let token = StaticToken::new("eyJ0eXAi…");
+/// assert_eq!(format!("{token:?}"), r#"StaticToken("<redacted>")"#);
+/// ```
+#[derive(Clone)]
+pub struct StaticToken(String);
+
+impl StaticToken {
+    /// Wraps `token` (the access token itself, without the `Bearer ` prefix).
+    pub fn new(token: impl Into<String>) -> Self {
+        StaticToken(token.into())
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("StaticToken").field(&REDACTED).finish()
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenProvider for StaticToken {
+    async fn access_token(&self) -> Result<String, GraphError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// A client for the Microsoft Graph API.
+///
+/// Cloning is cheap: clones share the connection pool and the token
+/// provider. Its `Debug` output does not show credentials.
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::GraphClient;
+///
+/// let client = GraphClient::builder().bearer_token("eyJ0eXAi…").build()?;
+/// assert_eq!(client.base_url(), "https://graph.microsoft.com/beta");
+/// # Ok::<(), graph_intune::GraphError>(())
+/// ```
+#[derive(Clone)]
+pub struct GraphClient {
+    inner: Arc<ClientInner>,
+}
+
+struct ClientInner {
+    /// Absolute http(s) URL without a trailing `/`.
+    base_url: String,
+    token_provider: Arc<dyn TokenProvider>,
+    http: reqwest::Client,
+}
+
+impl GraphClient {
+    /// Starts configuring a client.
+    pub fn builder() -> GraphClientBuilder {
+        GraphClientBuilder::new()
+    }
+
+    /// The base URL that request paths are appended to, without a trailing
+    /// `/` (by default [`DEFAULT_BASE_URL`]).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Starts a request on the entity set or singleton `root` (used
+    /// verbatim as the first path segment). Called by the generated request
+    /// builders.
+    #[doc(hidden)]
+    pub fn request(&self, root: &str) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), root)
+    }
+
+    /// Fetches the page after `page`, following its `@odata.nextLink`.
+    ///
+    /// Returns `Ok(None)` when `page` is the last one. The link must point
+    /// to the same scheme, host and port as [`base_url`](Self::base_url);
+    /// otherwise a [`GraphError::Config`] is returned and nothing is sent,
+    /// so that the access token never leaves for another host.
+    pub async fn next_page<T: DeserializeOwned>(
+        &self,
+        page: &Page<T>,
+    ) -> Result<Option<Page<T>>, GraphError> {
+        match &page.next_link {
+            None => Ok(None),
+            Some(link) => runtime::fetch_page(self, link).await.map(Some),
+        }
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub(crate) fn token_provider(&self) -> &dyn TokenProvider {
+        &*self.inner.token_provider
+    }
+}
+
+impl fmt::Debug for GraphClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphClient")
+            .field("base_url", &self.inner.base_url)
+            .field("token_provider", &REDACTED)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures and builds a [`GraphClient`].
+///
+/// A token or a token provider is required; everything else has a default.
+/// Its `Debug` output does not show credentials.
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::GraphClient;
+///
+/// let client = GraphClient::builder()
+///     .base_url("https://graph.microsoft.com/beta/")
+///     .bearer_token("eyJ0eXAi…")
+///     .build()?;
+/// assert_eq!(client.base_url(), "https://graph.microsoft.com/beta");
+/// # Ok::<(), graph_intune::GraphError>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct GraphClientBuilder {
+    base_url: Option<String>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl GraphClientBuilder {
+    /// A builder with nothing set; same as [`GraphClient::builder`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the base URL, an absolute `http` or `https` URL such as
+    /// `https://graph.microsoft.com/beta` (the default). A trailing `/` is
+    /// removed.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Authenticates every request with this fixed access token (without the
+    /// `Bearer ` prefix). Replaces any token provider set before.
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Gets the access token of every request from `provider`. Replaces any
+    /// token or provider set before.
+    pub fn token_provider(self, provider: impl TokenProvider) -> Self {
+        self.token_provider_arc(Arc::new(provider))
+    }
+
+    /// Like [`token_provider`](Self::token_provider), for a provider that is
+    /// already shared.
+    pub fn token_provider_arc(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token_provider = Some(provider);
+        self
+    }
+
+    /// Sends requests with this HTTP client (for proxies, timeouts, extra
+    /// default headers…) instead of a default one.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`GraphError::Config`] when no token or token provider was given,
+    /// when the base URL is not an absolute `http`/`https` URL (or has a
+    /// query or fragment), or when the default HTTP client cannot be
+    /// created.
+    pub fn build(self) -> Result<GraphClient, GraphError> {
+        let token_provider = self.token_provider.ok_or_else(|| {
+            GraphError::Config(
+                "no access token or token provider was given \
+                 (use `bearer_token` or `token_provider`)"
+                    .to_owned(),
+            )
+        })?;
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .user_agent(concat!("graph-intune/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(|e| GraphError::Config(format!("cannot create the HTTP client: {e}")))?,
+        };
+        Ok(GraphClient {
+            inner: Arc::new(ClientInner {
+                base_url,
+                token_provider,
+                http,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for GraphClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphClientBuilder")
+            .field("base_url", &self.base_url)
+            .field(
+                "token_provider",
+                &self.token_provider.as_ref().map(|_| REDACTED),
+            )
+            .field("http_client", &self.http_client.as_ref().map(|_| ".."))
+            .finish()
+    }
+}
+
+/// Checks that `raw` is an absolute http(s) URL usable as a base and returns
+/// it without a trailing `/`.
+fn normalize_base_url(raw: &str) -> Result<String, GraphError> {
+    let invalid = |why: &str| GraphError::Config(format!("invalid base URL `{raw}`: {why}"));
+    let url = reqwest::Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host().is_none() {
+        return Err(invalid("there is no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a base URL cannot have a query or a fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}

@@ -1,0 +1,261 @@
+//! Errors returned by the client.
+//!
+//! Every fallible operation of this crate returns a [`GraphError`]. The two
+//! variants that carry an HTTP answer, [`GraphError::Service`] and
+//! [`GraphError::Decode`], box their details ([`ServiceError`] and
+//! [`DecodeError`]) so that `Result<T, GraphError>` stays small.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// How many characters of a non-JSON error body the [`ServiceError`]
+/// `Display` implementation shows.
+const BODY_SNIPPET_CHARS: usize = 200;
+
+/// The error type of every fallible operation of this crate.
+///
+/// Use [`status`](GraphError::status) to get the HTTP status of the answer
+/// (when there was one), and [`as_service`](GraphError::as_service) /
+/// [`as_decode`](GraphError::as_decode) to reach the details.
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::GraphError;
+/// use reqwest::StatusCode;
+///
+/// fn is_not_found(error: &GraphError) -> bool {
+///     error.status() == Some(StatusCode::NOT_FOUND)
+/// }
+/// # let _ = is_not_found;
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GraphError {
+    /// The service answered with a non-success status.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+    /// A success answer whose body is not what the request expects.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The request could not be sent or the answer not read.
+    #[error("the request to Microsoft Graph could not be sent or its answer not read")]
+    Transport(#[source] reqwest::Error),
+    /// The token provider failed.
+    #[error("cannot get an access token: {0}")]
+    Auth(String),
+    /// The client was configured wrongly (bad base URL, no credentials).
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl GraphError {
+    /// The HTTP status of the answer, for [`Service`](GraphError::Service)
+    /// and [`Decode`](GraphError::Decode) errors; `None` for the others,
+    /// which have no answer.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            GraphError::Service(e) => Some(e.status),
+            GraphError::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The details of a [`Service`](GraphError::Service) error, or `None`.
+    pub fn as_service(&self) -> Option<&ServiceError> {
+        match self {
+            GraphError::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The details of a [`Decode`](GraphError::Decode) error, or `None`.
+    pub fn as_decode(&self) -> Option<&DecodeError> {
+        match self {
+            GraphError::Decode(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ServiceError> for GraphError {
+    fn from(error: ServiceError) -> Self {
+        GraphError::Service(Box::new(error))
+    }
+}
+
+impl From<DecodeError> for GraphError {
+    fn from(error: DecodeError) -> Self {
+        GraphError::Decode(Box::new(error))
+    }
+}
+
+/// A non-success answer of Microsoft Graph.
+///
+/// Graph describes errors with a JSON body such as
+///
+/// ```json
+/// {"error": {"code": "ResourceNotFound", "message": "…",
+///            "innerError": {"request-id": "…", "client-request-id": "…", "date": "…"}}}
+/// ```
+///
+/// whose parts fill [`code`](ServiceError::code),
+/// [`message`](ServiceError::message), [`request_id`](ServiceError::request_id),
+/// [`client_request_id`](ServiceError::client_request_id) and
+/// [`date`](ServiceError::date). When the body is not such JSON (for example
+/// an HTML page from a gateway) those fields are `None`. The raw body is
+/// always kept in [`body`](ServiceError::body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// The HTTP status of the answer.
+    pub status: StatusCode,
+    /// Graph's error code, such as `ResourceNotFound` or `BadRequest`.
+    pub code: Option<String>,
+    /// Graph's human-readable error message.
+    pub message: Option<String>,
+    /// The `request-id` Graph assigned to the request (from the error body,
+    /// or else from the `request-id` answer header). Quote it when asking
+    /// Microsoft for support.
+    pub request_id: Option<String>,
+    /// The `client-request-id` of the request (from the error body, or else
+    /// from the `client-request-id` answer header).
+    pub client_request_id: Option<String>,
+    /// The date and time of the error as given by Graph in the error body.
+    pub date: Option<String>,
+    /// The raw answer body (invalid UTF-8 replaced by `U+FFFD`).
+    pub body: String,
+}
+
+impl ServiceError {
+    /// Builds the error from a non-success answer: its status, headers and
+    /// raw body.
+    ///
+    /// The Graph error JSON is read when present (both the `innerError` and
+    /// the `innererror` spellings are accepted); the `request-id` and
+    /// `client-request-id` headers are used for the ids the body lacks.
+    /// This never fails: an unreadable body only leaves the parsed fields
+    /// `None`.
+    pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let mut error = ServiceError {
+            status,
+            code: None,
+            message: None,
+            request_id: None,
+            client_request_id: None,
+            date: None,
+            body: String::from_utf8_lossy(body).into_owned(),
+        };
+        if let Ok(serde_json::Value::Object(root)) = serde_json::from_slice(body) {
+            if let Some(serde_json::Value::Object(inner)) = root.get("error") {
+                let text = |object: &serde_json::Map<String, serde_json::Value>, key: &str| {
+                    object
+                        .get(key)
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                };
+                error.code = text(inner, "code");
+                error.message = text(inner, "message");
+                let details = inner
+                    .get("innerError")
+                    .or_else(|| inner.get("innererror"))
+                    .and_then(serde_json::Value::as_object);
+                if let Some(details) = details {
+                    error.request_id = text(details, "request-id");
+                    error.client_request_id = text(details, "client-request-id");
+                    error.date = text(details, "date");
+                }
+            }
+        }
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        if error.request_id.is_none() {
+            error.request_id = header("request-id");
+        }
+        if error.client_request_id.is_none() {
+            error.client_request_id = header("client-request-id");
+        }
+        error
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Graph returned {}", self.status)?;
+        if self.code.is_some() || self.message.is_some() {
+            for part in [&self.code, &self.message].into_iter().flatten() {
+                write!(f, ": {part}")?;
+            }
+        } else {
+            let collapsed = self.body.split_whitespace().collect::<Vec<_>>().join(" ");
+            if collapsed.is_empty() {
+                f.write_str(" (empty body)")?;
+            } else {
+                let snippet: String = collapsed.chars().take(BODY_SNIPPET_CHARS).collect();
+                write!(f, ": {snippet}")?;
+                if snippet.len() < collapsed.len() {
+                    f.write_str("…")?;
+                }
+            }
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request-id {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// A success answer whose body does not decode into the expected type.
+///
+/// This usually means the crate's models disagree with what the service
+/// actually sent; [`path`](DecodeError::path) names the offending field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status of the answer.
+    pub status: StatusCode,
+    /// The JSON path of the offending value, such as `target.groupId` or
+    /// `value[3].id`; `.` stands for the whole body.
+    pub path: String,
+    /// What went wrong, as reported by the JSON decoder.
+    pub message: String,
+    /// The raw answer body (invalid UTF-8 replaced by `U+FFFD`).
+    pub body: String,
+}
+
+impl DecodeError {
+    /// Builds a decode error from its parts.
+    pub fn new(
+        status: StatusCode,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        DecodeError {
+            status,
+            path: path.into(),
+            message: message.into(),
+            body: body.into(),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the {} answer at `{}`: {}",
+            self.status, self.path, self.message
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}

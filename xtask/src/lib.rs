@@ -1,0 +1,134 @@
+//! The workspace's tasks; `cargo xtask --help` lists them.
+//!
+//! This crate does the I/O around the pure generator in `codegen`: it reads
+//! `metadata/`, writes `graph-intune/src/generated/`, and checks for drift.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use codegen::emit::ClientEntry;
+use codegen::{Config, Input, Scope};
+
+/// The workspace root (the folder above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// What `codegen` did or found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written (generate) or that differ from the generator's output (check).
+    pub stale: Vec<String>,
+    /// Files the generator produces that are not on disk.
+    pub missing: Vec<String>,
+    /// `.rs` files in the output folder that the generator does not produce.
+    pub extra: Vec<String>,
+    /// Generator warnings, formatted.
+    pub warnings: Vec<String>,
+    /// The output folder, relative to the workspace root.
+    pub output: String,
+}
+
+impl Report {
+    /// Whether the committed files match the generator's output.
+    pub fn is_clean(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.extra.is_empty()
+    }
+}
+
+fn read(root: &Path, relative: &str) -> Result<String, String> {
+    fs::read_to_string(root.join(relative)).map_err(|e| format!("cannot read `{relative}`: {e}"))
+}
+
+/// Joins a path relative to the config folder, in `/` form relative to the root.
+fn beside(config_dir: &str, file: &str) -> String {
+    if config_dir.is_empty() {
+        file.to_owned()
+    } else {
+        format!("{config_dir}/{file}")
+    }
+}
+
+/// Regenerates (or, with `check`, compares) the bindings described by the
+/// config at `config_path` (relative to `root`).
+pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, String> {
+    let config = Config::parse(config_path, &read(root, config_path)?)?;
+    let config_dir = Path::new(config_path)
+        .parent()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let mut names = vec![beside(&config_dir, &config.schema)];
+    names.extend(config.overlays.iter().map(|o| beside(&config_dir, o)));
+    let texts = names
+        .iter()
+        .map(|n| read(root, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let inputs: Vec<Input<'_>> = names
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| Input { name, text })
+        .collect();
+    let scope = Scope::Config {
+        roots: config.roots.clone(),
+        paths: config.paths.clone(),
+    };
+    let output = codegen::generate(&inputs, &scope, ClientEntry::Inherent)
+        .map_err(|e| e.to_string())?;
+    let out_dir = root.join(&config.output);
+    let mut report = Report {
+        warnings: output.warnings.iter().map(ToString::to_string).collect(),
+        output: config.output.clone(),
+        ..Report::default()
+    };
+    let produced: BTreeSet<String> = output.files.iter().map(|f| f.path.clone()).collect();
+    for file in &output.files {
+        let path = out_dir.join(&file.path);
+        match fs::read_to_string(&path) {
+            Ok(existing) if existing == file.contents => continue,
+            Ok(_) => report.stale.push(file.path.clone()),
+            Err(_) => report.missing.push(file.path.clone()),
+        }
+        if !check {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+            }
+            fs::write(&path, &file.contents)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+        }
+    }
+    for existing in rust_files(&out_dir, &out_dir) {
+        if !produced.contains(&existing) {
+            if !check {
+                fs::remove_file(out_dir.join(&existing))
+                    .map_err(|e| format!("cannot remove `{existing}`: {e}"))?;
+            }
+            report.extra.push(existing);
+        }
+    }
+    Ok(report)
+}
+
+/// `.rs` files below `dir`, as `/`-separated paths relative to `base`, sorted.
+fn rust_files(dir: &Path, base: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path, base));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            if let Ok(rel) = path.strip_prefix(base) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
