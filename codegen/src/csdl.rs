@@ -289,10 +289,16 @@ pub enum Expression {
     String(String),
     Bool(bool),
     /// Any other constant (`Int`, `Decimal`, `Date`, …), kept as text with its kind.
-    Constant { kind: String, text: String },
+    Constant {
+        kind: String,
+        text: String,
+    },
     EnumMember(String),
     /// `Path`, `PropertyPath`, `NavigationPropertyPath`, `AnnotationPath`.
-    Path { kind: String, path: String },
+    Path {
+        kind: String,
+        path: String,
+    },
     Record(Record),
     Collection(Vec<Expression>),
 }
@@ -433,7 +439,9 @@ impl<'a> Parser<'a> {
                 Ok(Event::End(_)) => return Ok(None),
                 Ok(Event::Eof) => {
                     let pos = self.pos_at(self.src.len());
-                    return Err(self.error(&pos, "unexpected end of file: an element is not closed"));
+                    return Err(
+                        self.error(&pos, "unexpected end of file: an element is not closed")
+                    );
                 }
                 Ok(Event::Text(t)) => {
                     if t.iter().any(|b| !b.is_ascii_whitespace()) {
@@ -603,7 +611,9 @@ impl<'a> Parser<'a> {
                 Ok(Event::Empty(e)) => break self.element(e, before, true)?,
                 Ok(Event::Eof) => {
                     let pos = self.pos_at(self.src.len());
-                    return Err(self.error(&pos, "no `edmx:Edmx` root element: the document is empty"));
+                    return Err(
+                        self.error(&pos, "no `edmx:Edmx` root element: the document is empty")
+                    );
                 }
                 Ok(Event::Text(t)) if t.iter().any(|b| !b.is_ascii_whitespace()) => {
                     let pos = self.pos_at(before);
@@ -1143,4 +1153,3 @@ fn display_name(el: &Element<'_>) -> String {
         None => el.tag().into_owned(),
     }
 }
-

@@ -114,7 +114,10 @@ pub struct Input<'a> {
 #[derive(Debug, Clone)]
 pub enum Scope {
     /// The config's roots and request paths.
-    Config { roots: Vec<String>, paths: Vec<String> },
+    Config {
+        roots: Vec<String>,
+        paths: Vec<String>,
+    },
     /// Every type, entity set and singleton.
     All,
 }

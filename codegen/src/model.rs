@@ -12,9 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::csdl::{
-    self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind,
-};
+use crate::csdl::{self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind};
 use crate::{Diagnostic, Errors, Warning};
 
 /// Index of a type in [`Model::types`].
@@ -526,7 +524,7 @@ impl Builder {
         for (doc_index, doc) in documents.iter().enumerate() {
             for schema in &doc.schemas {
                 let ns = &schema.namespace;
-                let items = schema
+                let mut items: Vec<(&String, Decl<'_>)> = schema
                     .enum_types
                     .iter()
                     .map(|t| (&t.name, Decl::Enum(t)))
@@ -547,7 +545,10 @@ impl Builder {
                             .entity_types
                             .iter()
                             .map(|t| (&t.name, Decl::Structured(t))),
-                    );
+                    )
+                    .collect();
+                // Document order, so "already defined" points at the earlier one.
+                items.sort_by_key(|(_, d)| (d.pos().line, d.pos().column));
                 for (name, decl) in items {
                     let qualified = format!("{ns}.{name}");
                     if let Some(&existing) = seen.get(&qualified) {
@@ -614,7 +615,9 @@ impl Builder {
                 Decl::Structured(t) => TypeKind::Structured(self.structured(&index, &qualified, t)),
                 Decl::Enum(t) => TypeKind::Enum(self.enumeration(&qualified, t)),
                 Decl::Definition(t) => {
-                    let underlying = match self.resolve(&index, &t.underlying_type, &t.pos) {
+                    let underlying = match self.resolve(&index, &t.underlying_type, &t.pos, &|| {
+                        format!("type definition `{qualified}`")
+                    }) {
                         Some(TypeUse {
                             collection: false,
                             target: TypeTarget::Primitive(p),
@@ -671,7 +674,11 @@ impl Builder {
         if !self.errors.is_empty() {
             let mut errors = self.errors;
             errors.sort_by(|a, b| {
-                (&*a.pos.file, a.pos.line, a.pos.column).cmp(&(&*b.pos.file, b.pos.line, b.pos.column))
+                (&*a.pos.file, a.pos.line, a.pos.column).cmp(&(
+                    &*b.pos.file,
+                    b.pos.line,
+                    b.pos.column,
+                ))
             });
             return Err(Errors(errors));
         }
@@ -728,11 +735,13 @@ impl Builder {
         out
     }
 
+    /// Resolves a type reference; `context` says what refers to it, for the error.
     fn resolve(
         &mut self,
         index: &HashMap<String, TypeId>,
         type_name: &str,
         pos: &Pos,
+        context: &dyn Fn() -> String,
     ) -> Option<TypeUse> {
         let (collection, inner) = match type_name
             .strip_prefix("Collection(")
@@ -758,7 +767,7 @@ impl Builder {
             None => {
                 self.errors.push(Diagnostic::new(
                     pos.clone(),
-                    format!("unknown type `{inner}`"),
+                    format!("{} has unknown type `{inner}`", context()),
                 ));
                 None
             }
@@ -772,7 +781,7 @@ impl Builder {
         t: &csdl::StructuredType,
     ) -> Structured {
         let base = t.base_type.as_ref().and_then(|b| {
-            match self.resolve(index, b, &t.pos) {
+            match self.resolve(index, b, &t.pos, &|| format!("base type of `{qualified}`")) {
                 Some(TypeUse {
                     collection: false,
                     target: TypeTarget::Named(id),
@@ -800,7 +809,9 @@ impl Builder {
                 ));
                 continue;
             }
-            let Some(ty) = self.resolve(index, &p.type_name, &p.pos) else {
+            let Some(ty) = self.resolve(index, &p.type_name, &p.pos, &|| {
+                format!("property `{}` of `{qualified}`", p.name)
+            }) else {
                 continue;
             };
             let target = format!("{qualified}/{}", p.name);
@@ -827,7 +838,9 @@ impl Builder {
                 ));
                 continue;
             }
-            let Some(ty) = self.resolve(index, &n.type_name, &n.pos) else {
+            let Some(ty) = self.resolve(index, &n.type_name, &n.pos, &|| {
+                format!("navigation property `{}` of `{qualified}`", n.name)
+            }) else {
                 continue;
             };
             let TypeTarget::Named(target_id) = ty.target else {
@@ -947,7 +960,10 @@ impl Builder {
         for i in 0..n {
             let mut current = TypeId(i as u32);
             let mut steps = 0;
-            while let Some(base) = types[current.0 as usize].as_structured().and_then(|s| s.base) {
+            while let Some(base) = types[current.0 as usize]
+                .as_structured()
+                .and_then(|s| s.base)
+            {
                 steps += 1;
                 if base.0 as usize == i || steps > n {
                     self.errors.push(Diagnostic::new(
@@ -986,7 +1002,9 @@ impl Builder {
         let mut binding = None;
         let mut ok = true;
         for (i, p) in op.parameters.iter().enumerate() {
-            let Some(ty) = self.resolve(index, &p.type_name, &p.pos) else {
+            let Some(ty) = self.resolve(index, &p.type_name, &p.pos, &|| {
+                format!("parameter `{}` of `{namespace}.{}`", p.name, op.name)
+            }) else {
                 ok = false;
                 continue;
             };
@@ -1004,12 +1022,17 @@ impl Builder {
         if op.is_bound && op.parameters.is_empty() {
             self.errors.push(Diagnostic::new(
                 op.pos.clone(),
-                format!("bound operation `{namespace}.{}` has no binding parameter", op.name),
+                format!(
+                    "bound operation `{namespace}.{}` has no binding parameter",
+                    op.name
+                ),
             ));
             ok = false;
         }
         let return_type = match &op.return_type {
-            Some(r) => match self.resolve(index, &r.type_name, &r.pos) {
+            Some(r) => match self.resolve(index, &r.type_name, &r.pos, &|| {
+                format!("the return type of `{namespace}.{}`", op.name)
+            }) {
                 Some(ty) => Some(ReturnDef {
                     ty,
                     nullable: r.nullable.unwrap_or(true),
@@ -1100,7 +1123,11 @@ impl Builder {
                             "import `{}` names `{}`, which is not an unbound {}",
                             import.name,
                             import.operation,
-                            if kind == OperationKind::Action { "action" } else { "function" }
+                            if kind == OperationKind::Action {
+                                "action"
+                            } else {
+                                "function"
+                            }
                         ),
                     ));
                     continue;
@@ -1132,7 +1159,9 @@ impl Builder {
         name: &str,
         pos: &Pos,
     ) -> Option<TypeId> {
-        match self.resolve(index, name, pos)? {
+        match self.resolve(index, name, pos, &|| {
+            format!("`{name}` in the entity container")
+        })? {
             TypeUse {
                 collection: false,
                 target: TypeTarget::Named(id),

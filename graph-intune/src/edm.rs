@@ -135,9 +135,18 @@ mod tests {
 
     #[test]
     fn durations_convert_when_fixed_length() {
-        assert_eq!(Duration("PT1H30M".into()).to_std(), Some(std::time::Duration::from_secs(5400)));
-        assert_eq!(Duration("P1D".into()).to_std(), Some(std::time::Duration::from_secs(86400)));
-        assert_eq!(Duration("PT0.5S".into()).to_std(), Some(std::time::Duration::from_millis(500)));
+        assert_eq!(
+            Duration("PT1H30M".into()).to_std(),
+            Some(std::time::Duration::from_secs(5400))
+        );
+        assert_eq!(
+            Duration("P1D".into()).to_std(),
+            Some(std::time::Duration::from_secs(86400))
+        );
+        assert_eq!(
+            Duration("PT0.5S".into()).to_std(),
+            Some(std::time::Duration::from_millis(500))
+        );
         assert_eq!(Duration("P1M".into()).to_std(), None);
         assert_eq!(Duration("-PT1S".into()).to_std(), None);
         assert_eq!(Duration("PT".into()).to_std(), None);
@@ -148,7 +157,10 @@ mod tests {
     fn decimals_keep_their_digits() {
         let d: Decimal = serde_json::from_str("\"12345678901234567890.123456789\"").unwrap();
         assert_eq!(d.0, "12345678901234567890.123456789");
-        assert_eq!(serde_json::to_string(&Decimal("1.5".into())).unwrap(), "1.5");
+        assert_eq!(
+            serde_json::to_string(&Decimal("1.5".into())).unwrap(),
+            "1.5"
+        );
     }
 
     #[test]

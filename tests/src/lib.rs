@@ -1,1 +1,66 @@
-//! End-to-end tests live in `tests/`; this crate has no library code.
+//! Helpers for the end-to-end tests in `tests/`: where the real Microsoft
+//! Graph schemas are, and how to read them.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// The folder of real Graph CSDL documents: `GRAPH_METADATA_CORPUS` (a
+/// relative path is taken from the workspace root), else `../shared/metadata`
+/// beside the workspace.
+///
+/// Returns `None` (the caller skips, saying so) when the variable is unset and
+/// the default folder is absent, as in a user's clone. Panics when the
+/// variable names a missing folder, or when `CI=true` and there is no corpus:
+/// CI must never pass by skipping.
+pub fn corpus_dir(test: &str) -> Option<PathBuf> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    match std::env::var_os("GRAPH_METADATA_CORPUS") {
+        Some(dir) => {
+            let dir = workspace_root().join(dir);
+            assert!(
+                dir.is_dir(),
+                "GRAPH_METADATA_CORPUS names `{}`, which is not a folder",
+                dir.display()
+            );
+            Some(dir)
+        }
+        None => {
+            let default = workspace_root().join("../shared/metadata");
+            if default.is_dir() {
+                return Some(default);
+            }
+            assert!(
+                !ci,
+                "CI=true but GRAPH_METADATA_CORPUS is unset and no corpus was found"
+            );
+            eprintln!(
+                "{test}: skipped: no Graph metadata corpus (set GRAPH_METADATA_CORPUS to its folder)"
+            );
+            None
+        }
+    }
+}
+
+/// Reads one corpus file as text.
+pub fn read_corpus_file(dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read corpus file `{}`: {e}", path.display()))
+}
+
+/// The real schemas that must resolve without error.
+pub const VALID_SCHEMAS: &[&str] = &[
+    "graph-beta-2021-06.xml",
+    "graph-beta-govsg-2026-08.xml",
+    "graph-beta-review-2026-08.xml",
+    "graph-beta-usnat-2026-08.xml",
+    "graph-beta-ussec-2026-08.xml",
+    "graph-v1.0-2026-08.xml",
+];

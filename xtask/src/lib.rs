@@ -76,8 +76,8 @@ pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, St
         roots: config.roots.clone(),
         paths: config.paths.clone(),
     };
-    let output = codegen::generate(&inputs, &scope, ClientEntry::Inherent)
-        .map_err(|e| e.to_string())?;
+    let output =
+        codegen::generate(&inputs, &scope, ClientEntry::Inherent).map_err(|e| e.to_string())?;
     let out_dir = root.join(&config.output);
     let mut report = Report {
         warnings: output.warnings.iter().map(ToString::to_string).collect(),

@@ -21,18 +21,24 @@ enum Command {
         /// The generation config, relative to the workspace root.
         #[arg(long, default_value = "metadata/codegen.toml")]
         config: String,
+        /// The workspace root (default: the one this xtask belongs to).
+        #[arg(long)]
+        root: Option<std::path::PathBuf>,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Codegen { check, config } => codegen(check, &config),
+        Command::Codegen {
+            check,
+            config,
+            root,
+        } => codegen(check, &config, root.unwrap_or_else(xtask::workspace_root)),
     }
 }
 
-fn codegen(check: bool, config: &str) -> ExitCode {
-    let root = xtask::workspace_root();
+fn codegen(check: bool, config: &str, root: std::path::PathBuf) -> ExitCode {
     let report = match xtask::codegen(&root, config, check) {
         Ok(report) => report,
         Err(e) => {

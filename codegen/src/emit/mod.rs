@@ -83,7 +83,8 @@ pub fn emit(
     for (path, items) in &modules {
         let mods: Vec<Ident> = children(path).iter().map(|m| ident(m)).collect();
         let doc = if path.is_empty() {
-            " Models of the `microsoft.graph` namespace (nested namespaces are submodules).".to_owned()
+            " Models of the `microsoft.graph` namespace (nested namespaces are submodules)."
+                .to_owned()
         } else {
             format!(" Models of a nested namespace (`{}`).", path.join("::"))
         };
@@ -95,7 +96,10 @@ pub fn emit(
         let file = if path.is_empty() {
             "models.rs".to_owned()
         } else {
-            format!("models/{}.rs", path.iter().map(|s| unraw(s)).collect::<Vec<_>>().join("/"))
+            format!(
+                "models/{}.rs",
+                path.iter().map(|s| unraw(s)).collect::<Vec<_>>().join("/")
+            )
         };
         files.push(GeneratedFile {
             path: file,

@@ -288,7 +288,12 @@ fn named_struct(plan: &Plan, id: TypeId) -> TokenStream {
     quote!(crate::models #(::#module)* :: #name)
 }
 
-fn enumeration(model: &Model, id: TypeId, names: &TypeNames, e: &crate::model::Enum) -> TokenStream {
+fn enumeration(
+    model: &Model,
+    id: TypeId,
+    names: &TypeNames,
+    e: &crate::model::Enum,
+) -> TokenStream {
     let t = model.ty(id);
     let name = ident(names.enum_name.as_deref().unwrap_or("Unnamed"));
     let qualified = t.qualified_name();
@@ -297,7 +302,10 @@ fn enumeration(model: &Model, id: TypeId, names: &TypeNames, e: &crate::model::E
     let role = if e.is_flags {
         format!(" Wire type: `{qualified}` (a flags enum: several members are sent joined by `,`, and such a value is kept whole in `{}`).", names.catch_all)
     } else {
-        format!(" Wire type: `{qualified}`. Members the service adds later are kept in `{}`.", names.catch_all)
+        format!(
+            " Wire type: `{qualified}`. Members the service adds later are kept in `{}`.",
+            names.catch_all
+        )
     };
     doc.extend(quote!(#[doc = ""] #[doc = #role]));
     let variants: Vec<_> = names.members.iter().map(|m| ident(m)).collect();

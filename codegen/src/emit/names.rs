@@ -7,11 +7,11 @@ use std::collections::HashSet;
 
 /// Words that are keywords (strict, reserved or weak in a position we use).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore.
@@ -51,7 +51,9 @@ fn words(name: &str) -> Vec<String> {
 fn upper_camel(name: &str) -> String {
     let mut out = String::new();
     for word in words(name) {
-        if out.ends_with(|c: char| c.is_ascii_digit()) && word.starts_with(|c: char| c.is_ascii_digit()) {
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && word.starts_with(|c: char| c.is_ascii_digit())
+        {
             out.push('_');
         }
         let mut chars = word.chars();
@@ -165,7 +167,10 @@ mod tests {
 
     #[test]
     fn conversions_follow_the_conventions() {
-        assert_eq!(type_name("deviceAndAppManagementAssignmentTarget"), "DeviceAndAppManagementAssignmentTarget");
+        assert_eq!(
+            type_name("deviceAndAppManagementAssignmentTarget"),
+            "DeviceAndAppManagementAssignmentTarget"
+        );
         assert_eq!(field_name("sourceId"), "source_id");
         assert_eq!(field_name("v4_0_3"), "v4_0_3");
         assert_eq!(field_name("_id"), "id_");
@@ -183,8 +188,14 @@ mod tests {
     #[test]
     fn collisions_get_numeric_suffixes() {
         let mut scope = Scope::new();
-        assert_eq!(scope.allocate("query_string"), ("query_string".to_owned(), false));
-        assert_eq!(scope.allocate("query_string"), ("query_string_2".to_owned(), true));
+        assert_eq!(
+            scope.allocate("query_string"),
+            ("query_string".to_owned(), false)
+        );
+        assert_eq!(
+            scope.allocate("query_string"),
+            ("query_string_2".to_owned(), true)
+        );
         assert_eq!(scope.allocate("Unknown"), ("Unknown".to_owned(), false));
         assert_eq!(scope.allocate("Unknown"), ("Unknown2".to_owned(), true));
     }

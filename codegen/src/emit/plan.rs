@@ -114,7 +114,9 @@ fn module_path(namespace: &str) -> Vec<String> {
     let rest = if namespace == "microsoft.graph" {
         ""
     } else {
-        namespace.strip_prefix("microsoft.graph.").unwrap_or(namespace)
+        namespace
+            .strip_prefix("microsoft.graph.")
+            .unwrap_or(namespace)
     };
     rest.split('.')
         .filter(|s| !s.is_empty())
@@ -248,7 +250,10 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         for (owner, p) in model.all_properties(id) {
-            if matches!(p.ty.target, TypeTarget::Primitive(crate::model::Primitive::Stream)) {
+            if matches!(
+                p.ty.target,
+                TypeTarget::Primitive(crate::model::Primitive::Stream)
+            ) {
                 continue; // streams are content requests, not JSON properties
             }
             let wanted = names::field_name(&p.name);
@@ -310,10 +315,7 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
             let mut methods = Scope::new();
             methods.reserve("odata_type");
             methods.reserve("additional_data");
-            let accessors = fields
-                .iter()
-                .map(|f| methods.allocate(&f.rust).0)
-                .collect();
+            let accessors = fields.iter().map(|f| methods.allocate(&f.rust).0).collect();
             if let Some(n) = plan.types.get_mut(&id) {
                 n.accessors = accessors;
             }

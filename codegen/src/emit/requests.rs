@@ -17,7 +17,9 @@ use super::plan::Plan;
 use super::{docs, ident, ClientEntry, Options};
 
 /// Methods every item builder or collection builder may have.
-const RESERVED: &[&str] = &["new", "path", "get", "update", "delete", "by_id", "list", "create"];
+const RESERVED: &[&str] = &[
+    "new", "path", "get", "update", "delete", "by_id", "list", "create",
+];
 
 /// The whole `requests` module.
 pub fn items(
@@ -35,7 +37,14 @@ pub fn items(
     };
     out.extend(client_entry(model, selection, plan, options));
     for (&id, spec) in &selection.builders {
-        out.extend(item_builder(model, selection, plan, id, spec, &mut warnings));
+        out.extend(item_builder(
+            model,
+            selection,
+            plan,
+            id,
+            spec,
+            &mut warnings,
+        ));
         if spec.collection {
             out.extend(collection_builder(model, plan, id, spec, &mut warnings));
         }
@@ -51,7 +60,12 @@ fn collection_name(plan: &Plan, id: TypeId) -> proc_macro2::Ident {
     ident(plan.builders.get(&id).map_or("Unnamed", |b| b.1.as_str()))
 }
 
-fn client_entry(model: &Model, selection: &Selection, plan: &Plan, options: &Options) -> TokenStream {
+fn client_entry(
+    model: &Model,
+    selection: &Selection,
+    plan: &Plan,
+    options: &Options,
+) -> TokenStream {
     let mut scope = Scope::new();
     for reserved in ["builder", "base_url", "request", "next_page"] {
         scope.reserve(reserved);
@@ -66,7 +80,11 @@ fn client_entry(model: &Model, selection: &Selection, plan: &Plan, options: &Opt
         } else {
             item_name(plan, entry.ty)
         };
-        let kind = if entry.collection { "entity set" } else { "singleton" };
+        let kind = if entry.collection {
+            "entity set"
+        } else {
+            "singleton"
+        };
         let doc = format!(
             " The {kind} `{segment}` (`{}`).",
             model.ty(entry.ty).qualified_name()
@@ -205,10 +223,7 @@ fn item_builder(
         } else {
             item_name(plan, nav.target)
         };
-        let d = docs(
-            &nav.docs,
-            &format!("Navigation property `{segment}`."),
-        );
+        let d = docs(&nav.docs, &format!("Navigation property `{segment}`."));
         methods.extend(quote! {
             #d
             pub fn #method(&self) -> crate::requests::#target {
@@ -217,7 +232,13 @@ fn item_builder(
         });
     }
     for op in &spec.item_operations {
-        methods.extend(operation(model, plan, model.operation(*op), &mut scope, warnings));
+        methods.extend(operation(
+            model,
+            plan,
+            model.operation(*op),
+            &mut scope,
+            warnings,
+        ));
     }
     let st = builder_struct(&name, &doc);
     quote! {
@@ -267,7 +288,13 @@ fn collection_builder(
         scope.reserve(r);
     }
     for op in &spec.collection_operations {
-        methods.extend(operation(model, plan, model.operation(*op), &mut scope, warnings));
+        methods.extend(operation(
+            model,
+            plan,
+            model.operation(*op),
+            &mut scope,
+            warnings,
+        ));
     }
     let st = builder_struct(&name, &doc);
     quote! {
@@ -319,15 +346,23 @@ fn operation(
     } else {
         segment
     };
-    let kind = if op.kind == OperationKind::Action { "action" } else { "function" };
-    let d = docs(&op.docs, &format!("The bound {kind} `{}.{}`.", op.namespace, op.name));
+    let kind = if op.kind == OperationKind::Action {
+        "action"
+    } else {
+        "function"
+    };
+    let d = docs(
+        &op.docs,
+        &format!("The bound {kind} `{}.{}`.", op.namespace, op.name),
+    );
 
     // Return type and the runtime call that reads it.
     let (ret, unwrap_value) = match &op.return_type {
         None => (quote!(()), None),
         Some(r) => {
             let ty = rust_type(model, plan, r.ty, false);
-            let wrapped = r.ty.collection || !matches!(r.ty.target, TypeTarget::Named(t) if model.structured(t).is_some());
+            let wrapped = r.ty.collection
+                || !matches!(r.ty.target, TypeTarget::Named(t) if model.structured(t).is_some());
             (ty, Some(wrapped))
         }
     };

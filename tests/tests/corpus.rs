@@ -1,0 +1,154 @@
+//! The generator over the real Microsoft Graph schemas of the corpus.
+
+use codegen::emit::ClientEntry;
+use codegen::model::{self, TypeCounts};
+use codegen::{Input, Scope};
+use graph_intune_tests::{corpus_dir, read_corpus_file, workspace_root, VALID_SCHEMAS};
+
+/// Entity, complex and enum type counts per file, counted outside this
+/// project's reader (`grep -c '<EntityType '` and likewise on each file).
+const EXPECTED: &[(&str, usize, usize, usize)] = &[
+    ("graph-beta-2021-06.xml", 1309, 1250, 860),
+    ("graph-beta-govsg-2026-08.xml", 112, 145, 30),
+    ("graph-beta-review-2026-08.xml", 36, 85, 45),
+    ("graph-beta-usnat-2026-08.xml", 722, 1044, 479),
+    ("graph-beta-ussec-2026-08.xml", 732, 1091, 495),
+    ("graph-v1.0-2026-08.xml", 1182, 1779, 861),
+];
+
+/// A second, naive count: occurrences of the start tag in the text.
+fn naive_count(text: &str, element: &str) -> usize {
+    let open = format!("<{element} ");
+    text.matches(&open).count()
+}
+
+#[test]
+fn every_real_schema_parses_and_resolves_with_the_expected_type_counts() {
+    let Some(dir) = corpus_dir("every_real_schema_parses_and_resolves") else {
+        return;
+    };
+    assert_eq!(EXPECTED.len(), VALID_SCHEMAS.len());
+    for &(file, entity, complex, enums) in EXPECTED {
+        let text = read_corpus_file(&dir, file);
+        let (model, _warnings) = model::load(&[(file, &text)])
+            .unwrap_or_else(|e| panic!("{file} does not resolve:\n{e}"));
+        let counts = model.counts();
+        assert_eq!(
+            counts,
+            TypeCounts {
+                entity,
+                complex,
+                enums,
+                definitions: 0
+            },
+            "{file}"
+        );
+        assert_eq!(naive_count(&text, "EntityType"), entity, "{file}");
+        assert_eq!(naive_count(&text, "ComplexType"), complex, "{file}");
+        assert_eq!(naive_count(&text, "EnumType"), enums, "{file}");
+    }
+}
+
+#[test]
+fn the_v1_schema_keeps_its_aliases_and_annotations() {
+    let Some(dir) = corpus_dir("the_v1_schema_keeps_its_aliases_and_annotations") else {
+        return;
+    };
+    let file = "graph-v1.0-2026-08.xml";
+    let text = read_corpus_file(&dir, file);
+    let (model, _) = model::load(&[(file, &text)]).unwrap();
+    // The `self` alias of `microsoft.graph.security` resolves.
+    let security = model
+        .namespaces
+        .iter()
+        .find(|n| n.name == "microsoft.graph.security")
+        .unwrap();
+    assert_eq!(security.alias.as_deref(), Some("self"));
+    // Two enums without members, and same-named enums in another namespace.
+    for name in ["auditLogRecordType", "auditLogUserType"] {
+        let root = model.find(&format!("microsoft.graph.{name}")).unwrap();
+        let sec = model
+            .find(&format!("microsoft.graph.security.{name}"))
+            .unwrap();
+        assert_ne!(root, sec);
+        match &model.ty(root).kind {
+            model::TypeKind::Enum(e) => assert!(e.members.is_empty(), "{name}"),
+            other => panic!("{name} is {other:?}"),
+        }
+        match &model.ty(sec).kind {
+            model::TypeKind::Enum(e) => assert!(!e.members.is_empty(), "{name}"),
+            other => panic!("{name} is {other:?}"),
+        }
+    }
+    // Descriptions come from <Annotations Target=…> blocks.
+    let action_state = model.find("microsoft.graph.actionState").unwrap();
+    assert_eq!(
+        model.ty(action_state).docs.description.as_deref(),
+        Some("State of the action on the device")
+    );
+}
+
+#[test]
+fn the_preprocess_test_input_gives_positioned_errors() {
+    let Some(dir) = corpus_dir("the_preprocess_test_input_gives_positioned_errors") else {
+        return;
+    };
+    let file = "graph-preprocess-test-input.xml";
+    let text = read_corpus_file(&dir, file);
+    let errors = model::load(&[(file, &text)]).expect_err("the file references missing types");
+    let first = &errors.0[0];
+    assert_eq!(
+        first.to_string(),
+        "graph-preprocess-test-input.xml:6:13: base type of `microsoft.graph.approval` has unknown type `graph.entity`"
+    );
+    assert!(errors.0.iter().all(|d| d.pos.line > 0 && d.pos.column > 0));
+    assert!(errors.0.iter().all(|d| d.message.contains('`')));
+}
+
+/// The Intune slice config, run over the real (full) 2021 beta schema with
+/// the overlay: the same roots and paths select the real derived types, and
+/// the generated code parses as Rust.
+#[test]
+fn the_slice_config_generates_from_the_real_beta_schema() {
+    let Some(dir) = corpus_dir("the_slice_config_generates_from_the_real_beta_schema") else {
+        return;
+    };
+    let schema = read_corpus_file(&dir, "graph-beta-2021-06.xml");
+    let overlay = std::fs::read_to_string(workspace_root().join("metadata/overlay.xml")).unwrap();
+    let config_text =
+        std::fs::read_to_string(workspace_root().join("metadata/codegen.toml")).unwrap();
+    let config = codegen::Config::parse("metadata/codegen.toml", &config_text).unwrap();
+    let inputs = [
+        Input {
+            name: "graph-beta-2021-06.xml",
+            text: &schema,
+        },
+        Input {
+            name: "metadata/overlay.xml",
+            text: &overlay,
+        },
+    ];
+    let scope = Scope::Config {
+        roots: config.roots.clone(),
+        paths: config.paths.clone(),
+    };
+    let output = codegen::generate(&inputs, &scope, ClientEntry::Inherent).unwrap();
+    let models = output.files.iter().find(|f| f.path == "models.rs").unwrap();
+    for file in &output.files {
+        syn::parse_file(&file.contents)
+            .unwrap_or_else(|e| panic!("{} does not parse: {e}", file.path));
+    }
+    // The real schema's compliance policies are all variants now.
+    for variant in [
+        "AndroidCompliancePolicy(crate::models::AndroidCompliancePolicy)",
+        "IosCompliancePolicy(crate::models::IosCompliancePolicy)",
+        "Windows10CompliancePolicy(crate::models::Windows10CompliancePolicy)",
+        "OrganizationalUnitAssignmentTarget(",
+        "GroupAssignmentTarget(crate::models::GroupAssignmentTarget)",
+    ] {
+        assert!(models.contents.contains(variant), "missing {variant}");
+    }
+    // Generation is deterministic.
+    let again = codegen::generate(&inputs, &scope, ClientEntry::Inherent).unwrap();
+    assert_eq!(output.files, again.files);
+}
