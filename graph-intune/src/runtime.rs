@@ -187,6 +187,20 @@ impl RequestBuilder {
         decode(&answer)
     }
 
+    /// `PATCH` with a JSON body, for an update: the entity when the service
+    /// answers with one (200), `None` when it answers `204 No Content`.
+    pub async fn patch_optional<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        body: &B,
+    ) -> Result<Option<T>, GraphError> {
+        let answer = self.send(Method::PATCH, Some(to_json(body)?)).await?;
+        if answer.status == StatusCode::NO_CONTENT || answer.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        decode(&answer).map(Some)
+    }
+
+
     /// Sends `PATCH` with `body` and ignores the body of the (2xx) answer.
     pub async fn patch_no_content<B: Serialize + ?Sized>(
         &self,

@@ -353,6 +353,43 @@ async fn patch_no_content_accepts_204() {
 }
 
 #[tokio::test]
+async fn patch_optional_gives_the_entity_on_200_and_none_on_204() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/beta/things/t1"))
+        .and(body_json(json!({"displayName": "renamed"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"id": "t1", "displayName": "renamed"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/beta/things/t2"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let body = json!({"displayName": "renamed"});
+    let updated: Option<Thing> = client
+        .request("things")
+        .key("t1")
+        .patch_optional(&body)
+        .await
+        .unwrap();
+    assert_eq!(updated, Some(thing("t1", "renamed")));
+    let none: Option<Thing> = client
+        .request("things")
+        .key("t2")
+        .patch_optional(&body)
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+}
+
+#[tokio::test]
 async fn delete_accepts_204_and_sends_no_content_type() {
     let server = MockServer::start().await;
     Mock::given(method("DELETE"))

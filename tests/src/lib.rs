@@ -64,3 +64,8 @@ pub const VALID_SCHEMAS: &[&str] = &[
     "graph-beta-ussec-2026-08.xml",
     "graph-v1.0-2026-08.xml",
 ];
+
+/// The README's example compiles (`cargo test --doc -p graph-intune-tests`).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}

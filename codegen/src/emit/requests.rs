@@ -181,11 +181,14 @@ fn item_builder(
     });
     if spec.item.updatable {
         methods.extend(quote! {
-            /// Updates the entity with the properties set in `body` (`PATCH`)
-            /// and returns the updated entity. Unset properties are not sent;
-            /// a property set to `Nullable::Null` is cleared.
-            pub async fn update(&self, body: &#entity) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
-                self.inner.patch(body).await
+            /// Updates the entity with the properties set in `body` (`PATCH`).
+            /// Unset properties are not sent; a property set to
+            /// `Nullable::Null` is cleared.
+            ///
+            /// Returns the updated entity when the service answers with it
+            /// (`200 OK`), `None` when it answers `204 No Content`.
+            pub async fn update(&self, body: &#entity) -> ::std::result::Result<::std::option::Option<#entity>, ::graph_intune::GraphError> {
+                self.inner.patch_optional(body).await
             }
         });
     }
@@ -389,7 +392,8 @@ fn operation(
         let name = ident(&param_scope.allocate(&names::field_name(&p.name)).0);
         let wire = &p.name;
         let base = parameter_type(model, plan, p.ty);
-        let (ty, arg_ty) = if p.nullable {
+        // A collection parameter is never null; nullable items are not modelled.
+        let (ty, arg_ty) = if p.nullable && !p.ty.collection {
             (
                 quote!(::std::option::Option<&'a #base>),
                 quote!(::std::option::Option<&#base>),

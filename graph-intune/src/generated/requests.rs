@@ -34,17 +34,20 @@ impl DeviceManagementRequest {
     > {
         self.inner.get().await
     }
-    /// Updates the entity with the properties set in `body` (`PATCH`)
-    /// and returns the updated entity. Unset properties are not sent;
-    /// a property set to `Nullable::Null` is cleared.
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
     pub async fn update(
         &self,
         body: &crate::models::DeviceManagement,
     ) -> ::std::result::Result<
-        crate::models::DeviceManagement,
+        ::std::option::Option<crate::models::DeviceManagement>,
         ::graph_intune::GraphError,
     > {
-        self.inner.patch(body).await
+        self.inner.patch_optional(body).await
     }
     /// The device compliance policies.
     pub fn device_compliance_policies(
@@ -79,17 +82,20 @@ impl DeviceCompliancePolicyRequest {
     > {
         self.inner.get().await
     }
-    /// Updates the entity with the properties set in `body` (`PATCH`)
-    /// and returns the updated entity. Unset properties are not sent;
-    /// a property set to `Nullable::Null` is cleared.
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
     pub async fn update(
         &self,
         body: &crate::models::DeviceCompliancePolicy,
     ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicy,
+        ::std::option::Option<crate::models::DeviceCompliancePolicy>,
         ::graph_intune::GraphError,
     > {
-        self.inner.patch(body).await
+        self.inner.patch_optional(body).await
     }
     /// Deletes the entity (`DELETE`).
     pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
@@ -106,9 +112,7 @@ impl DeviceCompliancePolicyRequest {
     /// The bound action `microsoft.graph.assign`.
     pub async fn assign(
         &self,
-        assignments: ::std::option::Option<
-            &[crate::models::DeviceCompliancePolicyAssignment],
-        >,
+        assignments: &[crate::models::DeviceCompliancePolicyAssignment],
     ) -> ::std::result::Result<
         ::std::vec::Vec<crate::models::DeviceCompliancePolicyAssignment>,
         ::graph_intune::GraphError,
@@ -116,9 +120,7 @@ impl DeviceCompliancePolicyRequest {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "assignments")]
-            assignments: ::std::option::Option<
-                &'a [crate::models::DeviceCompliancePolicyAssignment],
-            >,
+            assignments: &'a [crate::models::DeviceCompliancePolicyAssignment],
             #[serde(skip)]
             _marker: ::std::marker::PhantomData<&'a ()>,
         }
@@ -193,17 +195,20 @@ impl DeviceCompliancePolicyAssignmentRequest {
     > {
         self.inner.get().await
     }
-    /// Updates the entity with the properties set in `body` (`PATCH`)
-    /// and returns the updated entity. Unset properties are not sent;
-    /// a property set to `Nullable::Null` is cleared.
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
     pub async fn update(
         &self,
         body: &crate::models::DeviceCompliancePolicyAssignment,
     ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicyAssignment,
+        ::std::option::Option<crate::models::DeviceCompliancePolicyAssignment>,
         ::graph_intune::GraphError,
     > {
-        self.inner.patch(body).await
+        self.inner.patch_optional(body).await
     }
     /// Deletes the entity (`DELETE`).
     pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
