@@ -1,13 +1,27 @@
 //! Support for the generated polymorphic enums: dispatch on `@odata.type`.
+//!
+//! Reading streams when `@odata.type` is the object's first member (as Graph
+//! writes it): the chosen variant's struct is read from the same map, so an
+//! error inside it keeps its full JSON path (`target.groupId`). Otherwise the
+//! object is buffered, its `@odata.type` looked up, and the variant read from
+//! the buffer.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{MapAccessDeserializer, StrDeserializer};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::runtime::WithODataType;
 
-/// Serializes one variant of a polymorphic enum: as read when the value kept
-/// its `@odata.type` (`has_type`), else with `odata_type` (`#microsoft.graph.…`)
-/// added so the service can tell the type.
+const ODATA_TYPE: &str = "@odata.type";
+
+/// Serializes one variant of a polymorphic enum. A variant of a type derived
+/// from the enum's declared type that has no `@odata.type` of its own (a
+/// value built in Rust) gets `odata_type` (`#microsoft.graph.…`) added, so the
+/// service can tell the type; a value read with one writes it back as read.
 pub fn serialize_variant<T: Serialize, S: Serializer>(
     value: &T,
     has_type: bool,
@@ -21,34 +35,93 @@ pub fn serialize_variant<T: Serialize, S: Serializer>(
     }
 }
 
-/// A JSON object read ahead of choosing a variant by its `@odata.type`.
-#[derive(Debug)]
-pub struct PolymorphicValue {
-    object: Map<String, Value>,
+/// A generated polymorphic enum: builds the variant for a type name.
+pub trait Polymorphic: Sized {
+    /// Reads the variant for `type_name` (the `@odata.type` without `#`, or
+    /// `None` when the object has none) from `deserializer`, which yields the
+    /// whole object, `@odata.type` included.
+    fn from_tagged<'de, D: Deserializer<'de>>(
+        type_name: Option<&str>,
+        deserializer: D,
+    ) -> Result<Self, D::Error>;
 }
 
-impl PolymorphicValue {
-    /// Reads a JSON object.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(PolymorphicValue {
-            object: Map::deserialize(deserializer)?,
-        })
+/// Deserializes a polymorphic enum from a JSON object.
+pub fn deserialize_polymorphic<'de, T: Polymorphic, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_map(PolymorphicVisitor(PhantomData))
+}
+
+struct PolymorphicVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Polymorphic> Visitor<'de> for PolymorphicVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
     }
 
-    /// The qualified type name from `@odata.type`, without a leading `#`.
-    pub fn type_name(&self) -> Option<&str> {
-        self.object
-            .get("@odata.type")
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let Some(first) = map.next_key::<String>()? else {
+            return T::from_tagged(None, MapAccessDeserializer::new(map));
+        };
+        if first == ODATA_TYPE {
+            let tag: String = map.next_value()?;
+            let name = tag.strip_prefix('#').unwrap_or(&tag).to_owned();
+            let rest = Prepend {
+                first: Some((first, Value::String(tag))),
+                rest: map,
+            };
+            return T::from_tagged(Some(&name), MapAccessDeserializer::new(rest));
+        }
+        // Buffer the object to find its `@odata.type`.
+        let mut object = Map::new();
+        let value: Value = map.next_value()?;
+        object.insert(first, value);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        let name = object
+            .get(ODATA_TYPE)
             .and_then(Value::as_str)
-            .map(|t| t.strip_prefix('#').unwrap_or(t))
+            .map(|t| t.strip_prefix('#').unwrap_or(t).to_owned());
+        T::from_tagged(name.as_deref(), Value::Object(object)).map_err(A::Error::custom)
+    }
+}
+
+/// A map that yields one already-read entry, then the rest of another map.
+struct Prepend<A> {
+    first: Option<(String, Value)>,
+    rest: A,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prepend<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match &self.first {
+            Some((key, _)) => seed
+                .deserialize(StrDeserializer::<A::Error>::new(key))
+                .map(Some),
+            None => self.rest.next_key_seed(seed),
+        }
     }
 
-    /// Deserializes the object as the chosen variant's struct.
-    pub fn into_variant<T: serde::de::DeserializeOwned, E: serde::de::Error>(self) -> Result<T, E> {
-        let type_name = self.type_name().map(str::to_owned);
-        serde_json::from_value(Value::Object(self.object)).map_err(|e| match type_name {
-            Some(t) => E::custom(format_args!("as `{t}`: {e}")),
-            None => E::custom(e),
-        })
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.first.take() {
+            // A JSON value deserializer: it also fills `Option` fields.
+            Some((_, value)) => seed.deserialize(value).map_err(A::Error::custom),
+            None => self.rest.next_value_seed(seed),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.rest
+            .size_hint()
+            .map(|n| n + usize::from(self.first.is_some()))
     }
 }

@@ -194,12 +194,13 @@ impl RequestBuilder {
         body: &B,
     ) -> Result<Option<T>, GraphError> {
         let answer = self.send(Method::PATCH, Some(to_json(body)?)).await?;
-        if answer.status == StatusCode::NO_CONTENT || answer.body.iter().all(u8::is_ascii_whitespace) {
+        if answer.status == StatusCode::NO_CONTENT
+            || answer.body.iter().all(u8::is_ascii_whitespace)
+        {
             return Ok(None);
         }
         decode(&answer).map(Some)
     }
-
 
     /// Sends `PATCH` with `body` and ignores the body of the (2xx) answer.
     pub async fn patch_no_content<B: Serialize + ?Sized>(
@@ -509,4 +510,4 @@ fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, GraphError> {
     Ok(value)
 }
 
-pub use crate::polymorphic::{serialize_variant, PolymorphicValue};
+pub use crate::polymorphic::{deserialize_polymorphic, serialize_variant, Polymorphic};

@@ -133,7 +133,11 @@ fn the_slice_config_generates_from_the_real_beta_schema() {
         paths: config.paths.clone(),
     };
     let output = codegen::generate(&inputs, &scope, ClientEntry::Inherent).unwrap();
-    let models = output.files.iter().find(|f| f.path == "models.rs").unwrap();
+    let models = output
+        .files
+        .iter()
+        .find(|f| f.path == "models/mod.rs")
+        .unwrap();
     for file in &output.files {
         syn::parse_file(&file.contents)
             .unwrap_or_else(|e| panic!("{} does not parse: {e}", file.path));

@@ -179,7 +179,8 @@ async fn update_sends_the_seed_patch_and_decodes_the_seed_response() {
         .by_id(ASSIGNMENT)
         .update(&seed_request())
         .await
-        .unwrap();
+        .unwrap()
+        .expect("a 200 answer with a body gives the updated entity");
 
     assert_eq!(updated, seed_response());
     assert_eq!(
@@ -216,11 +217,39 @@ async fn update_sends_only_the_properties_set_and_explicit_nulls() {
         .update(&patch)
         .await
         .unwrap();
-    assert_eq!(updated, seed_response());
+    assert_eq!(updated, Some(seed_response()));
 
     let request = only_request(&server).await;
     assert_request(&request, "PATCH", ITEM_PATH, true);
     assert_eq!(body_of(&request), expected_body);
+}
+
+#[tokio::test]
+async fn update_answered_with_no_content_returns_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path(ITEM_PATH))
+        .and(body_json(json_of(SEED_REQUEST)))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let updated = client
+        .device_management()
+        .device_compliance_policies()
+        .by_id(POLICY)
+        .assignments()
+        .by_id(ASSIGNMENT)
+        .update(&seed_request())
+        .await
+        .unwrap();
+    assert_eq!(updated, None);
+
+    let request = only_request(&server).await;
+    assert_request(&request, "PATCH", ITEM_PATH, true);
+    assert_eq!(body_of(&request), json_of(SEED_REQUEST));
 }
 
 // ---------------------------------------------------------------- get
@@ -454,7 +483,7 @@ async fn delete_sends_delete_and_accepts_no_content() {
         .await;
 
     let client = client_for(&server);
-    let result: () = client
+    client
         .device_management()
         .device_compliance_policies()
         .by_id(POLICY)
@@ -463,7 +492,6 @@ async fn delete_sends_delete_and_accepts_no_content() {
         .delete()
         .await
         .unwrap();
-    assert_eq!(result, ());
 
     let request = only_request(&server).await;
     assert_request(&request, "DELETE", ITEM_PATH, false);
@@ -496,16 +524,11 @@ async fn assign_posts_the_assignments_and_unwraps_the_value() {
         .await;
 
     let client = client_for(&server);
-    // NOTE (reported as a generator bug): the generated signature is
-    // `assign(Option<&[DeviceCompliancePolicyAssignment]>)`. A collection-valued
-    // action parameter is never null in OData CSDL (`Nullable` applies to its
-    // items), so the expected call is `assign(&[first, second])`; `Some(..)` is
-    // written here only so the wire behaviour can still be checked.
     let assigned = client
         .device_management()
         .device_compliance_policies()
         .by_id(POLICY)
-        .assign(Some(&[first, second.clone()]))
+        .assign(&[first, second.clone()])
         .await
         .unwrap();
 
@@ -556,7 +579,7 @@ async fn keys_are_percent_encoded_into_one_path_segment() {
         "/deviceManagement/deviceCompliancePolicies/p%2F1%20x%27y/assignments/a%2Fb%20c%27d"
     );
     assert_eq!(item.get().await.unwrap(), seed_response());
-    let assigned = policy.assign(Some(&[])).await.unwrap();
+    let assigned = policy.assign(&[]).await.unwrap();
     assert_eq!(assigned, Vec::<DeviceCompliancePolicyAssignment>::new());
 
     let requests = server.received_requests().await.unwrap();
@@ -732,7 +755,7 @@ async fn decode_error_in_the_assign_answer_names_the_item_and_field() {
         .device_management()
         .device_compliance_policies()
         .by_id(POLICY)
-        .assign(Some(&[seed_request()]))
+        .assign(&[seed_request()])
         .await;
     let error = expect_decode(result);
     assert_eq!(error.status.as_u16(), 200);

@@ -141,6 +141,9 @@ fn android_fota_deployment_target_writes_its_type_and_group_id() {
     );
 }
 
+/// The conflict setting here is of the property's declared type, which needs
+/// no `@odata.type`: the service infers it (and a value read without one is
+/// written back without one). The target is of a derived type, so it has one.
 #[test]
 fn organizational_unit_target_with_a_conflict_setting() {
     let mut setting = OrganizationalUnitAssignmentConflictSetting::default();
@@ -159,11 +162,33 @@ fn organizational_unit_target_with_a_conflict_setting() {
             "@odata.type": "#microsoft.graph.organizationalUnitAssignmentTarget",
             "organizationalUnitId": "ou-1",
             "assignmentConflictSetting": {
-                "@odata.type": "#microsoft.graph.organizationalUnitAssignmentConflictSetting",
                 "assignmentOverride": "allowed",
                 "versionNumber": 0
             }
         }),
+    );
+}
+
+/// A caller who wants the declared type spelled out (as the reference
+/// example does) sets `odata_type`; it is written as given.
+#[test]
+fn a_declared_type_value_writes_an_odata_type_the_caller_sets() {
+    let mut setting = OrganizationalUnitAssignmentConflictSetting::default();
+    setting.odata_type =
+        Some("microsoft.graph.organizationalUnitAssignmentConflictSetting".to_owned());
+    setting.assignment_override = Some(OrganizationalUnitAssignmentOverride::Denied);
+    setting.version_number = Some(13);
+    let kind =
+        OrganizationalUnitAssignmentConflictSettingKind::OrganizationalUnitAssignmentConflictSetting(
+            setting,
+        );
+    assert_eq!(
+        to_json(&kind),
+        json!({
+            "@odata.type": "microsoft.graph.organizationalUnitAssignmentConflictSetting",
+            "assignmentOverride": "denied",
+            "versionNumber": 13
+        })
     );
 }
 
@@ -236,7 +261,7 @@ fn unset_properties_are_absent() {
         to_json(&OrganizationalUnitAssignmentConflictSettingKind::OrganizationalUnitAssignmentConflictSetting(
             OrganizationalUnitAssignmentConflictSetting::default()
         )),
-        json!({"@odata.type": "#microsoft.graph.organizationalUnitAssignmentConflictSetting"})
+        json!({})
     );
     let mut assignment = DeviceCompliancePolicyAssignment::default();
     assignment.id = Some("a-1".to_owned());
@@ -526,6 +551,19 @@ fn base_property_accessors_work_across_variants() {
                    "deviceAndAppManagementAssignmentFilterType": "none"}),
             Nullable::Absent,
             Some(FilterType::None),
+        ),
+        (
+            json!({"@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget",
+                   "deviceAndAppManagementAssignmentFilterId": "f-5"}),
+            Nullable::Value("f-5".to_owned()),
+            None,
+        ),
+        (
+            json!({"@odata.type": "microsoft.graph.androidFotaDeploymentAssignmentTarget",
+                   "deviceAndAppManagementAssignmentFilterType": "include",
+                   "groupId": "fota"}),
+            Nullable::Absent,
+            Some(FilterType::Include),
         ),
         (
             json!({"@odata.type": "#microsoft.graph.configurationManagerCollectionAssignmentTarget",

@@ -65,7 +65,7 @@ fn check_passes_on_a_clean_tree_and_fails_after_an_edit() {
     assert!(ok, "{text}");
     assert_eq!(text, "graph-intune/src/generated: up to date\n");
 
-    let models = dir.path().join("graph-intune/src/generated/models.rs");
+    let models = dir.path().join("graph-intune/src/generated/models/mod.rs");
     let mut edited = fs::read_to_string(&models).unwrap();
     edited.push_str("// a hand edit\n");
     fs::write(&models, edited).unwrap();
@@ -76,7 +76,7 @@ fn check_passes_on_a_clean_tree_and_fails_after_an_edit() {
     assert!(!ok);
     assert_eq!(
         text,
-        "stale: graph-intune/src/generated/models.rs\n\
+        "stale: graph-intune/src/generated/models/mod.rs\n\
          missing: graph-intune/src/generated/requests.rs\n\
          extra: graph-intune/src/generated/old.rs (not produced by the generator)\n\
          the generated code does not match metadata/: run `cargo xtask codegen` and commit the result\n"
@@ -89,8 +89,8 @@ fn codegen_twice_gives_byte_identical_files() {
     let generated = dir.path().join("graph-intune/src/generated");
     fs::remove_dir_all(&generated).unwrap();
     let first = xtask::codegen(dir.path(), CONFIG, false).unwrap();
-    assert_eq!(first.missing, ["mod.rs", "models.rs", "requests.rs"]);
-    let snapshot: Vec<(String, Vec<u8>)> = ["mod.rs", "models.rs", "requests.rs"]
+    assert_eq!(first.missing, ["mod.rs", "models/mod.rs", "requests.rs"]);
+    let snapshot: Vec<(String, Vec<u8>)> = ["mod.rs", "models/mod.rs", "requests.rs"]
         .iter()
         .map(|f| (f.to_string(), fs::read(generated.join(f)).unwrap()))
         .collect();
@@ -101,7 +101,7 @@ fn codegen_twice_gives_byte_identical_files() {
     }
     // And identical to the committed files.
     let committed = xtask::workspace_root().join("graph-intune/src/generated");
-    for f in ["mod.rs", "models.rs", "requests.rs"] {
+    for f in ["mod.rs", "models/mod.rs", "requests.rs"] {
         assert_eq!(
             fs::read(generated.join(f)).unwrap(),
             fs::read(committed.join(f)).unwrap(),
@@ -113,7 +113,7 @@ fn codegen_twice_gives_byte_identical_files() {
 #[test]
 fn every_generated_file_starts_with_the_generated_header() {
     let committed = xtask::workspace_root().join("graph-intune/src/generated");
-    for f in ["mod.rs", "models.rs", "requests.rs"] {
+    for f in ["mod.rs", "models/mod.rs", "requests.rs"] {
         let text = fs::read_to_string(committed.join(f)).unwrap();
         assert!(
             text.starts_with(

@@ -93,14 +93,13 @@ pub fn emit(
             #(pub mod #mods;)*
             #(#items)*
         };
-        let file = if path.is_empty() {
-            "models.rs".to_owned()
-        } else {
-            format!(
-                "models/{}.rs",
-                path.iter().map(|s| unraw(s)).collect::<Vec<_>>().join("/")
-            )
-        };
+        // Every namespace module is a `mod.rs` in its own folder, so the tree
+        // also loads through a `#[path]` attribute.
+        let file = std::iter::once("models")
+            .chain(path.iter().map(|s| unraw(s)))
+            .chain(std::iter::once("mod.rs"))
+            .collect::<Vec<_>>()
+            .join("/");
         files.push(GeneratedFile {
             path: file,
             contents: format_file(&header, tokens)?,
@@ -166,6 +165,9 @@ pub(crate) fn docs(docs: &crate::model::Docs, fallback: &str) -> TokenStream {
         }
     }
     let lines = lines.into_iter().flat_map(|l| {
+        if l.is_empty() {
+            return vec![String::new()];
+        }
         l.lines()
             .map(|s| format!(" {}", s.trim_end()))
             .collect::<Vec<_>>()

@@ -191,6 +191,13 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
 
     let ser_arms = names.variants.iter().map(|(vid, v)| {
         let v = ident(v);
+        if *vid == id {
+            // The declared type itself needs no `@odata.type`: the service
+            // infers it, and a value read without one is written back as read.
+            return quote! {
+                Self::#v(value) => ::serde::Serialize::serialize(value, serializer),
+            };
+        }
         let tag = format!("#{}", model.ty(*vid).qualified_name());
         quote! {
             Self::#v(value) => ::graph_intune::runtime::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
@@ -199,20 +206,24 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
     let de_arms = names.variants.iter().map(|(vid, v)| {
         let v = ident(v);
         let tag = model.ty(*vid).qualified_name();
+        let ty = named_struct(plan, *vid);
         quote! {
-            ::std::option::Option::Some(#tag) => value.into_variant().map(Self::#v),
+            ::std::option::Option::Some(#tag) => <#ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::#v),
         }
     });
-    let untyped = if is_abstract {
-        quote!(::std::option::Option::None => value.into_variant().map(Self::#catch_all),)
+    let base_ty = named_struct(plan, id);
+    let untyped_variant = if is_abstract {
+        catch_all.clone()
     } else {
-        let own = names
+        names
             .variants
             .iter()
             .find(|(vid, _)| *vid == id)
             .map(|(_, v)| ident(v))
-            .unwrap_or_else(|| catch_all.clone());
-        quote!(::std::option::Option::None => value.into_variant().map(Self::#own),)
+            .unwrap_or_else(|| catch_all.clone())
+    };
+    let untyped = quote! {
+        ::std::option::Option::None => <#base_ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::#untyped_variant),
     };
     let accessors = sp.fields.iter().zip(&names.accessors).map(|(f, method)| {
         let method = ident(method);
@@ -268,14 +279,19 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = ::graph_intune::runtime::PolymorphicValue::deserialize::<D>(deserializer)?;
-                match value.type_name() {
+        impl ::graph_intune::runtime::Polymorphic for #name {
+            fn from_tagged<'de, D: ::serde::Deserializer<'de>>(type_name: ::std::option::Option<&str>, deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                match type_name {
                     #(#de_arms)*
                     #untyped
-                    ::std::option::Option::Some(_) => value.into_variant().map(Self::#catch_all),
+                    ::std::option::Option::Some(_) => <#base_ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::#catch_all),
                 }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::graph_intune::runtime::deserialize_polymorphic(deserializer)
             }
         }
     }

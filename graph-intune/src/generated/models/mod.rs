@@ -377,42 +377,84 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
         }
     }
 }
+impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTarget {
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        type_name: ::std::option::Option<&str>,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match type_name {
+            ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget") => {
+                <crate::models::AllDevicesAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::AllDevicesAssignmentTarget)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.allLicensedUsersAssignmentTarget",
+            ) => {
+                <crate::models::AllLicensedUsersAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::AllLicensedUsersAssignmentTarget)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.androidFotaDeploymentAssignmentTarget",
+            ) => {
+                <crate::models::AndroidFotaDeploymentAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::AndroidFotaDeploymentAssignmentTarget)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.configurationManagerCollectionAssignmentTarget",
+            ) => {
+                <crate::models::ConfigurationManagerCollectionAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::ConfigurationManagerCollectionAssignmentTarget)
+            }
+            ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
+                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::GroupAssignmentTarget)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.exclusionGroupAssignmentTarget",
+            ) => {
+                <crate::models::ExclusionGroupAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::ExclusionGroupAssignmentTarget)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.organizationalUnitAssignmentTarget",
+            ) => {
+                <crate::models::OrganizationalUnitAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::OrganizationalUnitAssignmentTarget)
+            }
+            ::std::option::Option::None => {
+                <crate::models::DeviceAndAppManagementAssignmentTargetBase as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+            ::std::option::Option::Some(_) => {
+                <crate::models::DeviceAndAppManagementAssignmentTargetBase as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::graph_intune::runtime::PolymorphicValue::deserialize::<
-            D,
-        >(deserializer)?;
-        match value.type_name() {
-            ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget") => {
-                value.into_variant().map(Self::AllDevicesAssignmentTarget)
-            }
-            ::std::option::Option::Some(
-                "microsoft.graph.allLicensedUsersAssignmentTarget",
-            ) => value.into_variant().map(Self::AllLicensedUsersAssignmentTarget),
-            ::std::option::Option::Some(
-                "microsoft.graph.androidFotaDeploymentAssignmentTarget",
-            ) => value.into_variant().map(Self::AndroidFotaDeploymentAssignmentTarget),
-            ::std::option::Option::Some(
-                "microsoft.graph.configurationManagerCollectionAssignmentTarget",
-            ) => {
-                value
-                    .into_variant()
-                    .map(Self::ConfigurationManagerCollectionAssignmentTarget)
-            }
-            ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
-                value.into_variant().map(Self::GroupAssignmentTarget)
-            }
-            ::std::option::Option::Some(
-                "microsoft.graph.exclusionGroupAssignmentTarget",
-            ) => value.into_variant().map(Self::ExclusionGroupAssignmentTarget),
-            ::std::option::Option::Some(
-                "microsoft.graph.organizationalUnitAssignmentTarget",
-            ) => value.into_variant().map(Self::OrganizationalUnitAssignmentTarget),
-            ::std::option::Option::None => value.into_variant().map(Self::Unknown),
-            ::std::option::Option::Some(_) => value.into_variant().map(Self::Unknown),
-        }
+        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
     }
 }
 /// Represents an assignment to all managed devices in the tenant.
@@ -757,12 +799,7 @@ impl ::serde::Serialize for GroupAssignmentTargetKind {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::GroupAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
-                    value,
-                    value.odata_type.is_some(),
-                    "#microsoft.graph.groupAssignmentTarget",
-                    serializer,
-                )
+                ::serde::Serialize::serialize(value, serializer)
             }
             Self::ExclusionGroupAssignmentTarget(value) => {
                 ::graph_intune::runtime::serialize_variant(
@@ -776,25 +813,46 @@ impl ::serde::Serialize for GroupAssignmentTargetKind {
         }
     }
 }
+impl ::graph_intune::runtime::Polymorphic for GroupAssignmentTargetKind {
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        type_name: ::std::option::Option<&str>,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match type_name {
+            ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
+                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::GroupAssignmentTarget)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.exclusionGroupAssignmentTarget",
+            ) => {
+                <crate::models::ExclusionGroupAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::ExclusionGroupAssignmentTarget)
+            }
+            ::std::option::Option::None => {
+                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::GroupAssignmentTarget)
+            }
+            ::std::option::Option::Some(_) => {
+                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTargetKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::graph_intune::runtime::PolymorphicValue::deserialize::<
-            D,
-        >(deserializer)?;
-        match value.type_name() {
-            ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
-                value.into_variant().map(Self::GroupAssignmentTarget)
-            }
-            ::std::option::Option::Some(
-                "microsoft.graph.exclusionGroupAssignmentTarget",
-            ) => value.into_variant().map(Self::ExclusionGroupAssignmentTarget),
-            ::std::option::Option::None => {
-                value.into_variant().map(Self::GroupAssignmentTarget)
-            }
-            ::std::option::Option::Some(_) => value.into_variant().map(Self::Unknown),
-        }
+        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
     }
 }
 /// Represents a group that should be excluded from an assignment.
@@ -954,23 +1012,46 @@ impl ::serde::Serialize for Entity {
         }
     }
 }
+impl ::graph_intune::runtime::Polymorphic for Entity {
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        type_name: ::std::option::Option<&str>,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match type_name {
+            ::std::option::Option::Some("microsoft.graph.deviceManagement") => {
+                <crate::models::DeviceManagement as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::DeviceManagement)
+            }
+            ::std::option::Option::Some(
+                "microsoft.graph.deviceCompliancePolicyAssignment",
+            ) => {
+                <crate::models::DeviceCompliancePolicyAssignment as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::DeviceCompliancePolicyAssignment)
+            }
+            ::std::option::Option::None => {
+                <crate::models::EntityBase as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+            ::std::option::Option::Some(_) => {
+                <crate::models::EntityBase as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::graph_intune::runtime::PolymorphicValue::deserialize::<
-            D,
-        >(deserializer)?;
-        match value.type_name() {
-            ::std::option::Option::Some("microsoft.graph.deviceManagement") => {
-                value.into_variant().map(Self::DeviceManagement)
-            }
-            ::std::option::Option::Some(
-                "microsoft.graph.deviceCompliancePolicyAssignment",
-            ) => value.into_variant().map(Self::DeviceCompliancePolicyAssignment),
-            ::std::option::Option::None => value.into_variant().map(Self::Unknown),
-            ::std::option::Option::Some(_) => value.into_variant().map(Self::Unknown),
-        }
+        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
     }
 }
 /// Singleton entity that acts as a container for all device management functionality.
@@ -1214,17 +1295,32 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
         }
     }
 }
+impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        type_name: ::std::option::Option<&str>,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match type_name {
+            ::std::option::Option::None => {
+                <crate::models::DeviceCompliancePolicyBase as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+            ::std::option::Option::Some(_) => {
+                <crate::models::DeviceCompliancePolicyBase as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::graph_intune::runtime::PolymorphicValue::deserialize::<
-            D,
-        >(deserializer)?;
-        match value.type_name() {
-            ::std::option::Option::None => value.into_variant().map(Self::Unknown),
-            ::std::option::Option::Some(_) => value.into_variant().map(Self::Unknown),
-        }
+        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
     }
 }
 /// Device compliance policy assignment.
@@ -1555,12 +1651,7 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSettingKind {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::OrganizationalUnitAssignmentConflictSetting(value) => {
-                ::graph_intune::runtime::serialize_variant(
-                    value,
-                    value.odata_type.is_some(),
-                    "#microsoft.graph.organizationalUnitAssignmentConflictSetting",
-                    serializer,
-                )
+                ::serde::Serialize::serialize(value, serializer)
             }
             Self::OrganizationalUnitAssignmentInsertPriorityConflictSetting(value) => {
                 ::graph_intune::runtime::serialize_variant(
@@ -1574,35 +1665,49 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSettingKind {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSettingKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+impl ::graph_intune::runtime::Polymorphic
+for OrganizationalUnitAssignmentConflictSettingKind {
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = ::graph_intune::runtime::PolymorphicValue::deserialize::<
-            D,
-        >(deserializer)?;
-        match value.type_name() {
+        match type_name {
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentConflictSetting",
             ) => {
-                value
-                    .into_variant()
+                <crate::models::OrganizationalUnitAssignmentConflictSetting as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::OrganizationalUnitAssignmentConflictSetting)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting",
             ) => {
-                value
-                    .into_variant()
+                <crate::models::OrganizationalUnitAssignmentInsertPriorityConflictSetting as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::OrganizationalUnitAssignmentInsertPriorityConflictSetting)
             }
             ::std::option::Option::None => {
-                value
-                    .into_variant()
+                <crate::models::OrganizationalUnitAssignmentConflictSetting as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
                     .map(Self::OrganizationalUnitAssignmentConflictSetting)
             }
-            ::std::option::Option::Some(_) => value.into_variant().map(Self::Unknown),
+            ::std::option::Option::Some(_) => {
+                <crate::models::OrganizationalUnitAssignmentConflictSetting as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
         }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSettingKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
     }
 }
 /// A conflict setting that resolves conflicts by insert priority.
