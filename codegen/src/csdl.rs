@@ -424,7 +424,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn error(&mut self, pos: &Pos, message: impl Into<String>) -> Diagnostic {
+    fn error(&self, pos: &Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(pos.clone(), message)
     }
 
@@ -443,12 +443,8 @@ impl<'a> Parser<'a> {
                         self.error(&pos, "unexpected end of file: an element is not closed")
                     );
                 }
-                Ok(Event::Text(t)) => {
-                    if t.iter().any(|b| !b.is_ascii_whitespace()) {
-                        // Text content where CSDL has none (e.g. inside String
-                        // expressions it is read by `text()`): ignored.
-                    }
-                }
+                // Text, comments and processing instructions between
+                // elements carry nothing CSDL needs.
                 Ok(_) => {}
                 Err(e) => return Err(self.xml_error(e)),
             }

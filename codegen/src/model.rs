@@ -10,7 +10,7 @@
 //!
 //! Names here are CSDL names. Rust names are decided by `emit`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::csdl::{self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind};
 use crate::{Diagnostic, Errors, Warning};
@@ -1252,13 +1252,4 @@ pub fn load(files: &[(&str, &str)]) -> Result<(Model, Vec<Warning>), Errors> {
         documents.push(csdl::parse(name, text)?);
     }
     Model::build(&documents)
-}
-
-/// Sorted view used where order reaches output: qualified name → id.
-pub fn sorted_index(model: &Model) -> BTreeMap<String, TypeId> {
-    model
-        .types
-        .iter()
-        .map(|t| (t.qualified_name(), t.id))
-        .collect()
 }

@@ -65,6 +65,50 @@ pub const VALID_SCHEMAS: &[&str] = &[
     "graph-v1.0-2026-08.xml",
 ];
 
+/// The example of the Graph beta reference page "Update
+/// deviceCompliancePolicyAssignment" (`PATCH /deviceManagement/deviceCompliancePolicies/{id}/assignments/{id}`),
+/// the first acceptance test of this project.
+pub mod seed {
+    /// The request body of the example on the Graph beta reference page
+    /// "Update deviceCompliancePolicyAssignment", copied verbatim.
+    pub const REQUEST: &str = r##"{
+      "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
+      "target": {
+        "@odata.type": "microsoft.graph.organizationalUnitAssignmentTarget",
+        "deviceAndAppManagementAssignmentFilterId": "Device And App Management Assignment Filter Id value",
+        "deviceAndAppManagementAssignmentFilterType": "include",
+        "organizationalUnitId": "Organizational Unit Id value",
+        "assignmentConflictSetting": {
+          "@odata.type": "microsoft.graph.organizationalUnitAssignmentConflictSetting",
+          "assignmentOverride": "denied",
+          "versionNumber": 13
+        }
+      },
+      "source": "policySets",
+      "sourceId": "Source Id value"
+    }"##;
+
+    /// The response body of the example on the Graph beta reference page
+    /// "Update deviceCompliancePolicyAssignment", copied verbatim.
+    pub const RESPONSE: &str = r##"{
+      "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
+      "id": "92dc3fef-3fef-92dc-ef3f-dc92ef3fdc92",
+      "target": {
+        "@odata.type": "microsoft.graph.organizationalUnitAssignmentTarget",
+        "deviceAndAppManagementAssignmentFilterId": "Device And App Management Assignment Filter Id value",
+        "deviceAndAppManagementAssignmentFilterType": "include",
+        "organizationalUnitId": "Organizational Unit Id value",
+        "assignmentConflictSetting": {
+          "@odata.type": "microsoft.graph.organizationalUnitAssignmentConflictSetting",
+          "assignmentOverride": "denied",
+          "versionNumber": 13
+        }
+      },
+      "source": "policySets",
+      "sourceId": "Source Id value"
+    }"##;
+}
+
 /// The README's example compiles (`cargo test --doc -p graph-intune-tests`).
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -11,44 +11,7 @@ use graph_intune::models::{
 use graph_intune::Nullable;
 use serde_json::Value;
 
-/// The request body of the example on the Graph beta reference page
-/// "Update deviceCompliancePolicyAssignment", copied verbatim.
-const SEED_REQUEST: &str = r##"{
-  "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
-  "target": {
-    "@odata.type": "microsoft.graph.organizationalUnitAssignmentTarget",
-    "deviceAndAppManagementAssignmentFilterId": "Device And App Management Assignment Filter Id value",
-    "deviceAndAppManagementAssignmentFilterType": "include",
-    "organizationalUnitId": "Organizational Unit Id value",
-    "assignmentConflictSetting": {
-      "@odata.type": "microsoft.graph.organizationalUnitAssignmentConflictSetting",
-      "assignmentOverride": "denied",
-      "versionNumber": 13
-    }
-  },
-  "source": "policySets",
-  "sourceId": "Source Id value"
-}"##;
-
-/// The response body of the example on the Graph beta reference page
-/// "Update deviceCompliancePolicyAssignment", copied verbatim.
-const SEED_RESPONSE: &str = r##"{
-  "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
-  "id": "92dc3fef-3fef-92dc-ef3f-dc92ef3fdc92",
-  "target": {
-    "@odata.type": "microsoft.graph.organizationalUnitAssignmentTarget",
-    "deviceAndAppManagementAssignmentFilterId": "Device And App Management Assignment Filter Id value",
-    "deviceAndAppManagementAssignmentFilterType": "include",
-    "organizationalUnitId": "Organizational Unit Id value",
-    "assignmentConflictSetting": {
-      "@odata.type": "microsoft.graph.organizationalUnitAssignmentConflictSetting",
-      "assignmentOverride": "denied",
-      "versionNumber": 13
-    }
-  },
-  "source": "policySets",
-  "sourceId": "Source Id value"
-}"##;
+use graph_intune_tests::seed::{REQUEST as SEED_REQUEST, RESPONSE as SEED_RESPONSE};
 
 fn decode(text: &str) -> DeviceCompliancePolicyAssignment {
     serde_json::from_str(text).unwrap()

@@ -134,6 +134,15 @@ fn client_entry(
     }
 }
 
+/// A builder's method names, with the runtime ones reserved.
+fn method_scope() -> Scope {
+    let mut scope = Scope::new();
+    for r in RESERVED {
+        scope.reserve(r);
+    }
+    scope
+}
+
 fn builder_struct(name: &proc_macro2::Ident, doc: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
@@ -200,10 +209,7 @@ fn item_builder(
             }
         });
     }
-    let mut scope = Scope::new();
-    for r in RESERVED {
-        scope.reserve(r);
-    }
+    let mut scope = method_scope();
     for (_, nav) in model.all_navigations(id) {
         if !spec.navigations.contains(&nav.name) || !selection.builders.contains_key(&nav.target) {
             continue;
@@ -286,10 +292,7 @@ fn collection_builder(
             }
         });
     }
-    let mut scope = Scope::new();
-    for r in RESERVED {
-        scope.reserve(r);
-    }
+    let mut scope = method_scope();
     for op in &spec.collection_operations {
         methods.extend(operation(
             model,
