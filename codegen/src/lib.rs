@@ -148,6 +148,14 @@ pub fn generate(
     let (files, emit_warnings) =
         emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
     warnings.extend(emit_warnings);
+    // Position order, so the list reads like the file (and is deterministic).
+    warnings.sort_by(|a, b| {
+        let key = |w: &Warning| w.pos.as_ref().map(|p| (p.file.clone(), p.line, p.column));
+        key(a)
+            .is_none()
+            .cmp(&key(b).is_none())
+            .then(key(a).cmp(&key(b)))
+    });
     Ok(Output { files, warnings })
 }
 
@@ -160,4 +168,34 @@ fn config_error(message: String) -> Diagnostic {
         },
         message,
     )
+}
+
+/// Wraps the files of a whole-schema [`generate`] run into a standalone
+/// crate: `Cargo.toml`, `src/lib.rs`, `src/models/…`, `src/requests.rs`.
+///
+/// `runtime` is the `graph-intune` dependency line's value, e.g.
+/// `{ path = "../graph-intune" }`.
+pub fn into_crate(output: Output, crate_name: &str, runtime: &str, inputs: &[String]) -> Output {
+    let mut files: Vec<emit::GeneratedFile> = output
+        .files
+        .into_iter()
+        .filter(|f| f.path != "mod.rs")
+        .map(|f| emit::GeneratedFile {
+            path: format!("src/{}", f.path),
+            contents: f.contents,
+        })
+        .collect();
+    files.push(emit::GeneratedFile {
+        path: "Cargo.toml".to_owned(),
+        contents: emit::crate_manifest(crate_name, runtime, inputs),
+    });
+    files.push(emit::GeneratedFile {
+        path: "src/lib.rs".to_owned(),
+        contents: emit::crate_root(inputs),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Output {
+        files,
+        warnings: output.warnings,
+    }
 }

@@ -3,21 +3,34 @@
 //! A [`GraphClient`] is built with [`GraphClient::builder`] from an access
 //! token ([`GraphClientBuilder::bearer_token`]) or from a
 //! [`TokenProvider`] that hands out fresh tokens
-//! ([`GraphClientBuilder::token_provider`]).
+//! ([`GraphClientBuilder::token_provider`]), such as
+//! [`ClientCredentials`](crate::ClientCredentials). The builder also
+//! chooses the [`Cloud`] and [`ApiVersion`], the [`RetryPolicy`] for
+//! throttled requests, the time-out of each attempt, and whether to ask for
+//! enum members newer than the schema.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+use crate::auth::REDACTED;
+use crate::cloud::{ApiVersion, Cloud};
 use crate::error::GraphError;
+use crate::retry::RetryPolicy;
 use crate::runtime::{self, Page, RequestBuilder};
 
 /// The base URL used when none is given: the Microsoft Graph beta endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
 
-/// The text shown instead of secrets in `Debug` output.
-const REDACTED: &str = "<redacted>";
+/// The default time-out of one attempt of a request: 100 seconds, as in the
+/// Microsoft Graph .NET SDK.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
+/// The `User-Agent` of the default HTTP clients and the `SdkVersion` header
+/// of every request: `graph-intune/<crate version>`.
+pub const USER_AGENT: &str = concat!("graph-intune/", env!("CARGO_PKG_VERSION"));
 
 /// A source of OAuth 2.0 access tokens for Microsoft Graph.
 ///
@@ -101,8 +114,13 @@ impl TokenProvider for StaticToken {
 
 /// A client for the Microsoft Graph API.
 ///
-/// Cloning is cheap: clones share the connection pool and the token
-/// provider. Its `Debug` output does not show credentials.
+/// Cloning is cheap: clones share the connection pool, the token provider
+/// (and so its token cache) and the settings. Its `Debug` output does not
+/// show credentials.
+///
+/// Requests must run inside a Tokio runtime with its time driver enabled
+/// (as `#[tokio::main]` and `#[tokio::test]` set up): time-outs and the
+/// waits between retries use Tokio timers.
 ///
 /// # Examples
 ///
@@ -121,8 +139,12 @@ pub struct GraphClient {
 struct ClientInner {
     /// Absolute http(s) URL without a trailing `/`.
     base_url: String,
+    cloud: Cloud,
     token_provider: Arc<dyn TokenProvider>,
     http: reqwest::Client,
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    include_unknown_enum_members: bool,
 }
 
 impl GraphClient {
@@ -135,6 +157,28 @@ impl GraphClient {
     /// `/` (by default [`DEFAULT_BASE_URL`]).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// The cloud the client was built for (by default [`Cloud::Global`]).
+    /// When a [base URL](GraphClientBuilder::base_url) was given, it is used
+    /// instead of the cloud's endpoint.
+    pub fn cloud(&self) -> &Cloud {
+        &self.inner.cloud
+    }
+
+    /// How throttled requests are retried (see [`RetryPolicy`]).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// The time-out of one attempt of a request, `None` for none.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.inner.timeout
+    }
+
+    /// Whether requests carry `Prefer: include-unknown-enum-members`.
+    pub fn include_unknown_enum_members(&self) -> bool {
+        self.inner.include_unknown_enum_members
     }
 
     /// Starts a request on the entity set or singleton `root` (used
@@ -151,13 +195,18 @@ impl GraphClient {
     /// to the same scheme, host and port as [`base_url`](Self::base_url);
     /// otherwise a [`GraphError::Config`] is returned and nothing is sent,
     /// so that the access token never leaves for another host.
+    ///
+    /// [`RequestBuilder::stream`] and [`RequestBuilder::pages`] follow the
+    /// links for you.
     pub async fn next_page<T: DeserializeOwned>(
         &self,
         page: &Page<T>,
     ) -> Result<Option<Page<T>>, GraphError> {
         match &page.next_link {
             None => Ok(None),
-            Some(link) => runtime::fetch_page(self, link).await.map(Some),
+            Some(link) => runtime::fetch_page(self, link, &Default::default())
+                .await
+                .map(Some),
         }
     }
 
@@ -174,14 +223,32 @@ impl fmt::Debug for GraphClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GraphClient")
             .field("base_url", &self.inner.base_url)
+            .field("cloud", &self.inner.cloud)
             .field("token_provider", &REDACTED)
+            .field("retry", &self.inner.retry)
+            .field("timeout", &self.inner.timeout)
+            .field(
+                "include_unknown_enum_members",
+                &self.inner.include_unknown_enum_members,
+            )
             .finish_non_exhaustive()
     }
 }
 
 /// Configures and builds a [`GraphClient`].
 ///
-/// A token or a token provider is required; everything else has a default.
+/// A token or a token provider is required; everything else has a default:
+///
+/// | setting | default |
+/// |---|---|
+/// | [`cloud`](Self::cloud) | [`Cloud::Global`] |
+/// | [`version`](Self::version) | [`ApiVersion::Beta`] |
+/// | [`base_url`](Self::base_url) | the cloud's endpoint and the version: [`DEFAULT_BASE_URL`] |
+/// | [`retry`](Self::retry) | [`RetryPolicy::default`]: 4 attempts within 180 s, honouring `Retry-After` |
+/// | [`timeout`](Self::timeout) | [`DEFAULT_TIMEOUT`] (100 s) per attempt |
+/// | [`include_unknown_enum_members`](Self::include_unknown_enum_members) | off |
+/// | [`http_client`](Self::http_client) | a new reqwest client with rustls and `User-Agent: graph-intune/<version>` |
+///
 /// Its `Debug` output does not show credentials.
 ///
 /// # Examples
@@ -199,8 +266,14 @@ impl fmt::Debug for GraphClient {
 #[derive(Clone, Default)]
 pub struct GraphClientBuilder {
     base_url: Option<String>,
+    cloud: Cloud,
+    version: ApiVersion,
     token_provider: Option<Arc<dyn TokenProvider>>,
     http_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    /// `None`: the default; `Some(None)`: no time-out.
+    timeout: Option<Option<Duration>>,
+    include_unknown_enum_members: bool,
 }
 
 impl GraphClientBuilder {
@@ -211,9 +284,79 @@ impl GraphClientBuilder {
 
     /// Sets the base URL, an absolute `http` or `https` URL such as
     /// `https://graph.microsoft.com/beta` (the default). A trailing `/` is
-    /// removed.
+    /// removed. It wins over [`cloud`](Self::cloud) and
+    /// [`version`](Self::version), which only choose the default base URL.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sends requests to the Graph endpoint of `cloud` (the default is
+    /// [`Cloud::Global`]): for example
+    /// `https://graph.microsoft.us/beta` for [`Cloud::UsGovernment`].
+    ///
+    /// The token provider must get its tokens from the same cloud: give
+    /// [`ClientCredentials::cloud`](crate::ClientCredentials::cloud) the
+    /// same value.
+    ///
+    /// ```
+    /// use graph_intune::{ApiVersion, Cloud, GraphClient};
+    ///
+    /// let client = GraphClient::builder()
+    ///     .cloud(Cloud::UsGovernmentDod)
+    ///     .version(ApiVersion::V1)
+    ///     .bearer_token("eyJ0eXAi…")
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://dod-graph.microsoft.us/v1.0");
+    /// # Ok::<(), graph_intune::GraphError>(())
+    /// ```
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self
+    }
+
+    /// Chooses the API version of the default base URL (the default is
+    /// [`ApiVersion::Beta`]).
+    pub fn version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Retries throttled requests as `policy` says (the default is
+    /// [`RetryPolicy::default`]; [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Limits each attempt of a request, from sending it to reading the
+    /// whole answer, to `timeout` (the default is [`DEFAULT_TIMEOUT`],
+    /// 100 s). A request can override it with
+    /// [`RequestBuilder::with_timeout`]. It also applies over the time-out
+    /// of a custom [`http_client`](Self::http_client).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// Removes the time-out of requests: an attempt waits as long as the
+    /// connection lives (or as the custom
+    /// [`http_client`](Self::http_client)'s own time-out says).
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = Some(None);
+        self
+    }
+
+    /// Whether to send `Prefer: include-unknown-enum-members` with every
+    /// request (off by default).
+    ///
+    /// Graph hides the members of "evolvable" enums that were added after a
+    /// sentinel member `unknownFutureValue`, replacing them by that
+    /// sentinel, unless asked with this header. The generated enums keep
+    /// any member they do not know (as `Unrecognized`), so turning this on
+    /// is safe and shows the real values.
+    pub fn include_unknown_enum_members(mut self, include: bool) -> Self {
+        self.include_unknown_enum_members = include;
         self
     }
 
@@ -236,8 +379,10 @@ impl GraphClientBuilder {
         self
     }
 
-    /// Sends requests with this HTTP client (for proxies, timeouts, extra
-    /// default headers…) instead of a default one.
+    /// Sends requests with this HTTP client (for proxies, extra default
+    /// headers…) instead of a default one. The client's own `User-Agent`, if
+    /// any, is used; every request still carries
+    /// `SdkVersion: graph-intune/<version>`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -248,9 +393,9 @@ impl GraphClientBuilder {
     /// # Errors
     ///
     /// [`GraphError::Config`] when no token or token provider was given,
-    /// when the base URL is not an absolute `http`/`https` URL (or has a
-    /// query or fragment), or when the default HTTP client cannot be
-    /// created.
+    /// when the base URL (given, or made from the cloud and version) is not
+    /// an absolute `http`/`https` URL (or has a query or fragment), or when
+    /// the default HTTP client cannot be created.
     pub fn build(self) -> Result<GraphClient, GraphError> {
         let token_provider = self.token_provider.ok_or_else(|| {
             GraphError::Config(
@@ -259,19 +404,26 @@ impl GraphClientBuilder {
                     .to_owned(),
             )
         })?;
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = match &self.base_url {
+            Some(base_url) => normalize_base_url(base_url)?,
+            None => normalize_base_url(&self.cloud.base_url(&self.version))?,
+        };
         let http = match self.http_client {
             Some(client) => client,
             None => reqwest::Client::builder()
-                .user_agent(concat!("graph-intune/", env!("CARGO_PKG_VERSION")))
+                .user_agent(USER_AGENT)
                 .build()
                 .map_err(|e| GraphError::Config(format!("cannot create the HTTP client: {e}")))?,
         };
         Ok(GraphClient {
             inner: Arc::new(ClientInner {
                 base_url,
+                cloud: self.cloud,
                 token_provider,
                 http,
+                retry: self.retry,
+                timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                include_unknown_enum_members: self.include_unknown_enum_members,
             }),
         })
     }
@@ -281,11 +433,19 @@ impl fmt::Debug for GraphClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GraphClientBuilder")
             .field("base_url", &self.base_url)
+            .field("cloud", &self.cloud)
+            .field("version", &self.version)
             .field(
                 "token_provider",
                 &self.token_provider.as_ref().map(|_| REDACTED),
             )
             .field("http_client", &self.http_client.as_ref().map(|_| ".."))
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field(
+                "include_unknown_enum_members",
+                &self.include_unknown_enum_members,
+            )
             .finish()
     }
 }

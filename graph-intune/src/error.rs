@@ -4,8 +4,13 @@
 //! variants that carry an HTTP answer, [`GraphError::Service`] and
 //! [`GraphError::Decode`], box their details ([`ServiceError`] and
 //! [`DecodeError`]) so that `Result<T, GraphError>` stays small.
+//!
+//! The errors this crate makes never show an access token or a client
+//! secret, in their `Display` or their `Debug` output: a token or secret
+//! echoed by a service is replaced by `<redacted>`.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -17,7 +22,9 @@ const BODY_SNIPPET_CHARS: usize = 200;
 /// The error type of every fallible operation of this crate.
 ///
 /// Use [`status`](GraphError::status) to get the HTTP status of the answer
-/// (when there was one), and [`as_service`](GraphError::as_service) /
+/// (when there was one), [`is_throttled`](GraphError::is_throttled) to
+/// learn whether the service was still throttling when the client gave up,
+/// and [`as_service`](GraphError::as_service) /
 /// [`as_decode`](GraphError::as_decode) to reach the details.
 ///
 /// # Examples
@@ -35,15 +42,27 @@ const BODY_SNIPPET_CHARS: usize = 200;
 #[non_exhaustive]
 pub enum GraphError {
     /// The service answered with a non-success status.
-    #[error(transparent)]
+    ///
+    /// For a throttled request (`429`, `503`, `504`) this is the last answer,
+    /// once the client's [`RetryPolicy`](crate::RetryPolicy) gave up; its
+    /// [`attempts`](ServiceError::attempts) and
+    /// [`retry_after`](ServiceError::retry_after) say how many times the
+    /// request was sent and how long the service last asked to wait, and
+    /// the `Display` text says so too.
+    #[error("{error}{note}", error = .0, note = RetryNote(.0))]
     Service(Box<ServiceError>),
     /// A success answer whose body is not what the request expects.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// The request could not be sent or the answer not read.
+    /// The request could not be sent or its answer not read, including
+    /// a connection that still failed after the retries of the
+    /// [`RetryPolicy`](crate::RetryPolicy), and a request that exceeded its
+    /// time-out (see [`is_timeout`](GraphError::is_timeout)).
     #[error("the request to Microsoft Graph could not be sent or its answer not read")]
     Transport(#[source] reqwest::Error),
-    /// The token provider failed.
+    /// No access token could be had: the token provider failed, for
+    /// example because the token endpoint refused the client credentials
+    /// (the message then quotes its `error` and `error_description`).
     #[error("cannot get an access token: {0}")]
     Auth(String),
     /// The client was configured wrongly (bad base URL, no credentials).
@@ -61,6 +80,41 @@ impl GraphError {
             GraphError::Decode(e) => Some(e.status),
             _ => None,
         }
+    }
+
+    /// `true` when the service was still throttling the request when the
+    /// client gave up: a [`Service`](GraphError::Service) error with status
+    /// `429 Too Many Requests`, `503 Service Unavailable` or
+    /// `504 Gateway Timeout`.
+    ///
+    /// ```
+    /// use graph_intune::{GraphError, ServiceError};
+    /// use reqwest::header::{HeaderMap, HeaderValue};
+    /// use reqwest::StatusCode;
+    /// use std::time::Duration;
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("retry-after", HeaderValue::from_static("30"));
+    /// let error: GraphError =
+    ///     ServiceError::from_response(StatusCode::TOO_MANY_REQUESTS, &headers, b"").into();
+    /// assert!(error.is_throttled());
+    /// assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
+    /// ```
+    pub fn is_throttled(&self) -> bool {
+        self.as_service().is_some_and(ServiceError::is_throttled)
+    }
+
+    /// The wait the service asked for in the `Retry-After` header of its
+    /// last answer, for a [`Service`](GraphError::Service) error that had
+    /// one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_service().and_then(|e| e.retry_after)
+    }
+
+    /// `true` when the request, or reading its answer, exceeded its
+    /// time-out (see [`GraphClientBuilder::timeout`](crate::GraphClientBuilder::timeout)).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, GraphError::Transport(e) if e.is_timeout())
     }
 
     /// The details of a [`Service`](GraphError::Service) error, or `None`.
@@ -107,6 +161,10 @@ impl From<DecodeError> for GraphError {
 /// [`date`](ServiceError::date). When the body is not such JSON (for example
 /// an HTML page from a gateway) those fields are `None`. The raw body is
 /// always kept in [`body`](ServiceError::body).
+///
+/// [`retry_after`](ServiceError::retry_after) and
+/// [`attempts`](ServiceError::attempts) tell how the client's
+/// [`RetryPolicy`](crate::RetryPolicy) dealt with a throttled request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceError {
@@ -127,6 +185,13 @@ pub struct ServiceError {
     pub date: Option<String>,
     /// The raw answer body (invalid UTF-8 replaced by `U+FFFD`).
     pub body: String,
+    /// The wait asked for by the answer's `Retry-After` header, given as
+    /// delta-seconds or as an HTTP-date (read against the answer's `Date`
+    /// header); `None` when the answer had no such header.
+    pub retry_after: Option<Duration>,
+    /// How many times the request was sent, this answer's attempt
+    /// included: `1` unless the client retried it.
+    pub attempts: u32,
 }
 
 impl ServiceError {
@@ -135,9 +200,10 @@ impl ServiceError {
     ///
     /// The Graph error JSON is read when present (both the `innerError` and
     /// the `innererror` spellings are accepted); the `request-id` and
-    /// `client-request-id` headers are used for the ids the body lacks.
-    /// This never fails: an unreadable body only leaves the parsed fields
-    /// `None`.
+    /// `client-request-id` headers are used for the ids the body lacks, and
+    /// the `Retry-After` header fills [`retry_after`](ServiceError::retry_after).
+    /// [`attempts`](ServiceError::attempts) is `1`. This never fails: an
+    /// unreadable body only leaves the parsed fields `None`.
     pub fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
         let mut error = ServiceError {
             status,
@@ -147,6 +213,8 @@ impl ServiceError {
             client_request_id: None,
             date: None,
             body: String::from_utf8_lossy(body).into_owned(),
+            retry_after: crate::retry::retry_after(headers),
+            attempts: 1,
         };
         if let Ok(serde_json::Value::Object(root)) = serde_json::from_slice(body) {
             if let Some(serde_json::Value::Object(inner)) = root.get("error") {
@@ -182,6 +250,37 @@ impl ServiceError {
             error.client_request_id = header("client-request-id");
         }
         error
+    }
+}
+
+impl ServiceError {
+    /// `true` for the statuses that mean "throttled, try later" and that the
+    /// client retries: `429 Too Many Requests`, `503 Service Unavailable`
+    /// and `504 Gateway Timeout`.
+    pub fn is_throttled(&self) -> bool {
+        crate::retry::is_retryable_status(self.status)
+    }
+}
+
+/// The part of a [`GraphError::Service`] message that tells about retries:
+/// empty for a request sent once.
+struct RetryNote<'a>(&'a ServiceError);
+
+impl fmt::Display for RetryNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let error = self.0;
+        if error.attempts <= 1 {
+            return Ok(());
+        }
+        if error.is_throttled() {
+            write!(f, " (still throttled after {} attempts", error.attempts)?;
+        } else {
+            write!(f, " (after {} attempts", error.attempts)?;
+        }
+        match error.retry_after {
+            Some(wait) => write!(f, "; last Retry-After: {wait:?})"),
+            None => f.write_str("; no Retry-After)"),
+        }
     }
 }
 

@@ -29,11 +29,17 @@
 
 extern crate self as graph_intune;
 
+pub mod auth;
 pub mod client;
+pub mod cloud;
 pub mod edm;
 pub mod error;
+mod flags;
 mod nullable;
+pub mod odata;
+mod paging;
 mod polymorphic;
+pub mod retry;
 pub mod runtime;
 
 #[rustfmt::skip]
@@ -46,7 +52,12 @@ pub mod runtime;
 )]
 mod generated;
 
+pub use auth::ClientCredentials;
 pub use client::{GraphClient, GraphClientBuilder, StaticToken, TokenProvider};
+pub use cloud::{ApiVersion, Cloud};
 pub use error::{DecodeError, GraphError, ServiceError};
+pub use flags::{EnumMember, Flags};
 pub use generated::{models, requests};
 pub use nullable::Nullable;
+pub use retry::RetryPolicy;
+pub use runtime::Query;

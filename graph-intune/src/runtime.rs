@@ -6,21 +6,51 @@
 //! request, and turns the answer into a value or a [`GraphError`].
 //!
 //! The central type is [`RequestBuilder`], an immutable URL path plus the
-//! client that will send it. [`Page`] is one page of a collection, and
+//! client that will send it. [`Page`] is one page of a collection,
+//! [`Query`] the typed OData query options of a collection request,
+//! [`Pages`] and [`Items`] the streams over every page of a collection, and
 //! [`WithODataType`] helps serializing polymorphic values.
+//!
+//! # What every request does
+//!
+//! * It carries `Authorization: Bearer <token>` (a token fresh from the
+//!   client's [`TokenProvider`](crate::TokenProvider), asked again before
+//!   each attempt), `Accept: application/json`, a `client-request-id` (a new
+//!   UUID per request, the same on all its retries, quoted by Graph in its
+//!   errors and logs), `SdkVersion: graph-intune/<version>`, and, when the
+//!   client asks for it, `Prefer: include-unknown-enum-members`.
+//! * It is retried on `429`, `503`, `504` and failed connections as the
+//!   client's [`RetryPolicy`] says, honouring `Retry-After`; its body is
+//!   kept so that it is sent again unchanged.
+//! * Each attempt is limited by the client's time-out (see
+//!   [`GraphClientBuilder::timeout`](crate::GraphClientBuilder::timeout)).
+//! * It runs in a `tracing` span named `graph_request` with the fields
+//!   `method`, `path` (without the query string, which may hold personal
+//!   data), `client_request_id`, and once known `attempts` and `status`;
+//!   each attempt runs in a child span `graph_attempt` with the fields
+//!   `attempt`, `status` and `request_id` (Graph's id of that answer).
+//!   Retries and give-ups are logged at `WARN`, answers at `DEBUG`. No
+//!   header and no body is logged, so the token never is.
+
+use std::time::{Duration, Instant};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tracing::Instrument;
 
 use crate::client::GraphClient;
 use crate::error::{DecodeError, GraphError, ServiceError};
+use crate::retry::RetryPolicy;
+
+pub use crate::paging::{Items, Pages, Query};
+pub use futures_core::Stream;
 
 /// Bytes kept as they are in a key segment: ASCII alphanumerics and `-._~`
 /// (the RFC 3986 unreserved characters). Everything else is percent-encoded.
-const KEY_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const KEY_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -28,9 +58,20 @@ const KEY_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Bytes kept as they are in query parameter names and values: the
 /// unreserved characters plus `$` (so that `$filter` stays readable).
-const QUERY_COMPONENT: &AsciiSet = &KEY_SEGMENT.remove(b'$');
+pub(crate) const QUERY_COMPONENT: &AsciiSet = &KEY_SEGMENT.remove(b'$');
 
 const APPLICATION_JSON: &str = "application/json";
+
+/// The header that carries the caller's id of a request.
+const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+
+/// The header that names the SDK and its version to Graph.
+const SDK_VERSION: HeaderName = HeaderName::from_static("sdkversion");
+
+/// The `Prefer` value asking for enum members added after the client's
+/// schema version (see
+/// [`GraphClientBuilder::include_unknown_enum_members`](crate::GraphClientBuilder::include_unknown_enum_members)).
+const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
 
 /// The message of the [`DecodeError`] returned when a success answer that
 /// should carry a value has an empty body.
@@ -39,14 +80,18 @@ const NO_BODY: &str = "expected a JSON body, got none";
 /// A request to Microsoft Graph that has not been sent yet: a client and a
 /// URL path relative to the client's [base URL](GraphClient::base_url).
 ///
-/// Builders are immutable: [`segment`](Self::segment), [`key`](Self::key)
-/// and [`query`](Self::query) return a new builder, so one builder can be
-/// the prefix of many requests. The sending methods ([`get`](Self::get),
-/// [`list`](Self::list), [`post`](Self::post), …) all
+/// Builders are immutable: [`segment`](Self::segment), [`key`](Self::key),
+/// [`query`](Self::query), [`with_query`](Self::with_query),
+/// [`with_timeout`](Self::with_timeout) and [`with_retry`](Self::with_retry)
+/// return a new builder, so one builder can be the prefix of many requests.
+/// The sending methods ([`get`](Self::get), [`list`](Self::list),
+/// [`post`](Self::post), …) all
 ///
 /// * send `Authorization: Bearer <token>` with a token fresh from the
 ///   client's [`TokenProvider`](crate::TokenProvider) (its error is returned
-///   unchanged and nothing is sent), and `Accept: application/json`;
+///   unchanged and nothing is sent), `Accept: application/json` and the
+///   other headers listed in the [module documentation](self);
+/// * retry throttled requests as the client's [`RetryPolicy`] says;
 /// * send a body serialized with `serde_json`, with
 ///   `Content-Type: application/json`, when they take one;
 /// * treat any 2xx status as success, and return [`GraphError::Service`]
@@ -59,8 +104,16 @@ pub struct RequestBuilder {
     client: GraphClient,
     /// Percent-encoded, starts with `/`.
     path: String,
-    /// Percent-encoded query string without the leading `?`; empty if none.
-    query: String,
+    /// The query parameters, unencoded, in order.
+    query: Query,
+    options: RequestOptions,
+}
+
+/// Settings of one request that override the client's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RequestOptions {
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
 }
 
 impl RequestBuilder {
@@ -70,7 +123,8 @@ impl RequestBuilder {
         RequestBuilder {
             client,
             path: format!("/{root}"),
-            query: String::new(),
+            query: Query::new(),
+            options: RequestOptions::default(),
         }
     }
 
@@ -103,6 +157,7 @@ impl RequestBuilder {
 
     /// Adds the query parameter `name=value` (both percent-encoded), such as
     /// `$filter` or `$top`. Parameters are sent in the order they were added.
+    /// [`with_query`](Self::with_query) sets the OData options with types.
     ///
     /// ```
     /// # let client = graph_intune::GraphClient::builder().bearer_token("t").build()?;
@@ -112,14 +167,51 @@ impl RequestBuilder {
     /// ```
     pub fn query(&self, name: &str, value: &str) -> Self {
         let mut next = self.clone();
-        if !next.query.is_empty() {
-            next.query.push('&');
+        next.query = next.query.param(name, value);
+        next
+    }
+
+    /// Adds the options of `query` (`$top`, `$filter`, `$select`, …) to the
+    /// query string; an option already set on this builder is replaced.
+    ///
+    /// ```
+    /// use graph_intune::Query;
+    /// # let client = graph_intune::GraphClient::builder().bearer_token("t").build()?;
+    /// let request = client
+    ///     .request("deviceManagement")
+    ///     .segment("deviceCompliancePolicies")
+    ///     .with_query(&Query::new().filter("isAssigned eq true").top(100));
+    /// assert_eq!(
+    ///     request.url(),
+    ///     "https://graph.microsoft.com/beta/deviceManagement/deviceCompliancePolicies\
+    ///      ?$filter=isAssigned%20eq%20true&$top=100"
+    /// );
+    /// # Ok::<(), graph_intune::GraphError>(())
+    /// ```
+    pub fn with_query(&self, query: &Query) -> Self {
+        let mut next = self.clone();
+        for (name, value) in query.iter() {
+            next.query = next.query.param(name, value);
         }
-        next.query
-            .extend(utf8_percent_encode(name, QUERY_COMPONENT));
-        next.query.push('=');
-        next.query
-            .extend(utf8_percent_encode(value, QUERY_COMPONENT));
+        next
+    }
+
+    /// Limits each attempt of this request (sending it and reading the
+    /// whole answer) to `timeout`, instead of the client's
+    /// [time-out](crate::GraphClientBuilder::timeout). An attempt that
+    /// exceeds it fails with a [`GraphError::Transport`] for which
+    /// [`GraphError::is_timeout`] is `true`, and is not retried.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let mut next = self.clone();
+        next.options.timeout = Some(timeout);
+        next
+    }
+
+    /// Retries this request as `policy` says, instead of the client's
+    /// [`RetryPolicy`](crate::GraphClientBuilder::retry).
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        let mut next = self.clone();
+        next.options.retry = Some(policy);
         next
     }
 
@@ -140,6 +232,10 @@ impl RequestBuilder {
         }
     }
 
+    pub(crate) fn options(&self) -> &RequestOptions {
+        &self.options
+    }
+
     /// The client that will send the request.
     pub fn client(&self) -> &GraphClient {
         &self.client
@@ -153,23 +249,65 @@ impl RequestBuilder {
 
     /// Sends `GET` to a collection and decodes one [`Page`] of it.
     ///
-    /// Use [`GraphClient::next_page`] to get the following pages, or
-    /// [`list_all`](Self::list_all) to get them all.
+    /// Use [`GraphClient::next_page`] to get the following pages,
+    /// [`stream`](Self::stream) or [`pages`](Self::pages) to go through them
+    /// all as they come, or [`list_all`](Self::list_all) to collect them.
     pub async fn list<T: DeserializeOwned>(&self) -> Result<Page<T>, GraphError> {
         self.get().await
+    }
+
+    /// Every item of a collection, page after page, as a [`Stream`]: the
+    /// stream sends `GET` for the first page when first polled, and follows
+    /// `@odata.nextLink` as the items are consumed, until a page has no
+    /// next link. Items come once each, in the order of the pages.
+    ///
+    /// A next link on another scheme, host or port than the client's base
+    /// URL ends the stream with a [`GraphError::Config`], and nothing is
+    /// sent there. Any error ends the stream. See [`Items`].
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    /// use graph_intune::Query;
+    ///
+    /// # async fn run(client: graph_intune::GraphClient) -> Result<(), graph_intune::GraphError> {
+    /// let mut policies = client
+    ///     .request("deviceManagement")
+    ///     .segment("deviceCompliancePolicies")
+    ///     .with_query(&Query::new().select(["id", "displayName"]).top(100))
+    ///     .stream::<serde_json::Value>();
+    /// while let Some(policy) = policies.try_next().await? {
+    ///     println!("{}", policy["displayName"]);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stream<T: DeserializeOwned + Send + 'static>(&self) -> Items<T> {
+        Pages::new(self.clone()).items()
+    }
+
+    /// The pages of a collection as a [`Stream`], following
+    /// `@odata.nextLink` until a page has none; like
+    /// [`stream`](Self::stream), but page by page, so that
+    /// [`Page::count`] and the other members of each answer can be read.
+    /// See [`Pages`].
+    pub fn pages<T: DeserializeOwned + Send + 'static>(&self) -> Pages<T> {
+        Pages::new(self.clone())
     }
 
     /// Sends `GET` to a collection and follows `@odata.nextLink` until the
     /// last page, returning the items of all pages in order.
     ///
     /// The next links must be on the same scheme, host and port as the
-    /// client's base URL (see [`GraphClient::next_page`]).
+    /// client's base URL (see [`GraphClient::next_page`]); each page is
+    /// sent with this builder's time-out and retry policy. For large
+    /// collections prefer [`stream`](Self::stream), which does not hold
+    /// every item in memory.
     pub async fn list_all<T: DeserializeOwned>(&self) -> Result<Vec<T>, GraphError> {
         let mut page: Page<T> = self.list().await?;
         let mut items = std::mem::take(&mut page.value);
-        while let Some(mut next) = self.client.next_page(&page).await? {
-            items.append(&mut next.value);
-            page = next;
+        while let Some(link) = page.next_link.take() {
+            page = fetch_page(&self.client, &link, &self.options).await?;
+            items.append(&mut page.value);
         }
         Ok(items)
     }
@@ -254,7 +392,7 @@ impl RequestBuilder {
     }
 
     async fn send(&self, method: Method, body: Option<Vec<u8>>) -> Result<Answer, GraphError> {
-        execute(&self.client, method, &self.url(), body).await
+        execute(&self.client, method, &self.url(), body, &self.options).await
     }
 }
 
@@ -422,6 +560,7 @@ struct Answer {
 pub(crate) async fn fetch_page<T: DeserializeOwned>(
     client: &GraphClient,
     link: &str,
+    options: &RequestOptions,
 ) -> Result<Page<T>, GraphError> {
     let refuse =
         |why: String| GraphError::Config(format!("cannot follow the next link `{link}`: {why}"));
@@ -433,7 +572,7 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
             client.base_url()
         )));
     }
-    let answer = execute(client, Method::GET, target.as_str(), None).await?;
+    let answer = execute(client, Method::GET, target.as_str(), None, options).await?;
     decode(&answer)
 }
 
@@ -443,17 +582,162 @@ fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, GraphError> {
         .map_err(|e| GraphError::Config(format!("cannot serialize the request body: {e}")))
 }
 
-/// Sends one request and returns the answer if its status is 2xx.
+/// Sends one request, retrying it as the retry policy says, and returns the
+/// answer if its status is 2xx.
+///
+/// Runs in a `graph_request` span (`method`, `path`, `client_request_id`,
+/// and once done `attempts` and the final `status`), each attempt in a
+/// child `graph_attempt` span (`attempt`, `status`, `request_id`).
 async fn execute(
     client: &GraphClient,
     method: Method,
     url: &str,
     body: Option<Vec<u8>>,
+    options: &RequestOptions,
 ) -> Result<Answer, GraphError> {
     let url = reqwest::Url::parse(url)
         .map_err(|e| GraphError::Config(format!("invalid request URL `{url}`: {e}")))?;
+    let policy = options.retry.unwrap_or_else(|| client.retry_policy());
+    let timeout = options.timeout.or_else(|| client.timeout());
+    let client_request_id = uuid::Uuid::new_v4().to_string();
+    let request_span = tracing::info_span!(
+        "graph_request",
+        method = %method,
+        path = %url.path(),
+        client_request_id = %client_request_id,
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+    );
+    let parent = request_span.clone();
+    let attempts = async {
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                parent: &parent,
+                "graph_attempt",
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            );
+            let token = client.token_provider().access_token().await?;
+            let headers = request_headers(client, &token, &client_request_id, body.is_some())?;
+            let mut request = client
+                .http()
+                .request(method.clone(), url.clone())
+                .headers(headers);
+            if let Some(body) = &body {
+                request = request.body(body.clone());
+            }
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
 
-    let token = client.token_provider().access_token().await?;
+            let sent = send_once(request).instrument(span.clone()).await;
+            let (status, answer_headers, answer_body) = match sent {
+                Ok(answer) => answer,
+                Err(error) => {
+                    let cause = crate::auth::error_chain(&error);
+                    // A failed connection sent nothing: always safe to retry.
+                    let retry = if error.is_connect() {
+                        Some(policy.next_delay(attempt, started.elapsed(), None))
+                    } else {
+                        None
+                    };
+                    match retry {
+                        Some(Ok(delay)) => {
+                            span.in_scope(|| {
+                                tracing::warn!(delay = ?delay, error = %cause, "connection failed; retrying");
+                            });
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        Some(Err(why)) => span.in_scope(|| {
+                            tracing::warn!(error = %cause, "connection failed; giving up: {}", why.as_str());
+                        }),
+                        None => span.in_scope(|| {
+                            tracing::warn!(timeout = error.is_timeout(), error = %cause, "request failed");
+                        }),
+                    }
+                    parent.record("attempts", attempt);
+                    return Err(GraphError::Transport(error));
+                }
+            };
+            if status.is_success() {
+                parent.record("attempts", attempt);
+                parent.record("status", status.as_u16());
+                span.in_scope(|| tracing::debug!(elapsed = ?started.elapsed(), "answered"));
+                return Ok(Answer {
+                    status,
+                    body: answer_body,
+                });
+            }
+            if crate::retry::is_retryable_status(status) {
+                let retry_after = crate::retry::retry_after(&answer_headers);
+                match policy.next_delay(attempt, started.elapsed(), retry_after) {
+                    Ok(delay) => {
+                        span.in_scope(|| {
+                            tracing::warn!(retry_after = ?retry_after, delay = ?delay, "throttled; retrying");
+                        });
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    Err(why) => span.in_scope(|| {
+                        tracing::warn!(
+                            retry_after = ?retry_after,
+                            elapsed = ?started.elapsed(),
+                            "throttled; giving up: {}",
+                            why.as_str()
+                        );
+                    }),
+                }
+            } else {
+                span.in_scope(|| tracing::debug!("answered with an error"));
+            }
+            parent.record("attempts", attempt);
+            parent.record("status", status.as_u16());
+            let mut error = ServiceError::from_response(status, &answer_headers, &answer_body);
+            error.attempts = attempt;
+            error.body = crate::auth::redact(std::mem::take(&mut error.body), &token);
+            error.message = error
+                .message
+                .take()
+                .map(|message| crate::auth::redact(message, &token));
+            return Err(error.into());
+        }
+    };
+    attempts.instrument(request_span).await
+}
+
+/// Sends one attempt and reads its whole answer, recording the status and
+/// Graph's `request-id` on the current (attempt) span.
+async fn send_once(
+    request: reqwest::RequestBuilder,
+) -> Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
+    let response = request.send().await?;
+    let status = response.status();
+    let span = tracing::Span::current();
+    span.record("status", status.as_u16());
+    if let Some(id) = response
+        .headers()
+        .get("request-id")
+        .and_then(|value| value.to_str().ok())
+    {
+        span.record("request_id", tracing::field::display(id));
+    }
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok((status, headers, Vec::from(body)))
+}
+
+/// The headers of one attempt.
+fn request_headers(
+    client: &GraphClient,
+    token: &str,
+    client_request_id: &str,
+    has_body: bool,
+) -> Result<HeaderMap, GraphError> {
     let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
         GraphError::Auth(
             "the access token contains characters that cannot be sent in an HTTP header".to_owned(),
@@ -464,26 +748,28 @@ async fn execute(
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, authorization);
     headers.insert(ACCEPT, HeaderValue::from_static(APPLICATION_JSON));
-    let mut request = client.http().request(method, url);
-    if let Some(body) = body {
+    headers.insert(
+        CLIENT_REQUEST_ID,
+        HeaderValue::try_from(client_request_id).map_err(|e| {
+            GraphError::Config(format!(
+                "invalid client-request-id `{client_request_id}`: {e}"
+            ))
+        })?,
+    );
+    headers.insert(
+        SDK_VERSION,
+        HeaderValue::from_static(crate::client::USER_AGENT),
+    );
+    if client.include_unknown_enum_members() {
+        headers.insert(
+            HeaderName::from_static("prefer"),
+            HeaderValue::from_static(INCLUDE_UNKNOWN_ENUM_MEMBERS),
+        );
+    }
+    if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(APPLICATION_JSON));
-        request = request.body(body);
     }
-
-    let response = request
-        .headers(headers)
-        .send()
-        .await
-        .map_err(GraphError::Transport)?;
-    let status = response.status();
-    let answer_headers = response.headers().clone();
-    let body = Vec::from(response.bytes().await.map_err(GraphError::Transport)?);
-
-    if status.is_success() {
-        Ok(Answer { status, body })
-    } else {
-        Err(ServiceError::from_response(status, &answer_headers, &body).into())
-    }
+    Ok(headers)
 }
 
 /// Decodes a success answer's body as `T`, naming the offending JSON path on

@@ -50,10 +50,13 @@ fn thing(id: &str, name: &str) -> Thing {
     }
 }
 
+/// A client without retries: these tests are about one request and its
+/// answer (retries have their own tests in `retry.rs`).
 fn client_for(server: &MockServer) -> GraphClient {
     GraphClient::builder()
         .base_url(format!("{}/beta", server.uri()))
         .bearer_token(TOKEN)
+        .retry(graph_intune::RetryPolicy::none())
         .build()
         .unwrap()
 }
@@ -951,6 +954,7 @@ async fn unreachable_server_is_a_transport_error() {
     let client = GraphClient::builder()
         .base_url(format!("http://127.0.0.1:{port}/beta"))
         .bearer_token(TOKEN)
+        .retry(graph_intune::RetryPolicy::none())
         .build()
         .unwrap();
     let error = client.request("things").get::<Thing>().await.unwrap_err();

@@ -84,3 +84,64 @@ fn builders_follow_capabilities_and_bound_operations() {
     // The bound action exists with its parameter (compile-time check).
     let _archive = folder.archive(Some("old"));
 }
+
+#[tokio::test]
+async fn functions_put_parameters_in_the_url_and_imports_start_at_the_root() {
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v/folders/a%20b/test.root.count(deep=true)"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": 42})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v/root/children/test.root.count()"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": 7})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v/reset"))
+        .and(body_json(json!({})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v/folders/f1/test.root.archive"))
+        .and(body_json(json!({"reason": "old"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"@odata.type": "#test.root.folder", "id": "f1"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = graph_intune::GraphClient::builder()
+        .base_url(format!("{}/v", server.uri()))
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client
+            .folders()
+            .by_id("a b")
+            .count(Some(&true))
+            .await
+            .unwrap(),
+        42
+    );
+    assert_eq!(client.root().children().count().await.unwrap(), 7);
+    client.service_operations().reset().await.unwrap();
+    let archived = client
+        .folders()
+        .by_id("f1")
+        .archive(Some("old"))
+        .await
+        .unwrap();
+    assert_eq!(archived.id, Some("f1".to_owned()));
+}

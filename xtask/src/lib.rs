@@ -31,6 +31,10 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// The output folder, relative to the workspace root.
     pub output: String,
+    /// Number of files generated.
+    pub files: usize,
+    /// Number of lines generated.
+    pub lines: usize,
 }
 
 impl Report {
@@ -78,10 +82,80 @@ pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, St
     };
     let output =
         codegen::generate(&inputs, &scope, ClientEntry::Inherent).map_err(|e| e.to_string())?;
-    let out_dir = root.join(&config.output);
+    let mut report = write_files(&root.join(&config.output), &output, check, "rs")?;
+    report.output = config.output.clone();
+    Ok(report)
+}
+
+/// Generates a standalone crate with every type of `metadata` into `out`
+/// (`--metadata FILE --all --out DIR`). The crate depends on this
+/// workspace's `graph-intune` by path.
+pub fn whole_schema(
+    metadata: &Path,
+    out: &Path,
+    root: &Path,
+    check: bool,
+) -> Result<Report, String> {
+    let text = fs::read_to_string(metadata)
+        .map_err(|e| format!("cannot read `{}`: {e}", metadata.display()))?;
+    let name = metadata
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| metadata.display().to_string());
+    let inputs = [Input {
+        name: &name,
+        text: &text,
+    }];
+    let output = codegen::generate(&inputs, &Scope::All, ClientEntry::ExtensionTrait)
+        .map_err(|e| e.to_string())?;
+    fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
+    let runtime = root
+        .join("graph-intune")
+        .canonicalize()
+        .map_err(|e| format!("cannot find the graph-intune runtime crate: {e}"))?;
+    let runtime = format!("{{ path = {:?} }}", runtime.to_string_lossy());
+    let crate_name = crate_name_for(&name);
+    let output = codegen::into_crate(output, &crate_name, &runtime, &[name]);
+    let mut report = write_files(out, &output, check, "rs")?;
+    report.output = out.display().to_string();
+    Ok(report)
+}
+
+/// `graph-v1.0-2026-08.xml` → `graph_v1_0_2026_08`.
+fn crate_name_for(file: &str) -> String {
+    let stem = file.strip_suffix(".xml").unwrap_or(file);
+    let mut name: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "graph_");
+    }
+    name
+}
+
+/// Writes (or, with `check`, compares) generated files below `out_dir`, and
+/// removes (or reports) files with extension `ext` that are not generated.
+fn write_files(
+    out_dir: &Path,
+    output: &codegen::Output,
+    check: bool,
+    ext: &str,
+) -> Result<Report, String> {
     let mut report = Report {
         warnings: output.warnings.iter().map(ToString::to_string).collect(),
-        output: config.output.clone(),
+        files: output.files.len(),
+        lines: output
+            .files
+            .iter()
+            .map(|f| f.contents.lines().count())
+            .sum(),
         ..Report::default()
     };
     let produced: BTreeSet<String> = output.files.iter().map(|f| f.path.clone()).collect();
@@ -101,7 +175,7 @@ pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, St
                 .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
         }
     }
-    for existing in rust_files(&out_dir, &out_dir) {
+    for existing in files_with_ext(out_dir, out_dir, ext) {
         if !produced.contains(&existing) {
             if !check {
                 fs::remove_file(out_dir.join(&existing))
@@ -113,8 +187,9 @@ pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, St
     Ok(report)
 }
 
-/// `.rs` files below `dir`, as `/`-separated paths relative to `base`, sorted.
-fn rust_files(dir: &Path, base: &Path) -> Vec<String> {
+/// Files with extension `ext` below `dir`, as `/`-separated paths relative
+/// to `base`, sorted. `target` folders are skipped.
+fn files_with_ext(dir: &Path, base: &Path, ext: &str) -> Vec<String> {
     let mut out = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
         return out;
@@ -122,8 +197,11 @@ fn rust_files(dir: &Path, base: &Path) -> Vec<String> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            out.extend(rust_files(&path, base));
-        } else if path.extension().is_some_and(|e| e == "rs") {
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            out.extend(files_with_ext(&path, base, ext));
+        } else if path.extension().is_some_and(|e| e == ext) {
             if let Ok(rel) = path.strip_prefix(base) {
                 out.push(rel.to_string_lossy().replace('\\', "/"));
             }

@@ -24,6 +24,15 @@ enum Command {
         /// The workspace root (default: the one this xtask belongs to).
         #[arg(long)]
         root: Option<std::path::PathBuf>,
+        /// Generate from this CSDL file instead of the config's schema (with `--all` and `--out`).
+        #[arg(long, requires_all = ["all", "out"])]
+        metadata: Option<std::path::PathBuf>,
+        /// Select every type, entity set and singleton of the schema.
+        #[arg(long, requires = "metadata")]
+        all: bool,
+        /// Write a standalone crate into this folder.
+        #[arg(long, requires = "metadata")]
+        out: Option<std::path::PathBuf>,
     },
 }
 
@@ -32,8 +41,21 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Codegen {
             check,
+            root,
+            metadata: Some(metadata),
+            out: Some(out),
+            ..
+        } => whole_schema(
+            &metadata,
+            &out,
+            check,
+            root.unwrap_or_else(xtask::workspace_root),
+        ),
+        Command::Codegen {
+            check,
             config,
             root,
+            ..
         } => codegen(check, &config, root.unwrap_or_else(xtask::workspace_root)),
     }
 }
@@ -79,4 +101,42 @@ fn codegen(check: bool, config: &str, root: std::path::PathBuf) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn whole_schema(
+    metadata: &std::path::Path,
+    out: &std::path::Path,
+    check: bool,
+    root: std::path::PathBuf,
+) -> ExitCode {
+    let started = std::time::Instant::now();
+    match xtask::whole_schema(metadata, out, &root, check) {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("warning: {w}");
+            }
+            let changed = report.stale.len() + report.missing.len() + report.extra.len();
+            if check && changed > 0 {
+                eprintln!(
+                    "{}: {changed} file(s) differ; run without --check to regenerate",
+                    out.display()
+                );
+                return ExitCode::FAILURE;
+            }
+            println!(
+                "{}: {} files, {} lines, {} warnings, {} changed, in {:.2?}",
+                out.display(),
+                report.files,
+                report.lines,
+                report.warnings.len(),
+                changed,
+                started.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }

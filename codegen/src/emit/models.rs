@@ -98,6 +98,14 @@ fn field(model: &Model, plan: &Plan, f: &FieldPlan) -> TokenStream {
     } else {
         "::std::option::Option::is_none"
     };
+    let with = if matches!(
+        f.ty.target,
+        TypeTarget::Primitive(Primitive::Int64 | Primitive::Single | Primitive::Double)
+    ) {
+        quote!(with = "::graph_intune::edm::lenient",)
+    } else {
+        TokenStream::new()
+    };
     let fallback = if f.navigation {
         format!(" Navigation property `{wire}` (present when expanded).")
     } else {
@@ -112,7 +120,7 @@ fn field(model: &Model, plan: &Plan, f: &FieldPlan) -> TokenStream {
     doc.extend(quote!(#[doc = ""] #[doc = #null_note]));
     quote! {
         #doc
-        #[serde(rename = #wire, default, skip_serializing_if = #skip)]
+        #[serde(rename = #wire, #with default, skip_serializing_if = #skip)]
         pub #name: #ty,
     }
 }
@@ -311,12 +319,16 @@ fn enumeration(
     e: &crate::model::Enum,
 ) -> TokenStream {
     let t = model.ty(id);
-    let name = ident(names.enum_name.as_deref().unwrap_or("Unnamed"));
+    let set_name = names.enum_name.as_deref().unwrap_or("Unnamed");
+    let name = ident(names.flag_member.as_deref().unwrap_or(set_name));
     let qualified = t.qualified_name();
     let catch_all = ident(&names.catch_all);
     let mut doc = docs(&t.docs, &format!("`{qualified}`."));
     let role = if e.is_flags {
-        format!(" Wire type: `{qualified}` (a flags enum: several members are sent joined by `,`, and such a value is kept whole in `{}`).", names.catch_all)
+        format!(
+            " One member of the flags enum `{qualified}` (a value is a [`{set_name}`], a set of members). Members the service adds later are kept in `{}`.",
+            names.catch_all
+        )
     } else {
         format!(
             " Wire type: `{qualified}`. Members the service adds later are kept in `{}`.",
@@ -324,6 +336,21 @@ fn enumeration(
         )
     };
     doc.extend(quote!(#[doc = ""] #[doc = #role]));
+    let flags_alias = if e.is_flags {
+        let alias = ident(set_name);
+        let alias_doc = docs(&t.docs, &format!("`{qualified}`."));
+        let role = format!(
+            " The flags enum `{qualified}`: the set members, sent as one string joined by `,`."
+        );
+        quote! {
+            #alias_doc
+            #[doc = ""]
+            #[doc = #role]
+            pub type #alias = ::graph_intune::Flags<#name>;
+        }
+    } else {
+        TokenStream::new()
+    };
     let variants: Vec<_> = names.members.iter().map(|m| ident(m)).collect();
     let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
     let variant_docs = e.members.iter().map(|m| {
@@ -352,6 +379,12 @@ fn enumeration(
                     #(Self::#variants => #wires,)*
                     Self::#catch_all(other) => other.as_str(),
                 }
+            }
+        }
+
+        impl ::graph_intune::EnumMember for #name {
+            fn as_str(&self) -> &str {
+                #name::as_str(self)
             }
         }
 
@@ -387,6 +420,8 @@ fn enumeration(
                 <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
+
+        #flags_alias
     }
 }
 

@@ -19,26 +19,30 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Splits a CSDL name into lowercase words: at `_`, at a lower-to-upper
 /// change, and before the last capital of an acronym (`iOSVersion` → `i os version`).
-/// Digits stay with the word they follow.
+/// Digits stay with the word they follow. Only ASCII letters and digits make
+/// words (anything else separates them), so every result is an identifier.
 fn words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     for (i, &c) in chars.iter().enumerate() {
-        if c == '_' || !c.is_alphanumeric() {
+        if !c.is_ascii_alphanumeric() {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
             continue;
         }
-        if c.is_uppercase() && !current.is_empty() {
+        if c.is_ascii_uppercase() && !current.is_empty() {
             let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
                 out.push(std::mem::take(&mut current));
             }
         }
-        current.extend(c.to_lowercase());
+        current.push(c.to_ascii_lowercase());
     }
     if !current.is_empty() {
         out.push(current);
@@ -93,7 +97,7 @@ fn identifier(mut name: String, leading_underscore: bool) -> String {
 
 /// The Rust name of a type (struct, enum) from its CSDL name.
 pub fn type_name(csdl: &str) -> String {
-    identifier(upper_camel(csdl), false)
+    identifier(non_empty(upper_camel(csdl), "Value"), false)
 }
 
 /// The Rust name of a field or method from a CSDL property, parameter or
@@ -104,7 +108,15 @@ pub fn field_name(csdl: &str) -> String {
 
 /// The Rust name of an enum variant from a CSDL member name (`policySets` → `PolicySets`).
 pub fn variant_name(csdl: &str) -> String {
-    identifier(upper_camel(csdl), false)
+    identifier(non_empty(upper_camel(csdl), "Value"), false)
+}
+
+fn non_empty(name: String, fallback: &str) -> String {
+    if name.is_empty() {
+        fallback.to_owned()
+    } else {
+        name
+    }
 }
 
 /// The Rust name of a module from one namespace segment (`callRecords` → `call_records`).
@@ -183,6 +195,9 @@ mod tests {
         assert_eq!(variant_name("md5_96"), "Md5_96");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(module_name("callRecords"), "call_records");
+        assert_eq!(field_name("größe²"), "gr_e");
+        assert_eq!(type_name("-"), "Value");
+        assert_eq!(field_name("9lives"), "_9lives");
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct TypeNames {
     pub members: Vec<String>,
     /// Polymorphic enums: accessor method names, parallel to the struct's fields.
     pub accessors: Vec<String>,
+    /// Flags enums: the enum of single members (`enum_name` is then the set type).
+    pub flag_member: Option<String>,
 }
 
 /// One field of a generated struct.
@@ -181,7 +183,13 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
                     names.struct_name = Some(alloc(base, &mut plan));
                 }
             }
-            TypeKind::Enum(_) | TypeKind::Definition(_) => {
+            TypeKind::Enum(e) => {
+                names.enum_name = Some(alloc(base.clone(), &mut plan));
+                if e.is_flags {
+                    names.flag_member = Some(alloc(format!("{base}Member"), &mut plan));
+                }
+            }
+            TypeKind::Definition(_) => {
                 names.enum_name = Some(alloc(base, &mut plan));
             }
         }
@@ -247,7 +255,12 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
             continue;
         }
         let t = model.ty(id);
+        // The runtime fields come first, so that every struct has them under
+        // the same names; a schema property that converts to one of them
+        // (`additionalData`) gets a suffix instead.
         let mut scope = Scope::new();
+        scope.allocate("odata_type");
+        scope.allocate("additional_data");
         let mut fields = Vec::new();
         for (owner, p) in model.all_properties(id) {
             if matches!(
@@ -274,7 +287,7 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
                 rust,
                 ty: p.ty,
                 nullable: p.nullable,
-                boxed: !p.ty.collection && boxed.contains(&(id, p.name.clone())),
+                boxed: !p.ty.collection && boxed.contains(&(owner, p.name.clone())),
                 navigation: false,
                 docs: p.docs.clone(),
             });
@@ -304,13 +317,13 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
                     target: TypeTarget::Named(n.target),
                 },
                 nullable: n.nullable,
-                boxed: !n.collection && boxed.contains(&(id, n.name.clone())),
+                boxed: !n.collection && boxed.contains(&(owner, n.name.clone())),
                 navigation: true,
                 docs: n.docs.clone(),
             });
         }
-        let (odata_type, _) = scope.allocate("odata_type");
-        let (additional_data, _) = scope.allocate("additional_data");
+        let odata_type = "odata_type".to_owned();
+        let additional_data = "additional_data".to_owned();
         if is_polymorphic(model, id) {
             let mut methods = Scope::new();
             methods.reserve("odata_type");
@@ -341,31 +354,34 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
     plan
 }
 
-/// Fields `(owner, wire name)` that must be boxed: single-valued structured
-/// fields whose target can contain the owner again by value.
+/// Fields `(declaring type, wire name)` that must be boxed: single-valued
+/// structured fields whose target can contain, by value, a struct that has
+/// the field. Decided per declaring type, so that every struct inheriting the
+/// field boxes it alike (the enum accessors rely on it).
 fn boxed_fields(model: &Model, selected: &BTreeSet<TypeId>) -> HashSet<(TypeId, String)> {
-    // Edges: a type's struct/enum holds these types by value.
-    let mut edges: HashMap<TypeId, Vec<(TypeId, String)>> = HashMap::new();
+    // Edges: a type's struct/enum holds these types by value, through a field
+    // (target, declaring type, wire name); enum variants have no name.
+    let mut edges: HashMap<TypeId, Vec<(TypeId, TypeId, String)>> = HashMap::new();
     for &id in selected {
         let Some(s) = model.structured(id) else {
             continue;
         };
         let mut out = Vec::new();
-        for (_, p) in model.all_properties(id) {
+        for (owner, p) in model.all_properties(id) {
             if let (false, TypeTarget::Named(t)) = (p.ty.collection, p.ty.target) {
                 if model.structured(t).is_some() {
-                    out.push((t, p.name.clone()));
+                    out.push((t, owner, p.name.clone()));
                 }
             }
         }
-        for (_, n) in model.all_navigations(id) {
+        for (owner, n) in model.all_navigations(id) {
             if !n.collection && selected.contains(&n.target) {
-                out.push((n.target, n.name.clone()));
+                out.push((n.target, owner, n.name.clone()));
             }
         }
         if s.is_abstract || !s.derived.is_empty() {
             for d in model.descendants(id) {
-                out.push((d, String::new()));
+                out.push((d, id, String::new()));
             }
         }
         edges.insert(id, out);
@@ -373,9 +389,9 @@ fn boxed_fields(model: &Model, selected: &BTreeSet<TypeId>) -> HashSet<(TypeId, 
     let scc = tarjan(selected, &edges);
     let mut boxed = HashSet::new();
     for (from, list) in &edges {
-        for (to, name) in list {
+        for (to, owner, name) in list {
             if !name.is_empty() && scc.get(from) == scc.get(to) {
-                boxed.insert((*from, name.clone()));
+                boxed.insert((*owner, name.clone()));
             }
         }
     }
@@ -385,7 +401,7 @@ fn boxed_fields(model: &Model, selected: &BTreeSet<TypeId>) -> HashSet<(TypeId, 
 /// Strongly connected components (iterative Tarjan): component index per node.
 fn tarjan(
     nodes: &BTreeSet<TypeId>,
-    edges: &HashMap<TypeId, Vec<(TypeId, String)>>,
+    edges: &HashMap<TypeId, Vec<(TypeId, TypeId, String)>>,
 ) -> HashMap<TypeId, usize> {
     let mut index: HashMap<TypeId, usize> = HashMap::new();
     let mut low: HashMap<TypeId, usize> = HashMap::new();
@@ -409,7 +425,7 @@ fn tarjan(
         while let Some(&mut (node, ref mut pos)) = work.last_mut() {
             let list = edges.get(&node).unwrap_or(&empty);
             if *pos < list.len() {
-                let (next, _) = list[*pos];
+                let (next, _, _) = list[*pos];
                 *pos += 1;
                 if !nodes.contains(&next) {
                     continue;

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::csdl::OperationKind;
-use crate::model::{Model, OperationDef, Primitive, TypeId, TypeTarget, TypeUse};
+use crate::model::{Model, OperationDef, ParameterDef, Primitive, TypeId, TypeTarget, TypeUse};
 use crate::select::{BuilderSpec, Selection};
 use crate::Warning;
 
@@ -35,7 +35,7 @@ pub fn items(
         //! properties, then send with `get`, `update`, `delete`, `list`, `create`
         //! or a bound action.
     };
-    out.extend(client_entry(model, selection, plan, options));
+    out.extend(client_entry(model, selection, plan, options, &mut warnings));
     for (&id, spec) in &selection.builders {
         out.extend(item_builder(
             model,
@@ -65,9 +65,16 @@ fn client_entry(
     selection: &Selection,
     plan: &Plan,
     options: &Options,
+    warnings: &mut Vec<Warning>,
 ) -> TokenStream {
     let mut scope = Scope::new();
-    for reserved in ["builder", "base_url", "request", "next_page"] {
+    for reserved in [
+        "builder",
+        "base_url",
+        "request",
+        "next_page",
+        "service_operations",
+    ] {
         scope.reserve(reserved);
     }
     let mut signatures = Vec::new();
@@ -95,6 +102,25 @@ fn client_entry(
         });
         bodies.push((doc, method, builder, segment.clone()));
     }
+    // Action and function imports: operations at the service root.
+    let mut imports = TokenStream::new();
+    let mut import_warnings = Vec::new();
+    for c in &model.containers {
+        for import in c.action_imports.iter().chain(&c.function_imports) {
+            for op in &import.operations {
+                imports.extend(operation(
+                    model,
+                    plan,
+                    model.operation(*op),
+                    (&import.name, &import.name),
+                    Receiver::Import,
+                    &mut scope,
+                    &mut import_warnings,
+                ));
+            }
+        }
+    }
+    warnings.extend(import_warnings);
     match options.client_entry {
         ClientEntry::Inherent => {
             let methods = bodies.iter().map(|(doc, method, builder, segment)| {
@@ -108,6 +134,7 @@ fn client_entry(
             quote! {
                 impl ::graph_intune::GraphClient {
                     #(#methods)*
+                    #imports
                 }
             }
         }
@@ -119,16 +146,55 @@ fn client_entry(
                     }
                 }
             });
+            let service = if imports.is_empty() {
+                TokenStream::new()
+            } else {
+                quote! {
+                    /// The service's action and function imports, from
+                    /// [`GraphClientExt::service_operations`].
+                    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+                    pub struct ServiceOperations {
+                        client: ::graph_intune::GraphClient,
+                    }
+
+                    impl ServiceOperations {
+                        fn request(&self, root: &str) -> ::graph_intune::runtime::RequestBuilder {
+                            self.client.request(root)
+                        }
+
+                        #imports
+                    }
+                }
+            };
+            let (service_signature, service_method) = if service.is_empty() {
+                (TokenStream::new(), TokenStream::new())
+            } else {
+                (
+                    quote! {
+                        /// The service's action and function imports.
+                        fn service_operations(&self) -> crate::requests::ServiceOperations;
+                    },
+                    quote! {
+                        fn service_operations(&self) -> crate::requests::ServiceOperations {
+                            crate::requests::ServiceOperations { client: self.clone() }
+                        }
+                    },
+                )
+            };
             quote! {
                 /// Paths from the entity container: bring this trait into scope
                 /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
                 pub trait GraphClientExt {
                     #(#signatures)*
+                    #service_signature
                 }
 
                 impl GraphClientExt for ::graph_intune::GraphClient {
                     #(#methods)*
+                    #service_method
                 }
+
+                #service
             }
         }
     }
@@ -164,6 +230,12 @@ fn common_methods() -> TokenStream {
         /// The request path below the client's base URL, percent-encoded.
         pub fn path(&self) -> &str {
             self.inner.path()
+        }
+
+        /// The same requests with query options (`$filter`, `$select`,
+        /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+        pub fn query(&self, query: &::graph_intune::Query) -> Self {
+            Self::new(self.inner.with_query(query))
         }
     }
 }
@@ -241,10 +313,13 @@ fn item_builder(
         });
     }
     for op in &spec.item_operations {
+        let op = model.operation(*op);
         methods.extend(operation(
             model,
             plan,
-            model.operation(*op),
+            op,
+            (&op.name, &bound_url_name(op)),
+            Receiver::Bound,
             &mut scope,
             warnings,
         ));
@@ -283,6 +358,17 @@ fn collection_builder(
         pub async fn list(&self) -> ::std::result::Result<::graph_intune::runtime::Page<#entity>, ::graph_intune::GraphError> {
             self.inner.list().await
         }
+
+        /// Every item of the collection, page after page, following
+        /// `@odata.nextLink` (only to the client's own origin).
+        pub fn stream(&self) -> ::graph_intune::runtime::Items<#entity> {
+            self.inner.stream()
+        }
+
+        /// Every page of the collection, following `@odata.nextLink`.
+        pub fn pages(&self) -> ::graph_intune::runtime::Pages<#entity> {
+            self.inner.pages()
+        }
     });
     if spec.collection_restrictions.insertable {
         methods.extend(quote! {
@@ -294,10 +380,13 @@ fn collection_builder(
     }
     let mut scope = method_scope();
     for op in &spec.collection_operations {
+        let op = model.operation(*op);
         methods.extend(operation(
             model,
             plan,
-            model.operation(*op),
+            op,
+            (&op.name, &bound_url_name(op)),
+            Receiver::Bound,
             &mut scope,
             warnings,
         ));
@@ -311,26 +400,28 @@ fn collection_builder(
     }
 }
 
-/// A bound action (POST with a JSON body of its parameters) or a bound
-/// function without parameters (GET).
+/// Where an operation's URL starts.
+#[derive(Clone, Copy)]
+enum Receiver {
+    /// A bound operation: a segment after the builder's path (`self.inner`).
+    Bound,
+    /// An action or function import: a segment after the service root
+    /// (`client` is the expression of a `&GraphClient`).
+    Import,
+}
+
+/// A method for an action (POST with a JSON body of its parameters) or a
+/// function (GET with its parameters as URL literals).
 fn operation(
     model: &Model,
     plan: &Plan,
     op: &OperationDef,
+    (name, url_name): (&str, &str),
+    receiver: Receiver,
     scope: &mut Scope,
     warnings: &mut Vec<Warning>,
 ) -> TokenStream {
-    if op.kind == OperationKind::Function && !op.parameters.is_empty() {
-        warnings.push(Warning {
-            pos: Some(op.pos.clone()),
-            message: format!(
-                "function `{}.{}` takes parameters, which are not emitted yet; it is skipped",
-                op.namespace, op.name
-            ),
-        });
-        return TokenStream::new();
-    }
-    let wanted = names::field_name(&op.name);
+    let wanted = names::field_name(name);
     let (method, renamed) = scope.allocate(&wanted);
     if renamed {
         warnings.push(Warning {
@@ -342,25 +433,24 @@ fn operation(
         });
     }
     let method = ident(&method);
-    let segment = if op.namespace == "microsoft.graph" {
-        op.name.clone()
-    } else {
-        format!("{}.{}", op.namespace, op.name)
-    };
-    let segment = if op.kind == OperationKind::Function {
-        format!("{segment}()")
-    } else {
-        segment
-    };
     let kind = if op.kind == OperationKind::Action {
         "action"
     } else {
         "function"
     };
+    let bound = if matches!(receiver, Receiver::Bound) {
+        "bound "
+    } else {
+        ""
+    };
     let d = docs(
         &op.docs,
-        &format!("The bound {kind} `{}.{}`.", op.namespace, op.name),
+        &format!("The {bound}{kind} `{}.{}`.", op.namespace, op.name),
     );
+    let builder = |segment: TokenStream| match receiver {
+        Receiver::Bound => quote!(self.inner.segment(&#segment)),
+        Receiver::Import => quote!(self.request(&#segment)),
+    };
 
     // Return type and the runtime call that reads it.
     let (ret, unwrap_value) = match &op.return_type {
@@ -373,45 +463,72 @@ fn operation(
         }
     };
 
+    let mut param_scope = Scope::new();
+    for reserved in ["body", "segment"] {
+        param_scope.reserve(reserved);
+    }
+    let params: Vec<(proc_macro2::Ident, &ParameterDef)> = op
+        .parameters
+        .iter()
+        .map(|p| {
+            (
+                ident(&param_scope.allocate(&names::field_name(&p.name)).0),
+                p,
+            )
+        })
+        .collect();
+    let args = params.iter().map(|(name, p)| {
+        let base = parameter_type(model, plan, p.ty);
+        if optional(p) {
+            quote!(#name: ::std::option::Option<&#base>)
+        } else {
+            quote!(#name: &#base)
+        }
+    });
+
     if op.kind == OperationKind::Function {
+        let literals = params.iter().map(|(name, p)| {
+            let wire = &p.name;
+            let value = quote!(#name);
+            let literal = literal(model, p.ty, &value);
+            let literal = if optional(p) {
+                quote!(#name.map_or_else(::graph_intune::odata::null_literal, |#name| #literal))
+            } else {
+                literal
+            };
+            quote!((#wire, #literal))
+        });
+        let segment = quote!(::graph_intune::odata::function_segment(#url_name, &[#(#literals),*]));
+        let target = builder(quote!(segment));
         let call = match unwrap_value {
-            Some(true) => quote!(self.inner.segment(#segment).get_value().await),
-            _ => quote!(self.inner.segment(#segment).get().await),
+            Some(true) => quote!(#target.get_value().await),
+            _ => quote!(#target.get().await),
         };
         return quote! {
             #d
-            pub async fn #method(&self) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+            pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+                let segment = #segment;
                 #call
             }
         };
     }
 
-    let mut param_scope = Scope::new();
-    param_scope.reserve("body");
-    let mut args = Vec::new();
-    let mut fields = Vec::new();
-    let mut inits = Vec::new();
-    for p in &op.parameters {
-        let name = ident(&param_scope.allocate(&names::field_name(&p.name)).0);
+    let fields = params.iter().map(|(name, p)| {
         let wire = &p.name;
         let base = parameter_type(model, plan, p.ty);
-        // A collection parameter is never null; nullable items are not modelled.
-        let (ty, arg_ty) = if p.nullable && !p.ty.collection {
-            (
-                quote!(::std::option::Option<&'a #base>),
-                quote!(::std::option::Option<&#base>),
-            )
+        let ty = if optional(p) {
+            quote!(::std::option::Option<&'a #base>)
         } else {
-            (quote!(&'a #base), quote!(&#base))
+            quote!(&'a #base)
         };
-        args.push(quote!(#name: #arg_ty));
-        fields.push(quote!(#[serde(rename = #wire)] #name: #ty,));
-        inits.push(quote!(#name,));
-    }
+        quote!(#[serde(rename = #wire)] #name: #ty,)
+    });
+    let inits = params.iter().map(|(name, _)| quote!(#name,));
+    let target = builder(quote!(#url_name));
     let call = match unwrap_value {
-        None => quote!(self.inner.segment(#segment).post_no_content(&body).await),
-        Some(true) => quote!(self.inner.segment(#segment).post_value(&body).await),
-        Some(false) => quote!(self.inner.segment(#segment).post(&body).await),
+        None => quote!(#target.post_no_content(&body).await),
+        Some(true) => quote!(#target.post_value(&body).await),
+        Some(false) => quote!(#target.post(&body).await),
     };
     quote! {
         #d
@@ -425,6 +542,48 @@ fn operation(
             let body = Body { #(#inits)* _marker: ::std::marker::PhantomData };
             #call
         }
+    }
+}
+
+/// Whether a parameter is passed as `Option<&T>`: nullable and single-valued
+/// (a collection parameter is never null).
+fn optional(p: &ParameterDef) -> bool {
+    p.nullable && !p.ty.collection
+}
+
+/// The expression of a parameter's URL literal; `value` is a reference.
+fn literal(model: &Model, ty: TypeUse, value: &TokenStream) -> TokenStream {
+    if ty.collection {
+        return quote!(::graph_intune::odata::json_literal(#value));
+    }
+    match ty.target {
+        TypeTarget::Primitive(Primitive::Untyped | Primitive::Stream) => {
+            quote!(::graph_intune::odata::json_literal(#value))
+        }
+        TypeTarget::Primitive(_) => quote!(::graph_intune::odata::Literal::literal(#value)),
+        TypeTarget::Named(id) => match &model.ty(id).kind {
+            crate::model::TypeKind::Enum(e) if e.is_flags => {
+                quote!(::graph_intune::odata::string_literal(&#value.to_string()))
+            }
+            crate::model::TypeKind::Enum(_) => {
+                quote!(::graph_intune::odata::string_literal(#value.as_str()))
+            }
+            crate::model::TypeKind::Definition(_) => {
+                quote!(::graph_intune::odata::Literal::literal(&#value.0))
+            }
+            crate::model::TypeKind::Structured(_) => {
+                quote!(::graph_intune::odata::json_literal(#value))
+            }
+        },
+    }
+}
+
+/// The URL name of a bound operation: plain in `microsoft.graph`, qualified elsewhere.
+fn bound_url_name(op: &OperationDef) -> String {
+    if op.namespace == "microsoft.graph" {
+        op.name.clone()
+    } else {
+        format!("{}.{}", op.namespace, op.name)
     }
 }
 

@@ -25,6 +25,11 @@ impl DeviceManagementRequest {
     pub fn path(&self) -> &str {
         self.inner.path()
     }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
     /// Reads the entity (`GET`).
     pub async fn get(
         &self,
@@ -72,6 +77,11 @@ impl DeviceCompliancePolicyRequest {
     /// The request path below the client's base URL, percent-encoded.
     pub fn path(&self) -> &str {
         self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
     }
     /// Reads the entity (`GET`).
     pub async fn get(
@@ -128,7 +138,7 @@ impl DeviceCompliancePolicyRequest {
             assignments,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment("assign").post_value(&body).await
+        self.inner.segment(&"assign").post_value(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
@@ -146,6 +156,11 @@ impl DeviceCompliancePolicyCollectionRequest {
     pub fn path(&self) -> &str {
         self.inner.path()
     }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
     /// The item with key `id` (percent-encoded into the path).
     pub fn by_id(&self, id: &str) -> crate::requests::DeviceCompliancePolicyRequest {
         crate::requests::DeviceCompliancePolicyRequest::new(self.inner.key(id))
@@ -159,6 +174,19 @@ impl DeviceCompliancePolicyCollectionRequest {
         ::graph_intune::GraphError,
     > {
         self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceCompliancePolicy> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceCompliancePolicy> {
+        self.inner.pages()
     }
     /// Creates an item (`POST`) and returns it as created.
     pub async fn create(
@@ -185,6 +213,11 @@ impl DeviceCompliancePolicyAssignmentRequest {
     /// The request path below the client's base URL, percent-encoded.
     pub fn path(&self) -> &str {
         self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
     }
     /// Reads the entity (`GET`).
     pub async fn get(
@@ -230,6 +263,11 @@ impl DeviceCompliancePolicyAssignmentCollectionRequest {
     pub fn path(&self) -> &str {
         self.inner.path()
     }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
     /// The item with key `id` (percent-encoded into the path).
     pub fn by_id(
         &self,
@@ -246,6 +284,23 @@ impl DeviceCompliancePolicyAssignmentCollectionRequest {
         ::graph_intune::GraphError,
     > {
         self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<
+        crate::models::DeviceCompliancePolicyAssignment,
+    > {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<
+        crate::models::DeviceCompliancePolicyAssignment,
+    > {
+        self.inner.pages()
     }
     /// Creates an item (`POST`) and returns it as created.
     pub async fn create(

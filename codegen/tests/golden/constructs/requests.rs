@@ -11,6 +11,8 @@ pub trait GraphClientExt {
     fn root(&self) -> crate::requests::FolderRequest;
     /// The entity set `folders` (`test.root.folder`).
     fn folders(&self) -> crate::requests::FolderCollectionRequest;
+    /// The service's action and function imports.
+    fn service_operations(&self) -> crate::requests::ServiceOperations;
 }
 impl GraphClientExt for ::graph_intune::GraphClient {
     fn root(&self) -> crate::requests::FolderRequest {
@@ -18,6 +20,44 @@ impl GraphClientExt for ::graph_intune::GraphClient {
     }
     fn folders(&self) -> crate::requests::FolderCollectionRequest {
         crate::requests::FolderCollectionRequest::new(self.request("folders"))
+    }
+    fn service_operations(&self) -> crate::requests::ServiceOperations {
+        crate::requests::ServiceOperations {
+            client: self.clone(),
+        }
+    }
+}
+/// The service's action and function imports, from
+/// [`GraphClientExt::service_operations`].
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct ServiceOperations {
+    client: ::graph_intune::GraphClient,
+}
+impl ServiceOperations {
+    fn request(&self, root: &str) -> ::graph_intune::runtime::RequestBuilder {
+        self.client.request(root)
+    }
+    /// The action `test.root.reset`.
+    pub async fn reset(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            _marker: ::std::marker::PhantomData,
+        };
+        self.request(&"reset").post_no_content(&body).await
+    }
+    /// The function `test.root.now`.
+    pub async fn now(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::edm::DateTimeOffset,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment("now", &[]);
+        self.request(&segment).get_value().await
     }
 }
 /// Requests on one `test.root.item`.
@@ -34,6 +74,11 @@ impl ItemRequest {
     /// The request path below the client's base URL, percent-encoded.
     pub fn path(&self) -> &str {
         self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
     }
     /// Reads the entity (`GET`).
     pub async fn get(
@@ -79,6 +124,11 @@ impl ItemCollectionRequest {
     pub fn path(&self) -> &str {
         self.inner.path()
     }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
     /// The item with key `id` (percent-encoded into the path).
     pub fn by_id(&self, id: &str) -> crate::requests::ItemRequest {
         crate::requests::ItemRequest::new(self.inner.key(id))
@@ -93,6 +143,19 @@ impl ItemCollectionRequest {
     > {
         self.inner.list().await
     }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::test::root::Item> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::test::root::Item> {
+        self.inner.pages()
+    }
     /// Creates an item (`POST`) and returns it as created.
     pub async fn create(
         &self,
@@ -105,7 +168,8 @@ impl ItemCollectionRequest {
     }
     /// The bound function `test.root.count`.
     pub async fn count(&self) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
-        self.inner.segment("test.root.count()").get_value().await
+        let segment = ::graph_intune::odata::function_segment("test.root.count", &[]);
+        self.inner.segment(&segment).get_value().await
     }
 }
 /// Requests on one `test.root.folder`.
@@ -122,6 +186,11 @@ impl FolderRequest {
     /// The request path below the client's base URL, percent-encoded.
     pub fn path(&self) -> &str {
         self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
     }
     /// Reads the entity (`GET`).
     pub async fn get(
@@ -180,7 +249,27 @@ impl FolderRequest {
             reason,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment("test.root.archive").post(&body).await
+        self.inner.segment(&"test.root.archive").post(&body).await
+    }
+    /// The bound function `test.root.count`.
+    pub async fn count(
+        &self,
+        deep: ::std::option::Option<&bool>,
+    ) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "test.root.count",
+            &[
+                (
+                    "deep",
+                    deep
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |deep| ::graph_intune::odata::Literal::literal(deep),
+                        ),
+                ),
+            ],
+        );
+        self.inner.segment(&segment).get_value().await
     }
 }
 /// Requests on a collection of `test.root.folder`.
@@ -198,6 +287,11 @@ impl FolderCollectionRequest {
     pub fn path(&self) -> &str {
         self.inner.path()
     }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
     /// The item with key `id` (percent-encoded into the path).
     pub fn by_id(&self, id: &str) -> crate::requests::FolderRequest {
         crate::requests::FolderRequest::new(self.inner.key(id))
@@ -211,6 +305,19 @@ impl FolderCollectionRequest {
         ::graph_intune::GraphError,
     > {
         self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::test::root::Folder> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::test::root::Folder> {
+        self.inner.pages()
     }
     /// Creates an item (`POST`) and returns it as created.
     pub async fn create(

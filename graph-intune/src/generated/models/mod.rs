@@ -33,6 +33,11 @@ impl DeviceAndAppManagementAssignmentFilterType {
         }
     }
 }
+impl ::graph_intune::EnumMember for DeviceAndAppManagementAssignmentFilterType {
+    fn as_str(&self) -> &str {
+        DeviceAndAppManagementAssignmentFilterType::as_str(self)
+    }
+}
 impl ::std::convert::From<::std::string::String>
 for DeviceAndAppManagementAssignmentFilterType {
     fn from(value: ::std::string::String) -> Self {
@@ -97,6 +102,11 @@ impl DeviceAndAppManagementAssignmentSource {
             Self::PolicySets => "policySets",
             Self::Unrecognized(other) => other.as_str(),
         }
+    }
+}
+impl ::graph_intune::EnumMember for DeviceAndAppManagementAssignmentSource {
+    fn as_str(&self) -> &str {
+        DeviceAndAppManagementAssignmentSource::as_str(self)
     }
 }
 impl ::std::convert::From<::std::string::String>
@@ -1421,6 +1431,11 @@ impl OrganizationalUnitAssignmentOverride {
             Self::UnknownFutureValue => "unknownFutureValue",
             Self::Unrecognized(other) => other.as_str(),
         }
+    }
+}
+impl ::graph_intune::EnumMember for OrganizationalUnitAssignmentOverride {
+    fn as_str(&self) -> &str {
+        OrganizationalUnitAssignmentOverride::as_str(self)
     }
 }
 impl ::std::convert::From<::std::string::String>

@@ -44,6 +44,11 @@ impl Color {
         }
     }
 }
+impl ::graph_intune::EnumMember for Color {
+    fn as_str(&self) -> &str {
+        Color::as_str(self)
+    }
+}
 impl ::std::convert::From<::std::string::String> for Color {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -82,7 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for Color {
 }
 /// `test.root.access`.
 ///
-/// Wire type: `test.root.access` (a flags enum: several members are sent joined by `,`, and such a value is kept whole in `Unrecognized`).
+/// One member of the flags enum `test.root.access` (a value is a [`Access`], a set of members). Members the service adds later are kept in `Unrecognized`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -91,7 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for Color {
     ::std::hash::Hash
 )]
 #[non_exhaustive]
-pub enum Access {
+pub enum AccessMember {
     /// `read`.
     Read,
     /// `write`.
@@ -99,7 +104,7 @@ pub enum Access {
     /// A member this build does not know, kept as sent.
     Unrecognized(::std::string::String),
 }
-impl Access {
+impl AccessMember {
     /// The member's name on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -109,7 +114,12 @@ impl Access {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Access {
+impl ::graph_intune::EnumMember for AccessMember {
+    fn as_str(&self) -> &str {
+        AccessMember::as_str(self)
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccessMember {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "read" => Self::Read,
@@ -118,17 +128,17 @@ impl ::std::convert::From<::std::string::String> for Access {
         }
     }
 }
-impl ::std::convert::From<&str> for Access {
+impl ::std::convert::From<&str> for AccessMember {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
-impl ::std::fmt::Display for Access {
+impl ::std::fmt::Display for AccessMember {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl ::serde::Serialize for Access {
+impl ::serde::Serialize for AccessMember {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -136,7 +146,7 @@ impl ::serde::Serialize for Access {
         serializer.serialize_str(self.as_str())
     }
 }
-impl<'de> ::serde::Deserialize<'de> for Access {
+impl<'de> ::serde::Deserialize<'de> for AccessMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -144,6 +154,10 @@ impl<'de> ::serde::Deserialize<'de> for Access {
             .map(Self::from)
     }
 }
+/// `test.root.access`.
+///
+/// The flags enum `test.root.access`: the set members, sent as one string joined by `,`.
+pub type Access = ::graph_intune::Flags<AccessMember>;
 /// Anything with an id.
 ///
 /// The properties of the abstract type `test.root.item`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.

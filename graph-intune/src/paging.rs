@@ -1,0 +1,323 @@
+//! OData query options and streams over every page of a collection.
+//!
+//! [`Query`] types the system query options (`$top`, `$filter`, …) of a
+//! collection request; [`Pages`] and [`Items`] are the streams returned by
+//! [`RequestBuilder::pages`](crate::runtime::RequestBuilder::pages) and
+//! [`RequestBuilder::stream`](crate::runtime::RequestBuilder::stream), which
+//! follow `@odata.nextLink` until the last page.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use futures_util::{stream, TryStreamExt};
+use percent_encoding::utf8_percent_encode;
+use serde::de::DeserializeOwned;
+
+use crate::error::GraphError;
+use crate::runtime::{fetch_page, Page, RequestBuilder, QUERY_COMPONENT};
+
+/// OData system query options for a collection request, such as
+/// `$filter=…&$top=…`.
+///
+/// Each setter replaces an earlier value of the same option; options are
+/// sent in the order they were first set, names and values percent-encoded
+/// (a space as `%20`, `'` as `%27`, `,` as `%2C`; `$` is kept). Apply a query
+/// with [`RequestBuilder::with_query`](crate::runtime::RequestBuilder::with_query).
+///
+/// The values are OData expressions, passed through as given: quote string
+/// literals in `$filter` yourself (`displayName eq 'Windows'`, with `'`
+/// doubled inside a literal), and `$search` values as Graph expects them
+/// (`"displayName:win"`).
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::Query;
+///
+/// let query = Query::new()
+///     .filter("displayName eq 'Win 10'")
+///     .select(["id", "displayName"])
+///     .orderby(["displayName desc"])
+///     .top(50)
+///     .count(true);
+/// assert_eq!(
+///     query.to_string(),
+///     "$filter=displayName%20eq%20%27Win%2010%27&$select=id%2CdisplayName\
+///      &$orderby=displayName%20desc&$top=50&$count=true"
+/// );
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Query {
+    /// Unencoded `(name, value)` pairs, names unique.
+    params: Vec<(String, String)>,
+}
+
+impl Query {
+    /// An empty query.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `$top`: the most items per page (the service may send fewer and a
+    /// next link).
+    pub fn top(self, top: u32) -> Self {
+        self.param("$top", top.to_string())
+    }
+
+    /// `$skip`: how many items to skip.
+    pub fn skip(self, skip: u32) -> Self {
+        self.param("$skip", skip.to_string())
+    }
+
+    /// `$filter`: an OData boolean expression such as
+    /// `isAssigned eq true`.
+    pub fn filter(self, filter: impl Into<String>) -> Self {
+        self.param("$filter", filter)
+    }
+
+    /// `$select`: the properties to return, joined with `,`.
+    pub fn select<I>(self, properties: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.param("$select", join(properties))
+    }
+
+    /// `$expand`: the navigation properties to include, joined with `,`
+    /// (each may carry nested options, such as `assignments($select=id)`).
+    pub fn expand<I>(self, properties: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.param("$expand", join(properties))
+    }
+
+    /// `$orderby`: the sort keys, each a property optionally followed by
+    /// ` asc` or ` desc`, joined with `,`.
+    pub fn orderby<I>(self, keys: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.param("$orderby", join(keys))
+    }
+
+    /// `$count`: whether to return the total number of items as
+    /// [`Page::count`].
+    pub fn count(self, count: bool) -> Self {
+        self.param("$count", if count { "true" } else { "false" })
+    }
+
+    /// `$search`: a search expression, such as `"displayName:win"`
+    /// (with its double quotes).
+    pub fn search(self, search: impl Into<String>) -> Self {
+        self.param("$search", search)
+    }
+
+    /// Any other query parameter, such as `$skiptoken` or a custom one.
+    /// Replaces an earlier parameter of the same name.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        let value = value.into();
+        match self.params.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.params.push((name, value)),
+        }
+        self
+    }
+
+    /// `true` when no option is set.
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+
+    /// The options as unencoded `(name, value)` pairs, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+/// The percent-encoded query string, without a leading `?`.
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, (name, value)) in self.params.iter().enumerate() {
+            if index > 0 {
+                f.write_str("&")?;
+            }
+            write!(
+                f,
+                "{}={}",
+                utf8_percent_encode(name, QUERY_COMPONENT),
+                utf8_percent_encode(value, QUERY_COMPONENT)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn join<I>(items: I) -> String
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    items
+        .into_iter()
+        .map(Into::into)
+        .collect::<Vec<String>>()
+        .join(",")
+}
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, GraphError>> + Send>>;
+
+/// A stream of the pages of a collection, from
+/// [`RequestBuilder::pages`](crate::runtime::RequestBuilder::pages).
+///
+/// It fetches the first page when first polled, then each next page when
+/// polled again after the previous one, following `@odata.nextLink` until
+/// a page has none. A next link on another scheme, host or port than the
+/// client's base URL is not followed (the stream yields a
+/// [`GraphError::Config`] and sends nothing, so the access token does not
+/// leave), nor is a next link equal to the one just followed. After an
+/// error the stream ends.
+///
+/// Each page is a request of its own, with its own `client-request-id`,
+/// retried as the client's [`RetryPolicy`](crate::RetryPolicy) says.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<T> {
+    inner: BoxStream<Page<T>>,
+}
+
+/// A stream of every item of a collection, page after page, in the order
+/// the service returns them, from
+/// [`RequestBuilder::stream`](crate::runtime::RequestBuilder::stream).
+///
+/// Pages are fetched as the items are consumed, as with [`Pages`], whose
+/// rules it follows. After an error the stream ends.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<T> {
+    inner: BoxStream<T>,
+}
+
+/// Where a [`Pages`] stream is.
+enum State {
+    First(RequestBuilder),
+    Next {
+        request: RequestBuilder,
+        link: String,
+    },
+    Failed(GraphError),
+    Done,
+}
+
+impl<T: DeserializeOwned + Send + 'static> Pages<T> {
+    pub(crate) fn new(request: RequestBuilder) -> Self {
+        let pages = stream::try_unfold(State::First(request), |state| async move {
+            let (request, page, followed) = match state {
+                State::Done => return Ok(None),
+                State::Failed(error) => return Err(error),
+                State::First(request) => {
+                    let page: Page<T> = request.list().await?;
+                    (request, page, None)
+                }
+                State::Next { request, link } => {
+                    let page: Page<T> =
+                        fetch_page(request.client(), &link, request.options()).await?;
+                    (request, page, Some(link))
+                }
+            };
+            let next = match &page.next_link {
+                None => State::Done,
+                // Yield this page, then the error.
+                Some(link) if Some(link) == followed.as_ref() => {
+                    State::Failed(GraphError::Config(format!(
+                        "the service returned the next link `{link}` for the page at that very \
+                         link; stopping instead of looping"
+                    )))
+                }
+                Some(link) => State::Next {
+                    request,
+                    link: link.clone(),
+                },
+            };
+            Ok(Some((page, next)))
+        });
+        Pages {
+            inner: Box::pin(pages),
+        }
+    }
+
+    /// The items of the pages, in order: the same as
+    /// [`RequestBuilder::stream`](crate::runtime::RequestBuilder::stream).
+    pub fn items(self) -> Items<T> {
+        let items = self
+            .inner
+            .map_ok(|page| stream::iter(page.value.into_iter().map(Ok)))
+            .try_flatten();
+        Items {
+            inner: Box::pin(items),
+        }
+    }
+}
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<Page<T>, GraphError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T, GraphError>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().inner.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setters_replace_and_keep_the_first_position() {
+        let query = Query::new()
+            .top(5)
+            .filter("a eq 1")
+            .top(10)
+            .skip(3)
+            .expand(["assignments($select=id)"])
+            .search("\"displayName:win\"")
+            .count(false)
+            .param("custom", "x&y");
+        assert_eq!(
+            query.to_string(),
+            "$top=10&$filter=a%20eq%201&$skip=3&$expand=assignments%28$select%3Did%29\
+             &$search=%22displayName%3Awin%22&$count=false&custom=x%26y"
+        );
+        assert_eq!(query.iter().next(), Some(("$top", "10")));
+        assert!(!query.is_empty());
+        assert!(Query::new().is_empty());
+        assert_eq!(Query::new().to_string(), "");
+        assert_eq!(
+            Query::new().select(Vec::<String>::new()).to_string(),
+            "$select="
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! Streams over every page of a collection, and typed query options,
+//! against local wiremock servers.
+
+use futures_util::{StreamExt, TryStreamExt};
+use graph_intune::runtime::Page;
+use graph_intune::{GraphClient, GraphError, Query};
+use serde::Deserialize;
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "paging-test-token";
+
+#[derive(Deserialize, Debug, PartialEq)]
+struct Item {
+    id: String,
+}
+
+fn client_for(server: &MockServer) -> GraphClient {
+    GraphClient::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .bearer_token(TOKEN)
+        .build()
+        .expect("valid client")
+}
+
+async fn received(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+fn ids(items: &[Item]) -> Vec<&str> {
+    items.iter().map(|item| item.id.as_str()).collect()
+}
+
+/// Mounts a collection of three pages on `/beta/things`: the first page is
+/// answered to a request with the given `$top`, the next ones to their
+/// skip tokens.
+async fn mount_three_pages(server: &MockServer) {
+    let link = |token: &str| format!("{}/beta/things?$skiptoken={token}", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.count": 5,
+            "@odata.nextLink": link("p2"),
+            "value": [{"id": "1"}, {"id": "2"}]
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": link("p3"),
+            "value": [{"id": "3"}, {"id": "4"}]
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .and(query_param("$skiptoken", "p3"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "value": [{"id": "5"}]
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn stream_yields_every_item_of_three_pages_once_in_order() {
+    let server = MockServer::start().await;
+    mount_three_pages(&server).await;
+
+    let client = client_for(&server);
+    let query = Query::new()
+        .filter("displayName eq 'a b'")
+        .select(["id", "displayName"])
+        .orderby(["displayName desc", "id"])
+        .top(2)
+        .count(true);
+    let items: Vec<Item> = client
+        .request("things")
+        .with_query(&query)
+        .stream()
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(ids(&items), ["1", "2", "3", "4", "5"]);
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 3);
+    assert_eq!(
+        requests[0].url.query(),
+        Some(
+            "$filter=displayName%20eq%20%27a%20b%27&$select=id%2CdisplayName\
+             &$orderby=displayName%20desc%2Cid&$top=2&$count=true"
+        )
+    );
+    // Next links are followed exactly as given.
+    assert_eq!(requests[1].url.query(), Some("$skiptoken=p2"));
+    assert_eq!(requests[2].url.query(), Some("$skiptoken=p3"));
+    for request in &requests {
+        assert_eq!(
+            request
+                .headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok()),
+            Some("Bearer paging-test-token")
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_yield_each_page_with_its_members() {
+    let server = MockServer::start().await;
+    mount_three_pages(&server).await;
+
+    let client = client_for(&server);
+    let pages: Vec<Page<Item>> = client
+        .request("things")
+        .pages()
+        .try_collect()
+        .await
+        .expect("all pages");
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[0].count, Some(5));
+    assert_eq!(ids(&pages[0].value), ["1", "2"]);
+    assert_eq!(ids(&pages[2].value), ["5"]);
+    assert!(pages[2].is_last());
+}
+
+#[tokio::test]
+async fn pages_are_fetched_only_as_items_are_consumed() {
+    let server = MockServer::start().await;
+    mount_three_pages(&server).await;
+    let client = client_for(&server);
+
+    let stream = client.request("things").stream::<Item>();
+    assert!(received(&server).await.is_empty(), "nothing before polling");
+    let first_two: Vec<Item> = stream.take(2).try_collect().await.expect("first page");
+    assert_eq!(ids(&first_two), ["1", "2"]);
+    assert_eq!(received(&server).await.len(), 1);
+    // The other mocks' `expect(1)` are checked on drop; satisfy them.
+    let _ = client
+        .request("things")
+        .query("$skiptoken", "p2")
+        .list::<Item>()
+        .await;
+    let _ = client
+        .request("things")
+        .query("$skiptoken", "p3")
+        .list::<Item>()
+        .await;
+}
+
+#[tokio::test]
+async fn a_next_link_to_another_host_is_refused_and_that_host_receives_nothing() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await; // another port: another origin
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": format!("{}/beta/things?$skiptoken=steal", elsewhere.uri()),
+            "value": [{"id": "1"}]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let results: Vec<Result<Item, GraphError>> = client.request("things").stream().collect().await;
+    assert_eq!(results.len(), 2, "the first page's item, then the error");
+    assert_eq!(results[0].as_ref().expect("first item").id, "1");
+    match &results[1] {
+        Err(GraphError::Config(message)) => {
+            assert!(message.contains(&elsewhere.uri()), "{message}");
+            assert!(message.contains("origin"), "{message}");
+        }
+        other => panic!("expected a Config error, got {other:?}"),
+    }
+    assert!(received(&elsewhere).await.is_empty());
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn next_links_with_another_scheme_or_host_name_are_refused() {
+    let server = MockServer::start().await;
+    let address = server.address();
+    let other_scheme = format!("https://127.0.0.1:{}/beta/things?x=1", address.port());
+    let other_host = format!("http://localhost:{}/beta/things?x=1", address.port());
+    for link in [other_scheme, other_host, "not a url".to_owned()] {
+        let client = client_for(&server);
+        let page = Page::<Item>::new(Vec::new()).with_next_link(link.clone());
+        match client.next_page(&page).await {
+            Err(GraphError::Config(message)) => assert!(message.contains(&link), "{message}"),
+            other => panic!("{link}: expected a Config error, got {other:?}"),
+        }
+    }
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_next_link_pointing_to_itself_ends_the_stream_with_an_error() {
+    let server = MockServer::start().await;
+    let same = format!("{}/beta/things?$skiptoken=loop", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": same,
+            "value": [{"id": "x"}]
+        })))
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let results: Vec<Result<Item, GraphError>> = client.request("things").stream().collect().await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert!(matches!(results[2], Err(GraphError::Config(_))));
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn an_error_on_a_later_page_ends_the_stream() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("$skiptoken", "2"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({
+            "error": {"code": "Forbidden", "message": "no"}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": format!("{}/beta/things?$skiptoken=2", server.uri()),
+            "value": [{"id": "1"}]
+        })))
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let mut stream = client.request("things").stream::<Item>();
+    assert_eq!(
+        stream.try_next().await.expect("ok").map(|i| i.id),
+        Some("1".into())
+    );
+    let error = stream.try_next().await.expect_err("forbidden");
+    assert_eq!(error.status(), Some(reqwest::StatusCode::FORBIDDEN));
+    assert!(
+        stream.next().await.is_none(),
+        "the stream ends after an error"
+    );
+}
+
+#[tokio::test]
+async fn with_query_replaces_options_already_set() {
+    let client = GraphClient::builder()
+        .bearer_token(TOKEN)
+        .build()
+        .expect("valid client");
+    let request = client
+        .request("things")
+        .query("$top", "1")
+        .query("other", "x y")
+        .with_query(&Query::new().top(5).skip(10).search("\"a:b\""));
+    assert_eq!(
+        request.url(),
+        "https://graph.microsoft.com/beta/things?$top=5&other=x%20y&$skip=10&$search=%22a%3Ab%22"
+    );
+    assert_eq!(request.path(), "/things");
+    let unchanged = request.with_query(&Query::new());
+    assert_eq!(unchanged.url(), request.url());
+}
+
+#[test]
+fn streams_are_send_and_static() {
+    fn assert_send_static<T: Send + 'static>(_: &T) {}
+    let client = GraphClient::builder()
+        .bearer_token(TOKEN)
+        .build()
+        .expect("valid client");
+    let stream = client.request("things").stream::<Item>();
+    let pages = client.request("things").pages::<Item>();
+    assert_send_static(&stream);
+    assert_send_static(&pages);
+    assert_eq!(format!("{stream:?}"), "Items { .. }");
+    drop(client);
+    drop(stream);
+}

@@ -1,0 +1,66 @@
+//! The golden output of `codegen/tests/fixtures/hierarchy.xml` compiles and behaves.
+
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "../../codegen/tests/golden/hierarchy/models/mod.rs"]
+mod models;
+#[rustfmt::skip]
+#[allow(dead_code, clippy::all)]
+#[path = "../../codegen/tests/golden/hierarchy/requests.rs"]
+mod requests;
+
+use serde_json::json;
+
+use models::{DirectoryObjectKind, Entity, GuestUser, User, UserKind};
+use requests::GraphClientExt;
+
+#[test]
+fn a_four_level_hierarchy_reads_the_deepest_type_at_every_level() {
+    let text = json!({
+        "@odata.type": "#microsoft.graph.guestUser", "id": "g1",
+        "deletedDateTime": "2024-01-01T00:00:00Z", "displayName": "Guest", "invitedBy": "me"
+    });
+    let as_entity: Entity = serde_json::from_value(text.clone()).unwrap();
+    assert!(matches!(as_entity, Entity::GuestUser(_)));
+    let as_object: DirectoryObjectKind = serde_json::from_value(text.clone()).unwrap();
+    assert!(matches!(as_object, DirectoryObjectKind::GuestUser(_)));
+    let as_user: UserKind = serde_json::from_value(text.clone()).unwrap();
+    let UserKind::GuestUser(guest) = &as_user else {
+        panic!("{as_user:?}");
+    };
+    assert_eq!(guest.invited_by.value().map(String::as_str), Some("me"));
+    assert_eq!(
+        as_user.display_name().value().map(String::as_str),
+        Some("Guest")
+    );
+    assert_eq!(as_object.id(), &Some("g1".to_owned()));
+    assert_eq!(serde_json::to_value(&as_entity).unwrap(), text);
+    // The declared concrete type needs no @odata.type.
+    let plain: UserKind = serde_json::from_value(json!({"id": "u1"})).unwrap();
+    assert!(matches!(plain, UserKind::User(_)));
+    // A derived type built in Rust names itself.
+    let guest = UserKind::GuestUser(GuestUser {
+        id: Some("g2".into()),
+        ..GuestUser::default()
+    });
+    assert_eq!(
+        serde_json::to_value(&guest).unwrap(),
+        json!({"@odata.type": "#microsoft.graph.guestUser", "id": "g2"})
+    );
+    let _ = User::default();
+}
+
+#[test]
+fn capabilities_remove_methods_and_navigation_reaches_streams() {
+    let client = graph_intune::GraphClient::builder()
+        .base_url("http://127.0.0.1:9/v1.0")
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let user = client.users().by_id("u1");
+    assert_eq!(user.manager().path(), "/users/u1/manager");
+    assert_eq!(user.photo().path(), "/users/u1/photo");
+    // `users` is not insertable: its collection builder has no `create`
+    // (a compile-time property; `directoryObjects` keeps it).
+    let _create = requests::DirectoryObjectCollectionRequest::create;
+}
