@@ -17,6 +17,7 @@ pub mod config;
 pub mod csdl;
 pub mod emit;
 pub mod model;
+pub mod sample;
 pub mod select;
 
 use std::fmt;
@@ -148,14 +149,7 @@ pub fn generate(
     let (files, emit_warnings) =
         emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
     warnings.extend(emit_warnings);
-    // Position order, so the list reads like the file (and is deterministic).
-    warnings.sort_by(|a, b| {
-        let key = |w: &Warning| w.pos.as_ref().map(|p| (p.file.clone(), p.line, p.column));
-        key(a)
-            .is_none()
-            .cmp(&key(b).is_none())
-            .then(key(a).cmp(&key(b)))
-    });
+    sort_warnings(&mut warnings);
     Ok(Output { files, warnings })
 }
 
@@ -170,14 +164,46 @@ fn config_error(message: String) -> Diagnostic {
     )
 }
 
-/// Wraps the files of a whole-schema [`generate`] run into a standalone
-/// crate: `Cargo.toml`, `src/lib.rs`, `src/models/…`, `src/requests.rs`.
+/// What a whole-schema crate holds besides the bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Harness {
+    /// The bindings only.
+    None,
+    /// Also a `#[cfg(test)]` module that round-trips a sample JSON instance
+    /// of every structured type through its generated type
+    /// (`cargo test --lib` in the generated crate).
+    RoundTrip,
+}
+
+/// Generates a standalone crate with every type, entity set and singleton of
+/// the schema: `Cargo.toml`, `src/lib.rs`, `src/models/…`, `src/requests.rs`
+/// (entry points through a `GraphClientExt` trait).
 ///
-/// `runtime` is the `graph-intune` dependency line's value, e.g.
+/// `runtime` is the value of the `graph-intune` dependency, e.g.
 /// `{ path = "../graph-intune" }`.
-pub fn into_crate(output: Output, crate_name: &str, runtime: &str, inputs: &[String]) -> Output {
-    let mut files: Vec<emit::GeneratedFile> = output
-        .files
+pub fn generate_crate(
+    inputs: &[Input<'_>],
+    crate_name: &str,
+    runtime: &str,
+    harness: Harness,
+) -> Result<Output, Errors> {
+    let mut documents = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        documents.push(csdl::parse(input.name, input.text)?);
+    }
+    let (model, mut warnings) = model::Model::build(&documents)?;
+    let (selection, select_warnings) = select::select_all(&model);
+    warnings.extend(select_warnings);
+    let names: Vec<String> = inputs.iter().map(|i| i.name.to_owned()).collect();
+    let options = emit::Options {
+        inputs: names.clone(),
+        client_entry: emit::ClientEntry::ExtensionTrait,
+    };
+    let (files, emit_warnings) =
+        emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
+    warnings.extend(emit_warnings);
+    sort_warnings(&mut warnings);
+    let mut files: Vec<emit::GeneratedFile> = files
         .into_iter()
         .filter(|f| f.path != "mod.rs")
         .map(|f| emit::GeneratedFile {
@@ -185,17 +211,29 @@ pub fn into_crate(output: Output, crate_name: &str, runtime: &str, inputs: &[Str
             contents: f.contents,
         })
         .collect();
+    let with_harness = harness == Harness::RoundTrip;
     files.push(emit::GeneratedFile {
         path: "Cargo.toml".to_owned(),
-        contents: emit::crate_manifest(crate_name, runtime, inputs),
+        contents: emit::crate_manifest(crate_name, runtime, &names),
     });
     files.push(emit::GeneratedFile {
         path: "src/lib.rs".to_owned(),
-        contents: emit::crate_root(inputs),
+        contents: emit::crate_root(&names, with_harness),
     });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Output {
-        files,
-        warnings: output.warnings,
+    if with_harness {
+        files.extend(emit::roundtrip_harness(&model, &selection, &names));
     }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Output { files, warnings })
+}
+
+/// Position order, so the list reads like the file (and is deterministic).
+fn sort_warnings(warnings: &mut [Warning]) {
+    warnings.sort_by(|a, b| {
+        let key = |w: &Warning| w.pos.as_ref().map(|p| (p.file.clone(), p.line, p.column));
+        key(a)
+            .is_none()
+            .cmp(&key(b).is_none())
+            .then(key(a).cmp(&key(b)))
+    });
 }

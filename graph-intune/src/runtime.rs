@@ -392,7 +392,55 @@ impl RequestBuilder {
     }
 
     async fn send(&self, method: Method, body: Option<Vec<u8>>) -> Result<Answer, GraphError> {
-        execute(&self.client, method, &self.url(), body, &self.options).await
+        let body = body.map(|bytes| Payload {
+            bytes,
+            content_type: HeaderValue::from_static(APPLICATION_JSON),
+        });
+        execute(
+            &self.client,
+            method,
+            &self.url(),
+            body,
+            APPLICATION_JSON,
+            &self.options,
+        )
+        .await
+    }
+
+    /// `GET` of a media resource (a `HasStream` entity's `$value`, a stream
+    /// property): the raw bytes of the answer, whatever their type.
+    pub async fn get_bytes(&self) -> Result<Vec<u8>, GraphError> {
+        let answer = execute(
+            &self.client,
+            Method::GET,
+            &self.url(),
+            None,
+            "*/*",
+            &self.options,
+        )
+        .await?;
+        Ok(answer.body)
+    }
+
+    /// `PUT` of a media resource's bytes with their `Content-Type`.
+    pub async fn put_bytes(&self, content_type: &str, bytes: Vec<u8>) -> Result<(), GraphError> {
+        let content_type = HeaderValue::from_str(content_type).map_err(|e| {
+            GraphError::Config(format!("invalid content type `{content_type}`: {e}"))
+        })?;
+        let body = Payload {
+            bytes,
+            content_type,
+        };
+        execute(
+            &self.client,
+            Method::PUT,
+            &self.url(),
+            Some(body),
+            APPLICATION_JSON,
+            &self.options,
+        )
+        .await?;
+        Ok(())
     }
 }
 
@@ -572,7 +620,15 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
             client.base_url()
         )));
     }
-    let answer = execute(client, Method::GET, target.as_str(), None, options).await?;
+    let answer = execute(
+        client,
+        Method::GET,
+        target.as_str(),
+        None,
+        APPLICATION_JSON,
+        options,
+    )
+    .await?;
     decode(&answer)
 }
 
@@ -580,6 +636,12 @@ pub(crate) async fn fetch_page<T: DeserializeOwned>(
 fn to_json<B: Serialize + ?Sized>(body: &B) -> Result<Vec<u8>, GraphError> {
     serde_json::to_vec(body)
         .map_err(|e| GraphError::Config(format!("cannot serialize the request body: {e}")))
+}
+
+/// A request body and its media type.
+struct Payload {
+    bytes: Vec<u8>,
+    content_type: HeaderValue,
 }
 
 /// Sends one request, retrying it as the retry policy says, and returns the
@@ -592,7 +654,8 @@ async fn execute(
     client: &GraphClient,
     method: Method,
     url: &str,
-    body: Option<Vec<u8>>,
+    body: Option<Payload>,
+    accept: &'static str,
     options: &RequestOptions,
 ) -> Result<Answer, GraphError> {
     let url = reqwest::Url::parse(url)
@@ -622,13 +685,19 @@ async fn execute(
                 request_id = tracing::field::Empty,
             );
             let token = client.token_provider().access_token().await?;
-            let headers = request_headers(client, &token, &client_request_id, body.is_some())?;
+            let headers = request_headers(
+                client,
+                &token,
+                &client_request_id,
+                accept,
+                body.as_ref().map(|b| &b.content_type),
+            )?;
             let mut request = client
                 .http()
                 .request(method.clone(), url.clone())
                 .headers(headers);
             if let Some(body) = &body {
-                request = request.body(body.clone());
+                request = request.body(body.bytes.clone());
             }
             if let Some(timeout) = timeout {
                 request = request.timeout(timeout);
@@ -736,7 +805,8 @@ fn request_headers(
     client: &GraphClient,
     token: &str,
     client_request_id: &str,
-    has_body: bool,
+    accept: &'static str,
+    content_type: Option<&HeaderValue>,
 ) -> Result<HeaderMap, GraphError> {
     let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
         GraphError::Auth(
@@ -747,7 +817,7 @@ fn request_headers(
 
     let mut headers = HeaderMap::new();
     headers.insert(AUTHORIZATION, authorization);
-    headers.insert(ACCEPT, HeaderValue::from_static(APPLICATION_JSON));
+    headers.insert(ACCEPT, HeaderValue::from_static(accept));
     headers.insert(
         CLIENT_REQUEST_ID,
         HeaderValue::try_from(client_request_id).map_err(|e| {
@@ -766,8 +836,8 @@ fn request_headers(
             HeaderValue::from_static(INCLUDE_UNKNOWN_ENUM_MEMBERS),
         );
     }
-    if has_body {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(APPLICATION_JSON));
+    if let Some(content_type) = content_type {
+        headers.insert(CONTENT_TYPE, content_type.clone());
     }
     Ok(headers)
 }

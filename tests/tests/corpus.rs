@@ -103,6 +103,22 @@ fn the_preprocess_test_input_gives_positioned_errors() {
     );
     assert!(errors.0.iter().all(|d| d.pos.line > 0 && d.pos.column > 0));
     assert!(errors.0.iter().all(|d| d.message.contains('`')));
+    // Every problem of the file is reported, not only the first one.
+    assert_eq!(errors.0.len(), 173);
+    let duplicates: Vec<String> = errors
+        .0
+        .iter()
+        .filter(|d| d.message.starts_with("duplicate"))
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            "graph-preprocess-test-input.xml:104:13: duplicate type name `microsoft.graph.servicePrincipal`: already defined at graph-preprocess-test-input.xml:21:13",
+            "graph-preprocess-test-input.xml:210:13: duplicate type name `microsoft.graph.authentication`: already defined at graph-preprocess-test-input.xml:177:13",
+            "graph-preprocess-test-input.xml:447:13: duplicate type name `microsoft.graph.message`: already defined at graph-preprocess-test-input.xml:171:13",
+        ]
+    );
 }
 
 /// The Intune slice config, run over the real (full) 2021 beta schema with

@@ -64,3 +64,37 @@ fn capabilities_remove_methods_and_navigation_reaches_streams() {
     // (a compile-time property; `directoryObjects` keeps it).
     let _create = requests::DirectoryObjectCollectionRequest::create;
 }
+
+#[tokio::test]
+async fn a_has_stream_entity_reads_and_writes_its_content() {
+    use wiremock::matchers::{body_bytes, header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/users/u1/photo/$value"))
+        .and(header("accept", "*/*"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xd8, 0x00], "image/jpeg"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/v1.0/users/u1/photo/$value"))
+        .and(header("content-type", "image/png"))
+        .and(body_bytes(vec![0x89, b'P', b'N', b'G']))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = graph_intune::GraphClient::builder()
+        .base_url(format!("{}/v1.0", server.uri()))
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let photo = client.users().by_id("u1").photo();
+    assert_eq!(photo.content().await.unwrap(), vec![0xff, 0xd8, 0x00]);
+    photo
+        .put_content("image/png", vec![0x89, b'P', b'N', b'G'])
+        .await
+        .unwrap();
+}

@@ -11,7 +11,10 @@ mod requests;
 
 use serde_json::json;
 
-use models::{SearchQuery, Self_, WindowsMalwareCategory};
+use models::{
+    Attachment, AttachmentBase, AttachmentBase2, FileAttachment, SearchQuery, Self_,
+    WindowsMalwareCategory,
+};
 
 #[test]
 fn keywords_and_odd_names_keep_their_wire_names() {
@@ -60,4 +63,22 @@ fn colliding_members_stay_apart_on_the_wire() {
         assert_eq!(read, member);
         assert_eq!(serde_json::to_value(&read).unwrap(), json!(wire));
     }
+}
+
+#[test]
+fn schema_types_keep_their_names_before_companion_names() {
+    // `attachmentBase` is a schema type: it keeps `AttachmentBase`; the
+    // properties struct of the abstract `attachment` becomes `AttachmentBase2`.
+    let _: AttachmentBase = AttachmentBase::default();
+    let unknown: Attachment = serde_json::from_value(json!({"@odata.type": "#x.y"})).unwrap();
+    assert!(matches!(
+        unknown,
+        Attachment::Unknown(AttachmentBase2 { .. })
+    ));
+    let file: Attachment =
+        serde_json::from_value(json!({"@odata.type": "#microsoft.graph.fileAttachment"})).unwrap();
+    assert!(matches!(
+        file,
+        Attachment::FileAttachment(FileAttachment { .. })
+    ));
 }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use codegen::emit::ClientEntry;
 use codegen::{Config, Input, Scope};
 
+pub mod schemas;
+
 /// The workspace root (the folder above this crate).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -89,12 +91,14 @@ pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, St
 
 /// Generates a standalone crate with every type of `metadata` into `out`
 /// (`--metadata FILE --all --out DIR`). The crate depends on this
-/// workspace's `graph-intune` by path.
+/// workspace's `graph-intune` by path; with `harness` it also holds a test
+/// that round-trips every structured type.
 pub fn whole_schema(
     metadata: &Path,
     out: &Path,
     root: &Path,
     check: bool,
+    harness: codegen::Harness,
 ) -> Result<Report, String> {
     let text = fs::read_to_string(metadata)
         .map_err(|e| format!("cannot read `{}`: {e}", metadata.display()))?;
@@ -102,20 +106,18 @@ pub fn whole_schema(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| metadata.display().to_string());
-    let inputs = [Input {
-        name: &name,
-        text: &text,
-    }];
-    let output = codegen::generate(&inputs, &Scope::All, ClientEntry::ExtensionTrait)
-        .map_err(|e| e.to_string())?;
     fs::create_dir_all(out).map_err(|e| format!("cannot create `{}`: {e}", out.display()))?;
     let runtime = root
         .join("graph-intune")
         .canonicalize()
         .map_err(|e| format!("cannot find the graph-intune runtime crate: {e}"))?;
     let runtime = format!("{{ path = {:?} }}", runtime.to_string_lossy());
-    let crate_name = crate_name_for(&name);
-    let output = codegen::into_crate(output, &crate_name, &runtime, &[name]);
+    let inputs = [Input {
+        name: &name,
+        text: &text,
+    }];
+    let output = codegen::generate_crate(&inputs, &crate_name_for(&name), &runtime, harness)
+        .map_err(|e| e.to_string())?;
     let mut report = write_files(out, &output, check, "rs")?;
     report.output = out.display().to_string();
     Ok(report)

@@ -231,7 +231,7 @@ pub fn crate_manifest(crate_name: &str, runtime: &str, inputs: &[String]) -> Str
 }
 
 /// `src/lib.rs` of a generated whole-schema crate.
-pub fn crate_root(inputs: &[String]) -> String {
+pub fn crate_root(inputs: &[String], harness: bool) -> String {
     let allows = CRATE_ALLOWS.iter().map(|(lint, _)| {
         let path: syn::Path = syn::parse_str(lint).unwrap_or_else(|_| syn::parse_quote!(unused));
         path
@@ -249,5 +249,82 @@ pub fn crate_root(inputs: &[String]) -> String {
         pub mod models;
         pub mod requests;
     };
+    let tokens = if harness {
+        quote! {
+            #tokens
+            #[cfg(test)]
+            mod roundtrip;
+        }
+    } else {
+        tokens
+    };
     format_file(&header(inputs), tokens).unwrap_or_default()
+}
+
+/// The round-trip harness of a whole-schema crate: `src/roundtrip.json`
+/// (a sample instance of every structured type, from [`crate::sample`]) and
+/// `src/roundtrip.rs` (a test that reads each into its generated type and
+/// checks that it writes back the same JSON).
+pub fn roundtrip_harness(
+    model: &Model,
+    selection: &Selection,
+    inputs: &[String],
+) -> Vec<GeneratedFile> {
+    let plan = plan::plan(model, selection);
+    let mut cases = Vec::new();
+    let mut arms = Vec::new();
+    for &id in &selection.types {
+        let Some(instance) = crate::sample::instance(model, id) else {
+            continue;
+        };
+        let name = model.ty(id).qualified_name();
+        let ty = models::named_type(model, &plan, id);
+        arms.push(quote!(#name => check::<#ty>(value),));
+        cases.push(serde_json::json!([name, instance]));
+    }
+    let count = cases.len();
+    let json = serde_json::to_string_pretty(&serde_json::Value::Array(cases)).unwrap_or_default();
+    let tokens = quote! {
+        //! Round trip of every structured type: its sample instance (built from
+        //! the schema) is read into the generated type and written back equal.
+        use serde_json::Value;
+
+        fn check<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(value: &Value) -> ::std::result::Result<(), ::std::string::String> {
+            let typed: T = serde_json::from_value(value.clone()).map_err(|e| format!("read: {e}"))?;
+            let back = serde_json::to_value(&typed).map_err(|e| format!("write: {e}"))?;
+            if &back == value {
+                Ok(())
+            } else {
+                Err(format!("wrote back {back}"))
+            }
+        }
+
+        #[test]
+        fn every_structured_type_round_trips() {
+            let cases: ::std::vec::Vec<(::std::string::String, Value)> =
+                serde_json::from_str(include_str!("roundtrip.json")).expect("the cases are JSON");
+            assert_eq!(cases.len(), #count);
+            let mut failures = ::std::vec::Vec::new();
+            for (name, value) in &cases {
+                let result = match name.as_str() {
+                    #(#arms)*
+                    other => Err(format!("no generated type for `{other}`")),
+                };
+                if let Err(e) = result {
+                    failures.push(format!("{name}: {e}"));
+                }
+            }
+            assert!(failures.is_empty(), "{} of {} types do not round-trip:\n{}", failures.len(), cases.len(), failures.join("\n"));
+        }
+    };
+    vec![
+        GeneratedFile {
+            path: "src/roundtrip.json".to_owned(),
+            contents: json + "\n",
+        },
+        GeneratedFile {
+            path: "src/roundtrip.rs".to_owned(),
+            contents: format_file(&header(inputs), tokens).unwrap_or_default(),
+        },
+    ]
 }

@@ -103,6 +103,13 @@ fn warn(plan: &mut Plan, pos: &Pos, message: String) {
     });
 }
 
+/// The two passes of type naming.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Primary,
+    Companion,
+}
+
 /// Whether a structured type is used through a polymorphic enum: it is
 /// abstract (every value is of some derived type) or has derived types.
 pub fn is_polymorphic(model: &Model, id: TypeId) -> bool {
@@ -145,55 +152,61 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
     }
 
     // 1. Type names, in model order (schema order) so collisions resolve the
-    //    same way every time.
-    for &id in selected {
-        let t = model.ty(id);
-        let module = module_path(&t.namespace);
-        let scope = scopes.entry(module.clone()).or_default();
-        let base = names::type_name(&t.name);
-        let mut names = TypeNames {
-            module,
-            ..TypeNames::default()
-        };
-        let mut alloc = |wanted: String, plan: &mut Plan| {
-            let (name, renamed) = scope.allocate(&wanted);
-            if renamed {
-                warn(
-                    plan,
-                    &t.pos,
-                    format!(
-                        "`{}` would be named `{wanted}`, which is taken; it is named `{name}`",
-                        t.qualified_name()
-                    ),
-                );
-            }
-            name
-        };
-        match &t.kind {
-            TypeKind::Structured(s) => {
-                if is_polymorphic(model, id) {
-                    if s.is_abstract {
-                        names.enum_name = Some(alloc(base.clone(), &mut plan));
+    //    same way every time: first every type's own name (the primary
+    //    item: struct, enum or newtype), then the companion names a type
+    //    needs (`…Base`, `…Kind`, `…Member`), so a schema type named
+    //    `attachmentBase` keeps `AttachmentBase`.
+    for pass in [Pass::Primary, Pass::Companion] {
+        for &id in selected {
+            let t = model.ty(id);
+            let module = module_path(&t.namespace);
+            let scope = scopes.entry(module.clone()).or_default();
+            let base = names::type_name(&t.name);
+            let mut names = plan.types.remove(&id).unwrap_or_else(|| TypeNames {
+                module,
+                ..TypeNames::default()
+            });
+            let mut alloc = |wanted: String, plan: &mut Plan| {
+                let (name, renamed) = scope.allocate(&wanted);
+                if renamed {
+                    warn(
+                        plan,
+                        &t.pos,
+                        format!(
+                            "`{}` would be named `{wanted}`, which is taken; it is named `{name}`",
+                            t.qualified_name()
+                        ),
+                    );
+                }
+                name
+            };
+            let abstract_polymorphic =
+                is_polymorphic(model, id) && model.structured(id).is_some_and(|s| s.is_abstract);
+            match (&t.kind, pass) {
+                (TypeKind::Structured(_), Pass::Primary) => {
+                    if abstract_polymorphic {
+                        names.enum_name = Some(alloc(base, &mut plan));
+                    } else {
+                        names.struct_name = Some(alloc(base, &mut plan));
+                    }
+                }
+                (TypeKind::Structured(_), Pass::Companion) if is_polymorphic(model, id) => {
+                    if abstract_polymorphic {
                         names.struct_name = Some(alloc(format!("{base}Base"), &mut plan));
                     } else {
-                        names.struct_name = Some(alloc(base.clone(), &mut plan));
                         names.enum_name = Some(alloc(format!("{base}Kind"), &mut plan));
                     }
-                } else {
-                    names.struct_name = Some(alloc(base, &mut plan));
                 }
-            }
-            TypeKind::Enum(e) => {
-                names.enum_name = Some(alloc(base.clone(), &mut plan));
-                if e.is_flags {
+                (TypeKind::Enum(_) | TypeKind::Definition(_), Pass::Primary) => {
+                    names.enum_name = Some(alloc(base, &mut plan));
+                }
+                (TypeKind::Enum(e), Pass::Companion) if e.is_flags => {
                     names.flag_member = Some(alloc(format!("{base}Member"), &mut plan));
                 }
+                _ => {}
             }
-            TypeKind::Definition(_) => {
-                names.enum_name = Some(alloc(base, &mut plan));
-            }
+            plan.types.insert(id, names);
         }
-        plan.types.insert(id, names);
     }
 
     // 2. Enum members and polymorphic variants.

@@ -18,7 +18,7 @@ use super::{docs, ident, ClientEntry, Options};
 
 /// Methods every item builder or collection builder may have.
 const RESERVED: &[&str] = &[
-    "new", "path", "get", "update", "delete", "by_id", "list", "create",
+    "new", "path", "query", "get", "update", "delete", "by_id", "list", "stream", "pages", "create",
 ];
 
 /// The whole `requests` module.
@@ -282,13 +282,33 @@ fn item_builder(
         });
     }
     let mut scope = method_scope();
-    for (_, nav) in model.all_navigations(id) {
+    let has_stream = model
+        .base_chain(id)
+        .iter()
+        .any(|t| model.structured(*t).is_some_and(|s| s.has_stream));
+    if has_stream {
+        scope.reserve("content");
+        scope.reserve("put_content");
+        methods.extend(quote! {
+            /// The entity's media content (`GET …/$value`), as sent.
+            pub async fn content(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
+                self.inner.segment("$value").get_bytes().await
+            }
+
+            /// Replaces the entity's media content (`PUT …/$value`).
+            pub async fn put_content(&self, content_type: &str, bytes: ::std::vec::Vec<u8>) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+                self.inner.segment("$value").put_bytes(content_type, bytes).await
+            }
+        });
+    }
+    for (owner, nav) in model.all_navigations(id) {
         if !spec.navigations.contains(&nav.name) || !selection.builders.contains_key(&nav.target) {
             continue;
         }
         let wanted = names::field_name(&nav.name);
         let (method, renamed) = scope.allocate(&wanted);
-        if renamed {
+        // Reported once, for the type that declares the navigation property.
+        if renamed && owner == id {
             warnings.push(Warning {
                 pos: Some(nav.pos.clone()),
                 message: format!(

@@ -220,6 +220,20 @@ impl FolderRequest {
     pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         self.inner.delete().await
     }
+    /// The entity's media content (`GET …/$value`), as sent.
+    pub async fn content(
+        &self,
+    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
+        self.inner.segment("$value").get_bytes().await
+    }
+    /// Replaces the entity's media content (`PUT …/$value`).
+    pub async fn put_content(
+        &self,
+        content_type: &str,
+        bytes: ::std::vec::Vec<u8>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.segment("$value").put_bytes(content_type, bytes).await
+    }
     /// Navigation property `children`.
     ///
     /// Children & more.

@@ -228,6 +228,24 @@ impl UserRequest {
     pub fn photo(&self) -> crate::requests::PhotoRequest {
         crate::requests::PhotoRequest::new(self.inner.segment("photo"))
     }
+    /// Navigation property `stream`.
+    pub fn stream_2(&self) -> crate::requests::PhotoCollectionRequest {
+        crate::requests::PhotoCollectionRequest::new(self.inner.segment("stream"))
+    }
+    /// The bound action `microsoft.graph.query`.
+    pub async fn query_2(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"query").post_no_content(&body).await
+    }
 }
 /// Requests on a collection of `microsoft.graph.user`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -326,6 +344,10 @@ impl GuestUserRequest {
     pub fn photo(&self) -> crate::requests::PhotoRequest {
         crate::requests::PhotoRequest::new(self.inner.segment("photo"))
     }
+    /// Navigation property `stream`.
+    pub fn stream_2(&self) -> crate::requests::PhotoCollectionRequest {
+        crate::requests::PhotoCollectionRequest::new(self.inner.segment("stream"))
+    }
 }
 /// Requests on one `microsoft.graph.photo`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -371,5 +393,70 @@ impl PhotoRequest {
     /// Deletes the entity (`DELETE`).
     pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         self.inner.delete().await
+    }
+    /// The entity's media content (`GET …/$value`), as sent.
+    pub async fn content(
+        &self,
+    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
+        self.inner.segment("$value").get_bytes().await
+    }
+    /// Replaces the entity's media content (`PUT …/$value`).
+    pub async fn put_content(
+        &self,
+        content_type: &str,
+        bytes: ::std::vec::Vec<u8>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.segment("$value").put_bytes(content_type, bytes).await
+    }
+}
+/// Requests on a collection of `microsoft.graph.photo`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct PhotoCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl PhotoCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(&self, id: &str) -> crate::requests::PhotoRequest {
+        crate::requests::PhotoRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::Photo>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(&self) -> ::graph_intune::runtime::Items<crate::models::Photo> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(&self) -> ::graph_intune::runtime::Pages<crate::models::Photo> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::Photo,
+    ) -> ::std::result::Result<crate::models::Photo, ::graph_intune::GraphError> {
+        self.inner.post(body).await
     }
 }

@@ -416,6 +416,15 @@ pub struct User {
         skip_serializing_if = "::graph_intune::Nullable::is_absent"
     )]
     pub photo: ::graph_intune::Nullable<crate::models::Photo>,
+    /// Navigation property `stream` (present when expanded).
+    ///
+    /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
+    #[serde(
+        rename = "stream",
+        default,
+        skip_serializing_if = "::graph_intune::Nullable::is_absent"
+    )]
+    pub stream: ::graph_intune::Nullable<::std::vec::Vec<crate::models::Photo>>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
     #[serde(flatten)]
@@ -497,6 +506,16 @@ impl UserKind {
             Self::User(value) => &value.photo,
             Self::GuestUser(value) => &value.photo,
             Self::Unknown(value) => &value.photo,
+        }
+    }
+    /// `stream`, whatever the variant.
+    pub fn stream(
+        &self,
+    ) -> &::graph_intune::Nullable<::std::vec::Vec<crate::models::Photo>> {
+        match self {
+            Self::User(value) => &value.stream,
+            Self::GuestUser(value) => &value.stream,
+            Self::Unknown(value) => &value.stream,
         }
     }
 }
@@ -629,6 +648,15 @@ pub struct GuestUser {
         skip_serializing_if = "::graph_intune::Nullable::is_absent"
     )]
     pub photo: ::graph_intune::Nullable<crate::models::Photo>,
+    /// Navigation property `stream` (present when expanded).
+    ///
+    /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
+    #[serde(
+        rename = "stream",
+        default,
+        skip_serializing_if = "::graph_intune::Nullable::is_absent"
+    )]
+    pub stream: ::graph_intune::Nullable<::std::vec::Vec<crate::models::Photo>>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
     #[serde(flatten)]

@@ -143,6 +143,162 @@ pub struct Self_ {
     #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+/// `microsoft.graph.attachment`.
+///
+/// The properties of the abstract type `microsoft.graph.attachment`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AttachmentBase2 {
+    /// The `@odata.type` this value was read with, written back unchanged.
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    /// Properties this build does not know (open types, newer service
+    /// versions), written back unchanged.
+    #[serde(flatten)]
+    pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// `microsoft.graph.attachment`.
+///
+/// Any value of `microsoft.graph.attachment`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[non_exhaustive]
+pub enum Attachment {
+    /// `microsoft.graph.fileAttachment`.
+    FileAttachment(crate::models::FileAttachment),
+    /// A type derived from `microsoft.graph.attachment` that this build does not know: its `@odata.type` and all its properties are kept.
+    Unknown(AttachmentBase2),
+}
+impl Attachment {
+    /// The `@odata.type` the value was read with, if any.
+    pub fn odata_type(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::FileAttachment(value) => value.odata_type.as_deref(),
+            Self::Unknown(value) => value.odata_type.as_deref(),
+        }
+    }
+    /// Properties this build does not know, whatever the variant.
+    pub fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        match self {
+            Self::FileAttachment(value) => &value.additional_data,
+            Self::Unknown(value) => &value.additional_data,
+        }
+    }
+}
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::FileAttachment(value) => {
+                ::graph_intune::runtime::serialize_variant(
+                    value,
+                    value.odata_type.is_some(),
+                    "#microsoft.graph.fileAttachment",
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl ::graph_intune::runtime::Polymorphic for Attachment {
+    fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
+        type_name: ::std::option::Option<&str>,
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        match type_name {
+            ::std::option::Option::Some("microsoft.graph.fileAttachment") => {
+                <crate::models::FileAttachment as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::FileAttachment)
+            }
+            ::std::option::Option::None => {
+                <crate::models::AttachmentBase2 as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+            ::std::option::Option::Some(_) => {
+                <crate::models::AttachmentBase2 as ::serde::Deserialize>::deserialize(
+                        deserializer,
+                    )
+                    .map(Self::Unknown)
+            }
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+    }
+}
+/// `microsoft.graph.fileAttachment`.
+///
+/// Wire type: `microsoft.graph.fileAttachment`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct FileAttachment {
+    /// The `@odata.type` this value was read with, written back unchanged.
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    /// Properties this build does not know (open types, newer service
+    /// versions), written back unchanged.
+    #[serde(flatten)]
+    pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// `microsoft.graph.attachmentBase`.
+///
+/// Wire type: `microsoft.graph.attachmentBase`.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[non_exhaustive]
+pub struct AttachmentBase {
+    /// The `@odata.type` this value was read with, written back unchanged.
+    #[serde(
+        rename = "@odata.type",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub odata_type: ::std::option::Option<::std::string::String>,
+    /// Properties this build does not know (open types, newer service
+    /// versions), written back unchanged.
+    #[serde(flatten)]
+    pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
 /// `microsoft.graph.windowsMalwareCategory`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategory`. Members the service adds later are kept in `Unrecognized2`.
