@@ -209,6 +209,39 @@ fn method_scope() -> Scope {
     scope
 }
 
+/// Adds the bound operations to a builder's methods and emits the builder.
+#[allow(clippy::too_many_arguments)]
+fn finish_builder(
+    model: &Model,
+    plan: &Plan,
+    name: &proc_macro2::Ident,
+    doc: &str,
+    mut methods: TokenStream,
+    operations: &[crate::model::OperationId],
+    mut scope: Scope,
+    warnings: &mut Vec<Warning>,
+) -> TokenStream {
+    for op in operations {
+        let op = model.operation(*op);
+        methods.extend(operation(
+            model,
+            plan,
+            op,
+            (&op.name, &bound_url_name(op)),
+            Receiver::Bound,
+            &mut scope,
+            warnings,
+        ));
+    }
+    let st = builder_struct(name, doc);
+    quote! {
+        #st
+        impl #name {
+            #methods
+        }
+    }
+}
+
 fn builder_struct(name: &proc_macro2::Ident, doc: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
@@ -332,25 +365,16 @@ fn item_builder(
             }
         });
     }
-    for op in &spec.item_operations {
-        let op = model.operation(*op);
-        methods.extend(operation(
-            model,
-            plan,
-            op,
-            (&op.name, &bound_url_name(op)),
-            Receiver::Bound,
-            &mut scope,
-            warnings,
-        ));
-    }
-    let st = builder_struct(&name, &doc);
-    quote! {
-        #st
-        impl #name {
-            #methods
-        }
-    }
+    finish_builder(
+        model,
+        plan,
+        &name,
+        &doc,
+        methods,
+        &spec.item_operations,
+        scope,
+        warnings,
+    )
 }
 
 fn collection_builder(
@@ -398,26 +422,16 @@ fn collection_builder(
             }
         });
     }
-    let mut scope = method_scope();
-    for op in &spec.collection_operations {
-        let op = model.operation(*op);
-        methods.extend(operation(
-            model,
-            plan,
-            op,
-            (&op.name, &bound_url_name(op)),
-            Receiver::Bound,
-            &mut scope,
-            warnings,
-        ));
-    }
-    let st = builder_struct(&name, &doc);
-    quote! {
-        #st
-        impl #name {
-            #methods
-        }
-    }
+    finish_builder(
+        model,
+        plan,
+        &name,
+        &doc,
+        methods,
+        &spec.collection_operations,
+        method_scope(),
+        warnings,
+    )
 }
 
 /// Where an operation's URL starts.
