@@ -125,3 +125,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Prepend<A> {
             .map(|n| n + usize::from(self.first.is_some()))
     }
 }
+
+/// Reads one variant's struct and wraps it. A function of its own (never
+/// inlined), so that a polymorphic enum with hundreds of variants does not
+/// reserve stack for every variant's struct in one frame (as unoptimized
+/// builds do for the arms of one `match`).
+#[inline(never)]
+pub fn read_variant<'de, T, E, D>(deserializer: D, wrap: fn(T) -> E) -> Result<E, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(wrap)
+}

@@ -216,7 +216,7 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
         let tag = model.ty(*vid).qualified_name();
         let ty = named_struct(plan, *vid);
         quote! {
-            ::std::option::Option::Some(#tag) => <#ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::#v),
+            ::std::option::Option::Some(#tag) => ::graph_intune::runtime::read_variant::<#ty, _, _>(deserializer, Self::#v),
         }
     });
     let base_ty = named_struct(plan, id);
@@ -230,8 +230,9 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
             .map(|(_, v)| ident(v))
             .unwrap_or_else(|| catch_all.clone())
     };
+    // The declared type's own struct (the `…Base` one for an abstract type).
     let untyped = quote! {
-        ::std::option::Option::None => <#base_ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::#untyped_variant),
+        ::std::option::Option::None => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#untyped_variant),
     };
     let accessors = sp.fields.iter().zip(&names.accessors).map(|(f, method)| {
         let method = ident(method);
@@ -292,7 +293,7 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
                 match type_name {
                     #(#de_arms)*
                     #untyped
-                    ::std::option::Option::Some(_) => <#base_ty as ::serde::Deserialize>::deserialize(deserializer).map(Self::#catch_all),
+                    ::std::option::Option::Some(_) => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
                 }
             }
         }

@@ -394,68 +394,77 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget") => {
-                <crate::models::AllDevicesAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::AllDevicesAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::AllDevicesAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::AllDevicesAssignmentTarget)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.allLicensedUsersAssignmentTarget",
             ) => {
-                <crate::models::AllLicensedUsersAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::AllLicensedUsersAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::AllLicensedUsersAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::AllLicensedUsersAssignmentTarget)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.androidFotaDeploymentAssignmentTarget",
             ) => {
-                <crate::models::AndroidFotaDeploymentAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::AndroidFotaDeploymentAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::AndroidFotaDeploymentAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::AndroidFotaDeploymentAssignmentTarget)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.configurationManagerCollectionAssignmentTarget",
             ) => {
-                <crate::models::ConfigurationManagerCollectionAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::ConfigurationManagerCollectionAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::ConfigurationManagerCollectionAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::ConfigurationManagerCollectionAssignmentTarget)
             }
             ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
-                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::GroupAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GroupAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::GroupAssignmentTarget)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.exclusionGroupAssignmentTarget",
             ) => {
-                <crate::models::ExclusionGroupAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::ExclusionGroupAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::ExclusionGroupAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::ExclusionGroupAssignmentTarget)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentTarget",
             ) => {
-                <crate::models::OrganizationalUnitAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::OrganizationalUnitAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::OrganizationalUnitAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::OrganizationalUnitAssignmentTarget)
             }
             ::std::option::Option::None => {
-                <crate::models::DeviceAndAppManagementAssignmentTargetBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DeviceAndAppManagementAssignmentTargetBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::DeviceAndAppManagementAssignmentTargetBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DeviceAndAppManagementAssignmentTargetBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
@@ -830,30 +839,34 @@ impl ::graph_intune::runtime::Polymorphic for GroupAssignmentTargetKind {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
-                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::GroupAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GroupAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::GroupAssignmentTarget)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.exclusionGroupAssignmentTarget",
             ) => {
-                <crate::models::ExclusionGroupAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::ExclusionGroupAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::ExclusionGroupAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::ExclusionGroupAssignmentTarget)
             }
             ::std::option::Option::None => {
-                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::GroupAssignmentTarget)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GroupAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::GroupAssignmentTarget)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::GroupAssignmentTarget as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GroupAssignmentTarget,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
@@ -1029,30 +1042,34 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.deviceManagement") => {
-                <crate::models::DeviceManagement as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::DeviceManagement)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DeviceManagement,
+                    _,
+                    _,
+                >(deserializer, Self::DeviceManagement)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.deviceCompliancePolicyAssignment",
             ) => {
-                <crate::models::DeviceCompliancePolicyAssignment as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::DeviceCompliancePolicyAssignment)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DeviceCompliancePolicyAssignment,
+                    _,
+                    _,
+                >(deserializer, Self::DeviceCompliancePolicyAssignment)
             }
             ::std::option::Option::None => {
-                <crate::models::EntityBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::EntityBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::EntityBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::EntityBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
@@ -1312,16 +1329,18 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::None => {
-                <crate::models::DeviceCompliancePolicyBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DeviceCompliancePolicyBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::DeviceCompliancePolicyBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DeviceCompliancePolicyBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
@@ -1690,30 +1709,37 @@ for OrganizationalUnitAssignmentConflictSettingKind {
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentConflictSetting",
             ) => {
-                <crate::models::OrganizationalUnitAssignmentConflictSetting as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::OrganizationalUnitAssignmentConflictSetting)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::OrganizationalUnitAssignmentConflictSetting,
+                    _,
+                    _,
+                >(deserializer, Self::OrganizationalUnitAssignmentConflictSetting)
             }
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting",
             ) => {
-                <crate::models::OrganizationalUnitAssignmentInsertPriorityConflictSetting as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::OrganizationalUnitAssignmentInsertPriorityConflictSetting)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::OrganizationalUnitAssignmentInsertPriorityConflictSetting,
+                    _,
+                    _,
+                >(
+                    deserializer,
+                    Self::OrganizationalUnitAssignmentInsertPriorityConflictSetting,
+                )
             }
             ::std::option::Option::None => {
-                <crate::models::OrganizationalUnitAssignmentConflictSetting as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::OrganizationalUnitAssignmentConflictSetting)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::OrganizationalUnitAssignmentConflictSetting,
+                    _,
+                    _,
+                >(deserializer, Self::OrganizationalUnitAssignmentConflictSetting)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::OrganizationalUnitAssignmentConflictSetting as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::OrganizationalUnitAssignmentConflictSetting,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }

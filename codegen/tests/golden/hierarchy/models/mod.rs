@@ -135,36 +135,46 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.directoryObject") => {
-                <crate::models::DirectoryObject as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::DirectoryObject)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DirectoryObject,
+                    _,
+                    _,
+                >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some("microsoft.graph.user") => {
-                <crate::models::User as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::User)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::User,
+                    _,
+                    _,
+                >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                <crate::models::GuestUser as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::GuestUser)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GuestUser,
+                    _,
+                    _,
+                >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::Some("microsoft.graph.photo") => {
-                <crate::models::Photo as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::Photo)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::Photo,
+                    _,
+                    _,
+                >(deserializer, Self::Photo)
             }
             ::std::option::Option::None => {
-                <crate::models::EntityBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::EntityBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::EntityBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::EntityBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
@@ -312,32 +322,39 @@ impl ::graph_intune::runtime::Polymorphic for DirectoryObjectKind {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.directoryObject") => {
-                <crate::models::DirectoryObject as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::DirectoryObject)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DirectoryObject,
+                    _,
+                    _,
+                >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some("microsoft.graph.user") => {
-                <crate::models::User as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::User)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::User,
+                    _,
+                    _,
+                >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                <crate::models::GuestUser as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::GuestUser)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GuestUser,
+                    _,
+                    _,
+                >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::None => {
-                <crate::models::DirectoryObject as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::DirectoryObject)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DirectoryObject,
+                    _,
+                    _,
+                >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::DirectoryObject as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::DirectoryObject,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
@@ -545,22 +562,32 @@ impl ::graph_intune::runtime::Polymorphic for UserKind {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.user") => {
-                <crate::models::User as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::User)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::User,
+                    _,
+                    _,
+                >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                <crate::models::GuestUser as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::GuestUser)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::GuestUser,
+                    _,
+                    _,
+                >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::None => {
-                <crate::models::User as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::User)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::User,
+                    _,
+                    _,
+                >(deserializer, Self::User)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::User as ::serde::Deserialize>::deserialize(deserializer)
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::User,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }

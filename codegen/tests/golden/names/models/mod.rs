@@ -222,22 +222,25 @@ impl ::graph_intune::runtime::Polymorphic for Attachment {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.fileAttachment") => {
-                <crate::models::FileAttachment as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::FileAttachment)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::FileAttachment,
+                    _,
+                    _,
+                >(deserializer, Self::FileAttachment)
             }
             ::std::option::Option::None => {
-                <crate::models::AttachmentBase2 as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::AttachmentBase2,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::AttachmentBase2 as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::AttachmentBase2,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }

@@ -269,22 +269,25 @@ impl ::graph_intune::runtime::Polymorphic for Item {
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("test.root.folder") => {
-                <crate::models::test::root::Folder as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Folder)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::test::root::Folder,
+                    _,
+                    _,
+                >(deserializer, Self::Folder)
             }
             ::std::option::Option::None => {
-                <crate::models::test::root::ItemBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::test::root::ItemBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
             ::std::option::Option::Some(_) => {
-                <crate::models::test::root::ItemBase as ::serde::Deserialize>::deserialize(
-                        deserializer,
-                    )
-                    .map(Self::Unknown)
+                ::graph_intune::runtime::read_variant::<
+                    crate::models::test::root::ItemBase,
+                    _,
+                    _,
+                >(deserializer, Self::Unknown)
             }
         }
     }
