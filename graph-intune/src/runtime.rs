@@ -866,4 +866,6 @@ fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, GraphError> {
     Ok(value)
 }
 
-pub use crate::polymorphic::{deserialize_polymorphic, read_variant, serialize_variant, Polymorphic};
+pub use crate::polymorphic::{
+    deserialize_polymorphic, read_variant, serialize_variant, Polymorphic,
+};
