@@ -68,12 +68,19 @@ fn client_entry(
     warnings: &mut Vec<Warning>,
 ) -> TokenStream {
     let mut scope = Scope::new();
+    // The runtime's own `GraphClient` methods: a schema name must not shadow
+    // them (inherent) or be shadowed by them (trait).
     for reserved in [
         "builder",
         "base_url",
+        "cloud",
+        "retry_policy",
+        "timeout",
+        "include_unknown_enum_members",
         "request",
         "next_page",
         "service_operations",
+        "clone",
     ] {
         scope.reserve(reserved);
     }
