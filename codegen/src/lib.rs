@@ -131,6 +131,23 @@ pub fn generate(
     scope: &Scope,
     client_entry: emit::ClientEntry,
 ) -> Result<Output, Errors> {
+    pipeline(inputs, scope, client_entry).map(|run| run.output)
+}
+
+/// One run of the pipeline, with the model and selection it emitted from.
+struct Run {
+    model: model::Model,
+    selection: select::Selection,
+    output: Output,
+}
+
+/// The pipeline both entry points share: parse each input, resolve them
+/// into one model, select, emit; warnings of every stage, in position order.
+fn pipeline(
+    inputs: &[Input<'_>],
+    scope: &Scope,
+    client_entry: emit::ClientEntry,
+) -> Result<Run, Errors> {
     let mut documents = Vec::with_capacity(inputs.len());
     for input in inputs {
         documents.push(csdl::parse(input.name, input.text)?);
@@ -150,7 +167,11 @@ pub fn generate(
         emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
     warnings.extend(emit_warnings);
     sort_warnings(&mut warnings);
-    Ok(Output { files, warnings })
+    Ok(Run {
+        model,
+        selection,
+        output: Output { files, warnings },
+    })
 }
 
 fn config_error(message: String) -> Diagnostic {
@@ -187,22 +208,12 @@ pub fn generate_crate(
     runtime: &str,
     harness: Harness,
 ) -> Result<Output, Errors> {
-    let mut documents = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        documents.push(csdl::parse(input.name, input.text)?);
-    }
-    let (model, mut warnings) = model::Model::build(&documents)?;
-    let (selection, select_warnings) = select::select_all(&model);
-    warnings.extend(select_warnings);
+    let Run {
+        model,
+        selection,
+        output: Output { files, warnings },
+    } = pipeline(inputs, &Scope::All, emit::ClientEntry::ExtensionTrait)?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.to_owned()).collect();
-    let options = emit::Options {
-        inputs: names.clone(),
-        client_entry: emit::ClientEntry::ExtensionTrait,
-    };
-    let (files, emit_warnings) =
-        emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
-    warnings.extend(emit_warnings);
-    sort_warnings(&mut warnings);
     let mut files: Vec<emit::GeneratedFile> = files
         .into_iter()
         .filter(|f| f.path != "mod.rs")
