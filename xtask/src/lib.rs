@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use codegen::emit::ClientEntry;
 use codegen::{Config, Input, Scope};
 
+pub mod diff;
+pub mod fetch;
 pub mod schemas;
 
 /// The workspace root (the folder above this crate).

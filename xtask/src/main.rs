@@ -48,6 +48,12 @@ enum Command {
         #[arg(default_values = ["graph-v1.0-2026-08.xml", "graph-beta-2021-06.xml", "graph-beta-ussec-2026-08.xml"])]
         files: Vec<String>,
     },
+    /// Downloads `$metadata`, checks that it parses and resolves with the
+    /// config's overlays, and only then replaces the config's schema file.
+    FetchMetadata(xtask::fetch::FetchArgs),
+    /// Compares two CSDL files: what changed for the generated Rust API.
+    /// Exit status 0: nothing breaking; 1: something breaking; 2: error.
+    Diff(xtask::diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +78,8 @@ fn main() -> ExitCode {
             ..
         } => codegen(check, &config, root.unwrap_or_else(xtask::workspace_root)),
         Command::CompileSchemas { corpus, out, files } => compile_schemas(corpus, &out, &files),
+        Command::FetchMetadata(args) => xtask::fetch::main(args),
+        Command::Diff(args) => xtask::diff::main(args),
     }
 }
 
