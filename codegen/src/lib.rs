@@ -134,6 +134,18 @@ pub fn generate(
     pipeline(inputs, scope, client_entry).map(|run| run.output)
 }
 
+/// For each type the overlays (`inputs[1..]`) define: whether the schema
+/// (or an earlier overlay) already defines it, identically (the overlay entry
+/// can go), differently (an error for [`generate`]) or not at all (still
+/// needed). Fails only when an input is not well-formed CSDL.
+pub fn overlay_report(inputs: &[Input<'_>]) -> Result<Vec<model::OverlayEntry>, Errors> {
+    let documents = inputs
+        .iter()
+        .map(|input| csdl::parse(input.name, input.text))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(model::overlay_report(&documents))
+}
+
 /// One run of the pipeline, with the model and selection it emitted from.
 struct Run {
     model: model::Model,

@@ -442,6 +442,123 @@ pub struct TypeCounts {
     pub definitions: usize,
 }
 
+/// What an overlay's type is, compared with the documents before it (the
+/// schema, or an earlier overlay).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OverlayStatus {
+    /// No earlier document defines it: the overlay entry is still needed.
+    Needed,
+    /// An earlier document defines it identically, at this position: the
+    /// overlay entry can be deleted.
+    Identical(Pos),
+    /// An earlier document defines it differently, at this position: an
+    /// error when the documents are resolved together.
+    Differs(Pos),
+}
+
+/// One type an overlay defines, and what the documents before it say of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlayEntry {
+    /// `namespace.name`.
+    pub qualified: String,
+    /// Where the overlay defines it.
+    pub pos: Pos,
+    pub status: OverlayStatus,
+}
+
+impl std::fmt::Display for OverlayEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (pos, name) = (&self.pos, &self.qualified);
+        match &self.status {
+            OverlayStatus::Needed => write!(
+                f,
+                "{pos}: overlay type `{name}` is not in the schema: the overlay entry is still needed"
+            ),
+            OverlayStatus::Identical(at) => write!(
+                f,
+                "{pos}: overlay type `{name}` is identical to the one at {at}: the overlay entry can be deleted"
+            ),
+            OverlayStatus::Differs(at) => write!(
+                f,
+                "{pos}: overlay type `{name}` differs from the definition at {at}: remove it from the overlay or make them identical"
+            ),
+        }
+    }
+}
+
+/// For each type the overlays (`documents[1..]`) define, in document order,
+/// whether an earlier document defines it too, identically or differently.
+///
+/// Needs only the syntax trees, so it reports on documents that do not
+/// resolve together (a type that differs is an error for [`Model::build`]).
+pub fn overlay_report(documents: &[Document]) -> Vec<OverlayEntry> {
+    let mut first: HashMap<String, (usize, Decl<'_>)> = HashMap::new();
+    let mut report = Vec::new();
+    for (doc_index, doc) in documents.iter().enumerate() {
+        for schema in &doc.schemas {
+            for (name, decl) in declarations(schema) {
+                let qualified = format!("{}.{name}", schema.namespace);
+                match first.get(&qualified) {
+                    Some((earlier, _)) if *earlier == doc_index => {} // a duplicate, not an overlay
+                    Some((_, existing)) => {
+                        let at = existing.pos().clone();
+                        report.push(OverlayEntry {
+                            qualified,
+                            pos: decl.pos().clone(),
+                            status: if existing.same_content(&decl) {
+                                OverlayStatus::Identical(at)
+                            } else {
+                                OverlayStatus::Differs(at)
+                            },
+                        });
+                    }
+                    None => {
+                        if doc_index > 0 {
+                            report.push(OverlayEntry {
+                                qualified: qualified.clone(),
+                                pos: decl.pos().clone(),
+                                status: OverlayStatus::Needed,
+                            });
+                        }
+                        first.insert(qualified, (doc_index, decl));
+                    }
+                }
+            }
+        }
+    }
+    report
+}
+
+/// A schema's type declarations in document order, so "already defined"
+/// points at the earlier one.
+fn declarations(schema: &csdl::Schema) -> Vec<(&String, Decl<'_>)> {
+    let mut items: Vec<(&String, Decl<'_>)> = schema
+        .enum_types
+        .iter()
+        .map(|t| (&t.name, Decl::Enum(t)))
+        .chain(
+            schema
+                .type_definitions
+                .iter()
+                .map(|t| (&t.name, Decl::Definition(t))),
+        )
+        .chain(
+            schema
+                .complex_types
+                .iter()
+                .map(|t| (&t.name, Decl::Structured(t))),
+        )
+        .chain(
+            schema
+                .entity_types
+                .iter()
+                .map(|t| (&t.name, Decl::Structured(t))),
+        )
+        .collect();
+    items.sort_by_key(|(_, d)| (d.pos().line, d.pos().column));
+    items
+}
+
 /// A declaration collected before resolution.
 enum Decl<'d> {
     Structured(&'d csdl::StructuredType),
@@ -518,38 +635,15 @@ impl Builder {
             }
         }
 
-        // 2. Declarations, merged by qualified name.
+        // 2. Declarations, merged by qualified name. A later document's
+        //    redefinition is an overlay entry: identical ones are dropped (the
+        //    overlay report says they can go), different ones are errors.
         let mut decls: Vec<(String, String, Decl<'_>, usize)> = Vec::new(); // (ns, name, decl, doc index)
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (doc_index, doc) in documents.iter().enumerate() {
             for schema in &doc.schemas {
                 let ns = &schema.namespace;
-                let mut items: Vec<(&String, Decl<'_>)> = schema
-                    .enum_types
-                    .iter()
-                    .map(|t| (&t.name, Decl::Enum(t)))
-                    .chain(
-                        schema
-                            .type_definitions
-                            .iter()
-                            .map(|t| (&t.name, Decl::Definition(t))),
-                    )
-                    .chain(
-                        schema
-                            .complex_types
-                            .iter()
-                            .map(|t| (&t.name, Decl::Structured(t))),
-                    )
-                    .chain(
-                        schema
-                            .entity_types
-                            .iter()
-                            .map(|t| (&t.name, Decl::Structured(t))),
-                    )
-                    .collect();
-                // Document order, so "already defined" points at the earlier one.
-                items.sort_by_key(|(_, d)| (d.pos().line, d.pos().column));
-                for (name, decl) in items {
+                for (name, decl) in declarations(schema) {
                     let qualified = format!("{ns}.{name}");
                     if let Some(&existing) = seen.get(&qualified) {
                         let (_, _, first, first_doc) = &decls[existing];
@@ -561,15 +655,7 @@ impl Builder {
                                     first.pos()
                                 ),
                             ));
-                        } else if first.same_content(&decl) {
-                            self.warnings.push(Warning {
-                                pos: Some(decl.pos().clone()),
-                                message: format!(
-                                    "overlay type `{qualified}` is identical to the one at {}: the overlay entry can be deleted",
-                                    first.pos()
-                                ),
-                            });
-                        } else {
+                        } else if !first.same_content(&decl) {
                             self.errors.push(Diagnostic::new(
                                 decl.pos().clone(),
                                 format!(

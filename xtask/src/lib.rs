@@ -61,31 +61,66 @@ fn beside(config_dir: &str, file: &str) -> String {
     }
 }
 
+/// The config at `config_path` (relative to `root`) and the texts of its
+/// inputs: the schema, then the overlays, each named by its path relative
+/// to the root.
+struct ConfigInputs {
+    config: Config,
+    names: Vec<String>,
+    texts: Vec<String>,
+}
+
+impl ConfigInputs {
+    fn read(root: &Path, config_path: &str) -> Result<Self, String> {
+        let config = Config::parse(config_path, &read(root, config_path)?)?;
+        let config_dir = Path::new(config_path)
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let mut names = vec![beside(&config_dir, &config.schema)];
+        names.extend(config.overlays.iter().map(|o| beside(&config_dir, o)));
+        let texts = names
+            .iter()
+            .map(|n| read(root, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ConfigInputs {
+            config,
+            names,
+            texts,
+        })
+    }
+
+    fn inputs(&self) -> Vec<Input<'_>> {
+        self.names
+            .iter()
+            .zip(&self.texts)
+            .map(|(name, text)| Input { name, text })
+            .collect()
+    }
+}
+
+/// For each overlay type of the config at `config_path`: whether the schema
+/// file now defines it identically (the entry can go), differently (an
+/// error for `codegen`) or not at all (still needed).
+pub fn overlay_report(
+    root: &Path,
+    config_path: &str,
+) -> Result<Vec<codegen::model::OverlayEntry>, String> {
+    let inputs = ConfigInputs::read(root, config_path)?;
+    codegen::overlay_report(&inputs.inputs()).map_err(|e| e.to_string())
+}
+
 /// Regenerates (or, with `check`, compares) the bindings described by the
 /// config at `config_path` (relative to `root`).
 pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, String> {
-    let config = Config::parse(config_path, &read(root, config_path)?)?;
-    let config_dir = Path::new(config_path)
-        .parent()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
-    let mut names = vec![beside(&config_dir, &config.schema)];
-    names.extend(config.overlays.iter().map(|o| beside(&config_dir, o)));
-    let texts = names
-        .iter()
-        .map(|n| read(root, n))
-        .collect::<Result<Vec<_>, _>>()?;
-    let inputs: Vec<Input<'_>> = names
-        .iter()
-        .zip(&texts)
-        .map(|(name, text)| Input { name, text })
-        .collect();
+    let inputs = ConfigInputs::read(root, config_path)?;
+    let config = &inputs.config;
     let scope = Scope::Config {
         roots: config.roots.clone(),
         paths: config.paths.clone(),
     };
-    let output =
-        codegen::generate(&inputs, &scope, ClientEntry::Inherent).map_err(|e| e.to_string())?;
+    let output = codegen::generate(&inputs.inputs(), &scope, ClientEntry::Inherent)
+        .map_err(|e| e.to_string())?;
     let mut report = write_files(&root.join(&config.output), &output, check, "rs")?;
     report.output = config.output.clone();
     Ok(report)

@@ -104,6 +104,22 @@ fn compile_schemas(
 }
 
 fn codegen(check: bool, config: &str, root: std::path::PathBuf) -> ExitCode {
+    // The overlay report first: it also explains an overlay that makes the
+    // generation fail.
+    match xtask::overlay_report(&root, config) {
+        Ok(entries) => {
+            for entry in &entries {
+                match entry.status {
+                    codegen::model::OverlayStatus::Differs(_) => eprintln!("error: {entry}"),
+                    _ => println!("{entry}"),
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let report = match xtask::codegen(&root, config, check) {
         Ok(report) => report,
         Err(e) => {

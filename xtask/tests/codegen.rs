@@ -58,12 +58,24 @@ fn run_check(root: &Path) -> (bool, String) {
     )
 }
 
+/// The overlay report for the committed metadata: the published schema
+/// has none of the organizational-unit types yet.
+const OVERLAY_REPORT: &str = "\
+metadata/overlay.xml:11:7: overlay type `microsoft.graph.organizationalUnitAssignmentOverride` is not in the schema: the overlay entry is still needed
+metadata/overlay.xml:17:7: overlay type `microsoft.graph.organizationalUnitAssignmentTarget` is not in the schema: the overlay entry is still needed
+metadata/overlay.xml:21:7: overlay type `microsoft.graph.organizationalUnitAssignmentConflictSetting` is not in the schema: the overlay entry is still needed
+metadata/overlay.xml:25:7: overlay type `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting` is not in the schema: the overlay entry is still needed
+";
+
 #[test]
 fn check_passes_on_a_clean_tree_and_fails_after_an_edit() {
     let dir = scratch_workspace();
     let (ok, text) = run_check(dir.path());
     assert!(ok, "{text}");
-    assert_eq!(text, "graph-intune/src/generated: up to date\n");
+    assert_eq!(
+        text,
+        format!("{OVERLAY_REPORT}graph-intune/src/generated: up to date\n")
+    );
 
     let models = dir.path().join("graph-intune/src/generated/models/mod.rs");
     let mut edited = fs::read_to_string(&models).unwrap();
@@ -80,7 +92,91 @@ fn check_passes_on_a_clean_tree_and_fails_after_an_edit() {
          missing: graph-intune/src/generated/requests.rs\n\
          extra: graph-intune/src/generated/old.rs (not produced by the generator)\n\
          the generated code does not match metadata/: run `cargo xtask codegen` and commit the result\n"
+            .to_owned()
+            + OVERLAY_REPORT
     );
+}
+
+/// The schema file catches up with the overlay: one overlay type is now in
+/// it identically (the entry can go), one differently (an error, and no
+/// file is written), the others not at all (still needed).
+#[test]
+fn overlay_report_names_identical_different_and_needed_entries() {
+    let dir = scratch_workspace();
+    let schema = dir.path().join("metadata/graph-beta.xml");
+    let text = fs::read_to_string(&schema).unwrap();
+    // The first two overlay types, as the service would publish them: the
+    // enum exactly as in the overlay, the conflict setting with `versionNumber`
+    // nullable (the overlay has `Nullable="false"`).
+    let published = r#"      <EnumType Name="organizationalUnitAssignmentOverride">
+        <Member Name="allowed" Value="0" />
+        <Member Name="denied" Value="1" />
+        <Member Name="unknown" Value="2" />
+        <Member Name="unknownFutureValue" Value="3" />
+      </EnumType>
+      <ComplexType Name="organizationalUnitAssignmentConflictSetting">
+        <Property Name="assignmentOverride" Type="graph.organizationalUnitAssignmentOverride" Nullable="false" />
+        <Property Name="versionNumber" Type="Edm.Int32" />
+      </ComplexType>
+"#;
+    let at = text.find("    </Schema>").unwrap();
+    let schema_line = text[..at].lines().count() + 1;
+    fs::write(
+        &schema,
+        format!("{}{published}{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    let before = fs::read(dir.path().join("graph-intune/src/generated/models/mod.rs")).unwrap();
+
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let enum_at = format!("metadata/graph-beta.xml:{schema_line}:7");
+    let setting_at = format!("metadata/graph-beta.xml:{}:7", schema_line + 6);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "metadata/overlay.xml:11:7: overlay type `microsoft.graph.organizationalUnitAssignmentOverride` is identical to the one at {enum_at}: the overlay entry can be deleted\n\
+             metadata/overlay.xml:17:7: overlay type `microsoft.graph.organizationalUnitAssignmentTarget` is not in the schema: the overlay entry is still needed\n\
+             metadata/overlay.xml:25:7: overlay type `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting` is not in the schema: the overlay entry is still needed\n"
+        )
+    );
+    let differs = format!(
+        "metadata/overlay.xml:21:7: overlay type `microsoft.graph.organizationalUnitAssignmentConflictSetting` differs from the definition at {setting_at}: remove it from the overlay or make them identical"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: {differs}\nerror: {differs}\n"),
+        "the report line, then the generator's error"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("graph-intune/src/generated/models/mod.rs")).unwrap(),
+        before,
+        "nothing is written when the overlay conflicts"
+    );
+
+    // With the conflicting definition made identical, generation succeeds
+    // and the report says both entries can go.
+    let fixed = fs::read_to_string(&schema).unwrap().replace(
+        r#"<Property Name="versionNumber" Type="Edm.Int32" />"#,
+        r#"<Property Name="versionNumber" Type="Edm.Int32" Nullable="false" />"#,
+    );
+    fs::write(&schema, fixed).unwrap();
+    let entries = xtask::overlay_report(dir.path(), CONFIG).unwrap();
+    let lines: Vec<String> = entries.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            format!("metadata/overlay.xml:11:7: overlay type `microsoft.graph.organizationalUnitAssignmentOverride` is identical to the one at {enum_at}: the overlay entry can be deleted"),
+            "metadata/overlay.xml:17:7: overlay type `microsoft.graph.organizationalUnitAssignmentTarget` is not in the schema: the overlay entry is still needed".to_owned(),
+            format!("metadata/overlay.xml:21:7: overlay type `microsoft.graph.organizationalUnitAssignmentConflictSetting` is identical to the one at {setting_at}: the overlay entry can be deleted"),
+            "metadata/overlay.xml:25:7: overlay type `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting` is not in the schema: the overlay entry is still needed".to_owned(),
+        ]
+    );
+    assert!(xtask::codegen(dir.path(), CONFIG, false).is_ok());
 }
 
 #[test]
