@@ -170,7 +170,8 @@ impl FetchOptions {
 /// How the download shows its progress on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    /// A progress bar with bytes and rate (for a terminal).
+    /// A progress bar with bytes and rate (for a terminal), replaced by one
+    /// line when the download ends.
     Bar,
     /// One line when the download starts and one when it ends.
     Lines,
@@ -415,7 +416,7 @@ pub async fn fetch_async(
     let body = download(options, progress, temp.as_file_mut()).await?;
     let elapsed = started.elapsed();
     let bytes = body.len() as u64;
-    if progress == Progress::Lines {
+    if progress != Progress::Quiet {
         let rate = bytes as f64 / elapsed.as_secs_f64().max(1e-9);
         eprintln!(
             "fetch-metadata: received {} bytes in {:.2} s ({}/s)",
@@ -519,7 +520,7 @@ async fn download(
         value.set_sensitive(true);
         request = request.header(reqwest::header::AUTHORIZATION, value);
     }
-    if progress == Progress::Lines {
+    if progress != Progress::Quiet {
         eprintln!("fetch-metadata: GET {url}");
     }
     let mut response = request.send().await.map_err(network)?;
@@ -565,14 +566,14 @@ async fn download(
             Ok(None) => break,
             Err(e) => {
                 if let Some(bar) = &bar {
-                    bar.abandon();
+                    bar.finish_and_clear();
                 }
                 return Err(truncated(body.len()).unwrap_or_else(|| network(e)));
             }
         }
     }
     if let Some(bar) = &bar {
-        bar.finish();
+        bar.finish_and_clear();
     }
     match truncated(body.len()) {
         Some(e) => Err(e),
