@@ -466,18 +466,18 @@ impl Types<'_> {
                     }
                 }
             }
-            (TypeKind::Definition(od), TypeKind::Definition(nd)) => {
-                if od.underlying != nd.underlying {
-                    changes.push(self.change(
-                        None,
-                        UnderlyingTypeChanged,
-                        Breaking,
-                        arrow(
-                            format!("`Edm.{:?}`", od.underlying),
-                            format!("`Edm.{:?}`", nd.underlying),
-                        ),
-                    ));
-                }
+            (TypeKind::Definition(od), TypeKind::Definition(nd))
+                if od.underlying != nd.underlying =>
+            {
+                changes.push(self.change(
+                    None,
+                    UnderlyingTypeChanged,
+                    Breaking,
+                    arrow(
+                        format!("`Edm.{:?}`", od.underlying),
+                        format!("`Edm.{:?}`", nd.underlying),
+                    ),
+                ));
             }
             _ => {}
         }
