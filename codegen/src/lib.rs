@@ -12,9 +12,13 @@
 //!
 //! The library is pure: [`generate`] takes file contents and returns file
 //! contents; reading and writing files is the caller's job (`cargo xtask codegen`).
+//!
+//! Beside the pipeline, [`diff`] compares two resolved models and classes each
+//! change by its effect on the generated Rust API (`cargo xtask diff`).
 
 pub mod config;
 pub mod csdl;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod sample;

@@ -73,6 +73,33 @@ pub fn select(
     roots: &[String],
     paths: &[String],
 ) -> Result<(Selection, Vec<Warning>), String> {
+    let (selection, problems) = select_from(model, roots, paths);
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    Ok((selection, Vec::new()))
+}
+
+/// Like [`select`], but a root or path segment that does not exist is
+/// skipped (a path is followed as far as it exists) and reported as a
+/// warning instead of failing: for comparing schemas, where a type missing
+/// from one of them is a finding, not an error.
+pub fn select_lenient(
+    model: &Model,
+    roots: &[String],
+    paths: &[String],
+) -> (Selection, Vec<Warning>) {
+    let (selection, problems) = select_from(model, roots, paths);
+    let warnings = problems
+        .into_iter()
+        .map(|message| Warning { pos: None, message })
+        .collect();
+    (selection, warnings)
+}
+
+/// The selection from whatever roots and path segments exist, and a
+/// message for each one that does not.
+fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection, Vec<String>) {
     let mut problems = Vec::new();
     let mut closure = Closure::new(model);
     let mut builders: BTreeMap<TypeId, BuilderSpec> = BTreeMap::new();
@@ -126,22 +153,19 @@ pub fn select(
             mark(&mut builders, current, collection, restrictions);
         }
     }
-    if !problems.is_empty() {
-        return Err(problems.join("\n"));
-    }
     for id in builders.keys() {
         closure.use_type(*id);
     }
     attach_operations(model, &mut builders, &mut closure);
     entry_points.sort_by_key(|e| entry_order(model, &e.name));
-    Ok((
+    (
         Selection {
             types: closure.finish(),
             builders,
             entry_points,
         },
-        Vec::new(),
-    ))
+        problems,
+    )
 }
 
 /// Selects every type, and builders for every entity type with all its

@@ -52,6 +52,9 @@ enum Command {
     /// config's overlays, and only then replaces the config's schema file.
     FetchMetadata(xtask::fetch::FetchArgs),
     /// Compares two CSDL files: what changed for the generated Rust API.
+    /// Each file is read on its own (no overlays); the diff is limited to
+    /// what the config's roots and paths select in either file, unless
+    /// `--root` or `--all` is given.
     /// Exit status 0: nothing breaking; 1: something breaking; 2: error.
     Diff(xtask::diff::DiffArgs),
 }
