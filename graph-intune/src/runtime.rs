@@ -784,7 +784,7 @@ async fn execute(
 async fn send_once(
     request: reqwest::RequestBuilder,
 ) -> Result<(StatusCode, HeaderMap, Vec<u8>), reqwest::Error> {
-    let response = request.send().await?;
+    let mut response = request.send().await?;
     let status = response.status();
     let span = tracing::Span::current();
     span.record("status", status.as_u16());
@@ -795,7 +795,7 @@ async fn send_once(
     {
         span.record("request_id", tracing::field::display(id));
     }
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
     Ok((status, headers, Vec::from(body)))
 }
@@ -856,6 +856,11 @@ fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, GraphError> {
     };
     if answer.body.iter().all(u8::is_ascii_whitespace) {
         return Err(fail(".".to_owned(), NO_BODY.to_owned()));
+    }
+    // The fast path; only a body that does not decode is read again,
+    // tracking the JSON path, to say where it went wrong.
+    if let Ok(value) = serde_json::from_slice(&answer.body) {
+        return Ok(value);
     }
     let mut deserializer = serde_json::Deserializer::from_slice(&answer.body);
     let value = serde_path_to_error::deserialize(&mut deserializer)

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use codegen::emit::ClientEntry;
 use codegen::{Config, Input, Scope};
 
+pub mod bench;
+pub mod cost;
 pub mod diff;
 pub mod fetch;
 pub mod schemas;
@@ -161,7 +163,7 @@ pub fn whole_schema(
 }
 
 /// `graph-v1.0-2026-08.xml` → `graph_v1_0_2026_08`.
-fn crate_name_for(file: &str) -> String {
+pub(crate) fn crate_name_for(file: &str) -> String {
     let stem = file.strip_suffix(".xml").unwrap_or(file);
     let mut name: String = stem
         .chars()

@@ -57,6 +57,24 @@ enum Command {
     /// `--root` or `--all` is given.
     /// Exit status 0: nothing breaking; 1: something breaking; 2: error.
     Diff(xtask::diff::DiffArgs),
+    /// Prints the results of the last `cargo bench` runs as a Markdown
+    /// table: each benchmark's median, its group's baseline and the ratio.
+    /// Measures what the generated code costs to compile: `cargo check`
+    /// time and peak memory of a whole-schema crate, and `cargo build` of
+    /// graph-intune from clean and after a regeneration that changes nothing.
+    CompileCost {
+        /// The folder of the schemas (default: `GRAPH_METADATA_CORPUS`).
+        #[arg(long)]
+        corpus: Option<std::path::PathBuf>,
+        /// The schema file, by name in the corpus folder.
+        #[arg(default_value = "graph-v1.0-2026-08.xml")]
+        schema: String,
+    },
+    BenchReport {
+        /// Criterion's output folder.
+        #[arg(long, default_value = "target/criterion")]
+        criterion: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,6 +101,42 @@ fn main() -> ExitCode {
         Command::CompileSchemas { corpus, out, files } => compile_schemas(corpus, &out, &files),
         Command::FetchMetadata(args) => xtask::fetch::main(args),
         Command::Diff(args) => xtask::diff::main(args),
+        Command::CompileCost { corpus, schema } => {
+            let root = xtask::workspace_root();
+            let corpus =
+                corpus.or_else(|| std::env::var_os("GRAPH_METADATA_CORPUS").map(Into::into));
+            let Some(corpus) = corpus else {
+                eprintln!("no corpus: pass --corpus DIR or set GRAPH_METADATA_CORPUS");
+                return ExitCode::FAILURE;
+            };
+            match xtask::cost::compile_cost(&root, &root.join(corpus).join(schema)) {
+                Ok(cost) => {
+                    println!("{cost}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::BenchReport { criterion } => {
+            let dir = xtask::workspace_root().join(criterion);
+            match xtask::bench::read_results(&dir) {
+                Ok(results) if results.is_empty() => {
+                    eprintln!("no results in `{}`: run `cargo bench` first", dir.display());
+                    ExitCode::FAILURE
+                }
+                Ok(results) => {
+                    print!("{}", xtask::bench::table(&results));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 
