@@ -13,12 +13,14 @@ mod plan;
 mod requests;
 
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::Model;
-use crate::select::Selection;
+use crate::model::{Model, TypeId};
+use crate::select::{BuilderSpec, Selection};
 use crate::Warning;
 
 pub use plan::Plan;
@@ -50,6 +52,18 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// One part of a generated file, formatted on its own: prettyplease prints
+/// each top-level item from column 0 after a hard break, so items print the
+/// same alone as among others, and a file is its parts formatted
+/// independently (in parallel) and concatenated in order.
+#[derive(Clone, Copy)]
+enum Part<'s> {
+    /// The items of one selected type.
+    Type(TypeId),
+    /// The request builders of one entity type.
+    Builders(TypeId, &'s BuilderSpec),
+}
+
 /// Emits the selection as Rust files, with warnings for renamed collisions
 /// and skipped constructs.
 pub fn emit(
@@ -62,17 +76,15 @@ pub fn emit(
     let header = header(&options.inputs);
 
     // Model modules, one per namespace, keyed by module path.
-    let mut modules: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
+    let mut modules: BTreeMap<Vec<String>, Vec<TypeId>> = BTreeMap::new();
     modules.entry(Vec::new()).or_default();
     for &id in &selection.types {
         let path = plan.module_of(id).to_vec();
         for depth in 1..path.len() {
             modules.entry(path[..depth].to_vec()).or_default();
         }
-        let items = models::type_items(model, &plan, id);
-        modules.entry(path).or_default().push(items);
+        modules.entry(path).or_default().push(id);
     }
-    let mut files = Vec::new();
     let children = |parent: &[String]| -> Vec<String> {
         modules
             .keys()
@@ -80,7 +92,10 @@ pub fn emit(
             .map(|k| k[parent.len()].clone())
             .collect()
     };
-    for (path, items) in &modules {
+    // Each file: its path, its formatted start, the range of its parts.
+    let mut files: Vec<(String, String, Range<usize>)> = Vec::new();
+    let mut parts: Vec<Part<'_>> = Vec::new();
+    for (path, ids) in &modules {
         let mods: Vec<Ident> = children(path).iter().map(|m| ident(m)).collect();
         let doc = if path.is_empty() {
             " Models of the `microsoft.graph` namespace (nested namespaces are submodules)."
@@ -91,7 +106,6 @@ pub fn emit(
         let tokens = quote! {
             #![doc = #doc]
             #(pub mod #mods;)*
-            #(#items)*
         };
         // Every namespace module is a `mod.rs` in its own folder, so the tree
         // also loads through a `#[path]` attribute.
@@ -100,18 +114,48 @@ pub fn emit(
             .chain(std::iter::once("mod.rs"))
             .collect::<Vec<_>>()
             .join("/");
-        files.push(GeneratedFile {
-            path: file,
-            contents: format_file(&header, tokens)?,
-        });
+        let first = parts.len();
+        parts.extend(ids.iter().map(|&id| Part::Type(id)));
+        files.push((file, format_file(&header, tokens)?, first..parts.len()));
     }
 
-    let (request_tokens, request_warnings) = requests::items(model, selection, &plan, options);
+    let (request_head, request_warnings) = requests::head(model, selection, &plan, options);
     warnings.extend(request_warnings);
-    files.push(GeneratedFile {
-        path: "requests.rs".to_owned(),
-        contents: format_file(&header, request_tokens)?,
-    });
+    let first = parts.len();
+    parts.extend(
+        selection
+            .builders
+            .iter()
+            .map(|(&id, spec)| Part::Builders(id, spec)),
+    );
+    files.push((
+        "requests.rs".to_owned(),
+        format_file(&header, request_head)?,
+        first..parts.len(),
+    ));
+
+    let formatted = parallel_map(&parts, |&part| {
+        let mut warnings = Vec::new();
+        let tokens = match part {
+            Part::Type(id) => models::type_items(model, &plan, id),
+            Part::Builders(id, spec) => {
+                requests::builders(model, selection, &plan, (id, spec), &mut warnings)
+            }
+        };
+        unparse(tokens).map(|text| (text, warnings))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
+    let mut files: Vec<GeneratedFile> = files
+        .into_iter()
+        .map(|(path, mut contents, range)| {
+            for (text, part_warnings) in &formatted[range] {
+                contents.push_str(text);
+                warnings.extend(part_warnings.iter().cloned());
+            }
+            GeneratedFile { path, contents }
+        })
+        .collect();
     let root = quote! {
         //! Generated bindings: `models` (serde types) and `requests` (request builders).
         pub mod models;
@@ -125,6 +169,40 @@ pub fn emit(
     Ok((files, warnings))
 }
 
+/// `f` applied to every item, on as many threads as there are cores; the
+/// results are in item order, whatever the threads' timing.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    let next = AtomicUsize::new(0);
+    // Each thread takes the next unclaimed item and keeps (index, result).
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut results = work();
+        for helper in helpers {
+            results.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        results
+    });
+    results.sort_unstable_by_key(|&(i, _)| i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 fn header(inputs: &[String]) -> String {
     format!(
         "// @generated by `cargo xtask codegen` from {}; do not edit.\n\n",
@@ -132,11 +210,16 @@ fn header(inputs: &[String]) -> String {
     )
 }
 
-/// Parses tokens as a file and pretty-prints them.
+/// Parses tokens as a file and pretty-prints them after `header`.
 fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
+    Ok(format!("{header}{}", unparse(tokens)?))
+}
+
+/// Parses tokens as a file and pretty-prints them.
+fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// An identifier from a Rust name decided by `names` (`r#type` becomes a raw identifier).

@@ -21,8 +21,9 @@ const RESERVED: &[&str] = &[
     "new", "path", "query", "get", "update", "delete", "by_id", "list", "stream", "pages", "create",
 ];
 
-/// The whole `requests` module.
-pub fn items(
+/// The start of the `requests` module: its docs and the client entry points.
+/// The builders of each entity type ([`builders`]) follow.
+pub fn head(
     model: &Model,
     selection: &Selection,
     plan: &Plan,
@@ -36,20 +37,22 @@ pub fn items(
         //! or a bound action.
     };
     out.extend(client_entry(model, selection, plan, options, &mut warnings));
-    for (&id, spec) in &selection.builders {
-        out.extend(item_builder(
-            model,
-            selection,
-            plan,
-            id,
-            spec,
-            &mut warnings,
-        ));
-        if spec.collection {
-            out.extend(collection_builder(model, plan, id, spec, &mut warnings));
-        }
-    }
     (out, warnings)
+}
+
+/// The item builder of entity type `id`, and its collection builder if needed.
+pub fn builders(
+    model: &Model,
+    selection: &Selection,
+    plan: &Plan,
+    (id, spec): (TypeId, &BuilderSpec),
+    warnings: &mut Vec<Warning>,
+) -> TokenStream {
+    let mut out = item_builder(model, selection, plan, id, spec, warnings);
+    if spec.collection {
+        out.extend(collection_builder(model, plan, id, spec, warnings));
+    }
+    out
 }
 
 fn item_name(plan: &Plan, id: TypeId) -> proc_macro2::Ident {
