@@ -691,6 +691,12 @@ impl<'d> Builder<'d> {
         }
 
         // 3. Annotation blocks, keyed by normalized target.
+        let blocks = documents
+            .iter()
+            .flat_map(|doc| &doc.schemas)
+            .map(|schema| schema.annotation_blocks.len())
+            .sum();
+        self.annotations.reserve(blocks);
         for doc in documents {
             for schema in &doc.schemas {
                 for block in &schema.annotation_blocks {
@@ -797,7 +803,11 @@ impl<'d> Builder<'d> {
     fn normalize_target(&self, target: &str) -> String {
         let mut out = String::with_capacity(target.len());
         let mut rest = target;
-        while let Some(i) = rest.find(['/', '(', ')', ',']) {
+        // The separators are ASCII, so a byte search finds them on char boundaries.
+        while let Some(i) = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'(' | b')' | b','))
+        {
             self.push_normalized(&rest[..i], &mut out);
             out.push_str(&rest[i..i + 1]);
             rest = &rest[i + 1..];
