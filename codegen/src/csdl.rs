@@ -10,7 +10,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::QName;
 use quick_xml::Reader;
 
 use crate::Diagnostic;
@@ -345,30 +347,33 @@ const PATH_KINDS: &[&str] = &[
     "ModelElementPath",
 ];
 
-/// One start tag: its local name and attributes (validated once, decoded on use).
+/// One start tag: its local name and attributes, both borrowed from the source
+/// text; attribute values are validated and unescaped once, when the tag is read.
 struct Element<'a> {
-    name: Vec<u8>,
-    start: BytesStart<'a>,
+    name: &'a [u8],
+    /// `(local name, unescaped value)` in source order.
+    attrs: Vec<(&'a [u8], Cow<'a, str>)>,
     empty: bool,
     pos: Pos,
 }
 
 impl Element<'_> {
-    fn get(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.start
-            .attributes()
-            .flatten()
-            .find(|a| a.key.local_name().as_ref() == name.as_bytes())
-            .and_then(|a| a.unescape_value().ok())
+    /// The first attribute with this local name.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(key, _)| *key == name.as_bytes())
+            .map(|(_, value)| &**value)
     }
 
     fn tag(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.name)
+        String::from_utf8_lossy(self.name)
     }
 }
 
 struct Parser<'a> {
     reader: Reader<&'a [u8]>,
+    text: &'a str,
     src: &'a [u8],
     file: Arc<str>,
     /// Incremental line tracking: offset scanned so far, its line, and the
@@ -388,6 +393,7 @@ impl<'a> Parser<'a> {
         config.trim_text(false);
         Parser {
             reader,
+            text,
             src: text.as_bytes(),
             file: Arc::from(file),
             scanned: 0,
@@ -405,11 +411,10 @@ impl<'a> Parser<'a> {
             self.line = 1;
             self.line_start = 0;
         }
-        for (i, b) in self.src[self.scanned..offset].iter().enumerate() {
-            if *b == b'\n' {
-                self.line += 1;
-                self.line_start = self.scanned + i + 1;
-            }
+        let skipped = &self.src[self.scanned..offset];
+        if let Some(last) = skipped.iter().rposition(|b| *b == b'\n') {
+            self.line += skipped.iter().filter(|b| **b == b'\n').count() as u32;
+            self.line_start = self.scanned + last + 1;
         }
         self.scanned = offset;
         let column = self.src[self.line_start..offset]
@@ -464,20 +469,30 @@ impl<'a> Parser<'a> {
             .position(|b| *b == b'<')
             .map_or(before, |i| before + i);
         let pos = self.pos_at(start);
-        let name = e.local_name().as_ref().to_vec();
-        for attr in e.attributes() {
+        // The tag's text (name and attributes, between `<` and `>` or `/>`),
+        // borrowed from the source so names and values outlive the event.
+        let tag = &self.text[start + 1..start + 1 + e.len()];
+        debug_assert_eq!(tag.as_bytes(), &*e);
+        let name_len = e.name().as_ref().len();
+        let name = QName(&tag.as_bytes()[..name_len]).local_name().into_inner();
+        let mut attrs = Vec::new();
+        for attr in Attributes::new(tag, name_len) {
             let problem = match attr {
-                Ok(a) => a.unescape_value().err().map(|err| err.to_string()),
-                Err(err) => Some(err.to_string()),
+                Ok(a) => match a.unescape_value() {
+                    Ok(value) => {
+                        attrs.push((a.key.local_name().into_inner(), value));
+                        continue;
+                    }
+                    Err(err) => err.to_string(),
+                },
+                Err(err) => err.to_string(),
             };
-            if let Some(problem) = problem {
-                let tag = String::from_utf8_lossy(&name);
-                return Err(self.error(&pos, format!("malformed attribute in `{tag}`: {problem}")));
-            }
+            let tag = String::from_utf8_lossy(name);
+            return Err(self.error(&pos, format!("malformed attribute in `{tag}`: {problem}")));
         }
         Ok(Element {
             name,
-            start: e,
+            attrs,
             empty,
             pos,
         })
@@ -567,7 +582,7 @@ impl<'a> Parser<'a> {
 
     fn required(&mut self, el: &Element<'a>, attr: &str) -> PResult<String> {
         match el.get(attr) {
-            Some(v) => Ok(v.into_owned()),
+            Some(v) => Ok(v.to_owned()),
             None => {
                 let pos = el.pos.clone();
                 Err(self.error(
@@ -579,11 +594,11 @@ impl<'a> Parser<'a> {
     }
 
     fn optional(el: &Element<'a>, attr: &str) -> Option<String> {
-        el.get(attr).map(Cow::into_owned)
+        el.get(attr).map(str::to_owned)
     }
 
     fn boolean(&mut self, el: &Element<'a>, attr: &str) -> PResult<Option<bool>> {
-        match el.get(attr).as_deref() {
+        match el.get(attr) {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
@@ -619,23 +634,23 @@ impl<'a> Parser<'a> {
                 Err(e) => return Err(self.xml_error(e)),
             }
         };
-        if root.name.as_slice() != b"Edmx" {
+        if root.name != b"Edmx" {
             let msg = format!("the root element is `{}`, expected `edmx:Edmx`", root.tag());
             return Err(self.error(&root.pos, msg));
         }
         let version = root
             .get("Version")
-            .map_or_else(|| "4.0".to_owned(), Cow::into_owned);
+            .map_or_else(|| "4.0".to_owned(), str::to_owned);
         let mut schemas = Vec::new();
         if !root.empty {
             while let Some(el) = self.child()? {
-                match el.name.as_slice() {
+                match el.name {
                     b"DataServices" => {
                         if el.empty {
                             continue;
                         }
                         while let Some(child) = self.child()? {
-                            if child.name.as_slice() == b"Schema" {
+                            if child.name == b"Schema" {
                                 schemas.push(self.schema(child)?);
                             } else {
                                 self.skip(&child)?;
@@ -684,7 +699,7 @@ impl<'a> Parser<'a> {
             return Ok(schema);
         }
         while let Some(child) = self.child()? {
-            match child.name.as_slice() {
+            match child.name {
                 b"EntityType" => {
                     let t = self.structured(child, StructuredKind::Entity)?;
                     schema.entity_types.push(t);
@@ -728,13 +743,13 @@ impl<'a> Parser<'a> {
             return Ok(t);
         }
         while let Some(child) = self.child()? {
-            match child.name.as_slice() {
+            match child.name {
                 b"Key" => {
                     if child.empty {
                         continue;
                     }
                     while let Some(r) = self.child()? {
-                        if r.name.as_slice() == b"PropertyRef" {
+                        if r.name == b"PropertyRef" {
                             t.key.push(self.required(&r, "Name")?);
                         }
                         self.skip(&r)?;
@@ -787,7 +802,7 @@ impl<'a> Parser<'a> {
             return Ok(out);
         }
         while let Some(child) = self.child()? {
-            if child.name.as_slice() == b"Annotation" {
+            if child.name == b"Annotation" {
                 out.push(self.annotation(child)?);
             } else {
                 self.skip(&child)?;
@@ -809,7 +824,7 @@ impl<'a> Parser<'a> {
             return Ok(t);
         }
         while let Some(child) = self.child()? {
-            match child.name.as_slice() {
+            match child.name {
                 b"Member" => {
                     let name = self.required(&child, "Name")?;
                     let value = match child.get("Value") {
@@ -870,7 +885,7 @@ impl<'a> Parser<'a> {
             return Ok(op);
         }
         while let Some(child) = self.child()? {
-            match child.name.as_slice() {
+            match child.name {
                 b"Parameter" => {
                     let mut p = Parameter {
                         name: self.required(&child, "Name")?,
@@ -931,7 +946,7 @@ impl<'a> Parser<'a> {
             return Ok(c);
         }
         while let Some(child) = self.child()? {
-            match child.name.as_slice() {
+            match child.name {
                 b"EntitySet" => {
                     let name = self.required(&child, "Name")?;
                     let entity_type = self.required(&child, "EntityType")?;
@@ -959,7 +974,7 @@ impl<'a> Parser<'a> {
                     });
                 }
                 b"ActionImport" | b"FunctionImport" => {
-                    let is_action = child.name.as_slice() == b"ActionImport";
+                    let is_action = child.name == b"ActionImport";
                     let attr = if is_action { "Action" } else { "Function" };
                     let import = OperationImport {
                         name: self.required(&child, "Name")?,
@@ -996,7 +1011,7 @@ impl<'a> Parser<'a> {
             return Ok((bindings, annotations));
         }
         while let Some(child) = self.child()? {
-            match child.name.as_slice() {
+            match child.name {
                 b"NavigationPropertyBinding" => {
                     bindings.push(NavigationPropertyBinding {
                         path: self.required(&child, "Path")?,
@@ -1044,7 +1059,7 @@ impl<'a> Parser<'a> {
             return Ok(value.unwrap_or(Expression::Empty));
         }
         while let Some(child) = self.child()? {
-            if child.name.as_slice() == b"Annotation" {
+            if child.name == b"Annotation" {
                 // Annotations of annotations are not needed.
                 self.skip(&child)?;
                 continue;
@@ -1059,7 +1074,7 @@ impl<'a> Parser<'a> {
 
     /// An expression element (`Record`, `Collection`, `String`, …); consumes it.
     fn expression(&mut self, el: Element<'a>) -> PResult<Expression> {
-        match el.name.as_slice() {
+        match el.name {
             b"Record" => {
                 let mut record = Record {
                     type_name: Self::optional(&el, "Type"),
@@ -1067,7 +1082,7 @@ impl<'a> Parser<'a> {
                 };
                 if !el.empty {
                     while let Some(child) = self.child()? {
-                        if child.name.as_slice() == b"PropertyValue" {
+                        if child.name == b"PropertyValue" {
                             let property = self.required(&child, "Property")?;
                             let value = self.expression_of(&child)?;
                             record.properties.push(PropertyValue { property, value });
@@ -1116,19 +1131,19 @@ impl<'a> Parser<'a> {
 /// The expression an element carries as an attribute, if any.
 fn attribute_expression(el: &Element<'_>) -> Option<Expression> {
     if let Some(s) = el.get("String") {
-        return Some(Expression::String(s.into_owned()));
+        return Some(Expression::String(s.to_owned()));
     }
     if let Some(b) = el.get("Bool") {
         return Some(Expression::Bool(b == "true"));
     }
     if let Some(m) = el.get("EnumMember") {
-        return Some(Expression::EnumMember(m.into_owned()));
+        return Some(Expression::EnumMember(m.to_owned()));
     }
     for kind in PATH_KINDS {
         if let Some(p) = el.get(kind) {
             return Some(Expression::Path {
                 kind: (*kind).to_owned(),
-                path: p.into_owned(),
+                path: p.to_owned(),
             });
         }
     }
@@ -1136,7 +1151,7 @@ fn attribute_expression(el: &Element<'_>) -> Option<Expression> {
         if let Some(t) = el.get(kind) {
             return Some(Expression::Constant {
                 kind: (*kind).to_owned(),
-                text: t.into_owned(),
+                text: t.to_owned(),
             });
         }
     }

@@ -12,6 +12,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::csdl::{self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind};
 use crate::{Diagnostic, Errors, Warning};
 
@@ -34,7 +36,7 @@ pub struct Model {
     pub operations: Vec<OperationDef>,
     /// Entity containers.
     pub containers: Vec<Container>,
-    index: HashMap<String, TypeId>,
+    index: FxHashMap<String, TypeId>,
 }
 
 /// A namespace with its alias.
@@ -594,17 +596,33 @@ impl Decl<'_> {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'d> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Warning>,
     /// alias or namespace → namespace
-    aliases: HashMap<String, String>,
-    /// normalized annotation target → annotations
-    annotations: HashMap<String, Vec<Annotation>>,
+    aliases: FxHashMap<&'d str, &'d str>,
+    /// normalized annotation target → annotations of the blocks targeting it
+    annotations: FxHashMap<String, Vec<&'d Annotation>>,
+    /// Scratch text for building qualified names and annotation targets.
+    scratch: String,
 }
 
-impl Builder {
-    fn build(mut self, documents: &[Document]) -> Result<(Model, Vec<Warning>), Errors> {
+/// The annotations that apply to a model element: its inline ones, then
+/// those of the `<Annotations>` blocks that target it.
+#[derive(Clone, Copy)]
+struct Applied<'x> {
+    inline: &'x [Annotation],
+    blocks: &'x [&'x Annotation],
+}
+
+impl<'x> Applied<'x> {
+    fn iter(self) -> impl Iterator<Item = &'x Annotation> {
+        self.inline.iter().chain(self.blocks.iter().copied())
+    }
+}
+
+impl<'d> Builder<'d> {
+    fn build(mut self, documents: &'d [Document]) -> Result<(Model, Vec<Warning>), Errors> {
         // 1. Namespaces and aliases.
         let mut namespaces: Vec<Namespace> = Vec::new();
         for doc in documents {
@@ -616,11 +634,10 @@ impl Builder {
                         pos: schema.pos.clone(),
                     });
                 }
-                self.aliases
-                    .insert(schema.namespace.clone(), schema.namespace.clone());
+                self.aliases.insert(&schema.namespace, &schema.namespace);
                 if let Some(alias) = &schema.alias {
-                    match self.aliases.get(alias) {
-                        Some(ns) if ns != &schema.namespace => self.errors.push(Diagnostic::new(
+                    match self.aliases.get(alias.as_str()) {
+                        Some(ns) if *ns != schema.namespace => self.errors.push(Diagnostic::new(
                             schema.pos.clone(),
                             format!(
                                 "alias `{alias}` of namespace `{}` is already used for `{ns}`",
@@ -628,7 +645,7 @@ impl Builder {
                             ),
                         )),
                         _ => {
-                            self.aliases.insert(alias.clone(), schema.namespace.clone());
+                            self.aliases.insert(alias, &schema.namespace);
                         }
                     }
                 }
@@ -638,15 +655,16 @@ impl Builder {
         // 2. Declarations, merged by qualified name. A later document's
         //    redefinition is an overlay entry: identical ones are dropped (the
         //    overlay report says they can go), different ones are errors.
-        let mut decls: Vec<(String, String, Decl<'_>, usize)> = Vec::new(); // (ns, name, decl, doc index)
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut decls: Vec<(&str, &str, Decl<'_>, usize)> = Vec::new(); // (ns, name, decl, doc index)
+                                                                        // qualified name → its index in `decls`, which is its type id
+        let mut index: FxHashMap<String, TypeId> = FxHashMap::default();
         for (doc_index, doc) in documents.iter().enumerate() {
             for schema in &doc.schemas {
                 let ns = &schema.namespace;
                 for (name, decl) in declarations(schema) {
                     let qualified = format!("{ns}.{name}");
-                    if let Some(&existing) = seen.get(&qualified) {
-                        let (_, _, first, first_doc) = &decls[existing];
+                    if let Some(&existing) = index.get(&qualified) {
+                        let (_, _, first, first_doc) = &decls[existing.0 as usize];
                         if *first_doc == doc_index {
                             self.errors.push(Diagnostic::new(
                                 decl.pos().clone(),
@@ -666,18 +684,19 @@ impl Builder {
                         }
                         continue;
                     }
-                    seen.insert(qualified, decls.len());
-                    decls.push((ns.clone(), name.clone(), decl, doc_index));
+                    index.insert(qualified, TypeId(decls.len() as u32));
+                    decls.push((ns, name, decl, doc_index));
                 }
             }
         }
-        let index: HashMap<String, TypeId> = decls
-            .iter()
-            .enumerate()
-            .map(|(i, (ns, name, _, _))| (format!("{ns}.{name}"), TypeId(i as u32)))
-            .collect();
 
         // 3. Annotation blocks, keyed by normalized target.
+        let blocks = documents
+            .iter()
+            .flat_map(|doc| &doc.schemas)
+            .map(|schema| schema.annotation_blocks.len())
+            .sum();
+        self.annotations.reserve(blocks);
         for doc in documents {
             for schema in &doc.schemas {
                 for block in &schema.annotation_blocks {
@@ -685,7 +704,7 @@ impl Builder {
                     self.annotations
                         .entry(target)
                         .or_default()
-                        .extend(block.annotations.iter().cloned());
+                        .extend(block.annotations.iter());
                 }
             }
         }
@@ -695,8 +714,7 @@ impl Builder {
         for (i, (ns, name, decl, _)) in decls.iter().enumerate() {
             let id = TypeId(i as u32);
             let qualified = format!("{ns}.{name}");
-            let own = self.collect_annotations(&qualified, decl.annotations());
-            let docs = docs_of(&own);
+            let docs = docs_of(self.applied(&qualified, decl.annotations()));
             let kind = match decl {
                 Decl::Structured(t) => TypeKind::Structured(self.structured(&index, &qualified, t)),
                 Decl::Enum(t) => TypeKind::Enum(self.enumeration(&qualified, t)),
@@ -725,8 +743,8 @@ impl Builder {
             };
             types.push(TypeDef {
                 id,
-                namespace: ns.clone(),
-                name: name.clone(),
+                namespace: (*ns).to_owned(),
+                name: (*name).to_owned(),
                 docs,
                 pos: decl.pos().clone(),
                 kind,
@@ -784,47 +802,74 @@ impl Builder {
     /// target path (`graph.user/manager`, `graph.assign(graph.policy)`).
     fn normalize_target(&self, target: &str) -> String {
         let mut out = String::with_capacity(target.len());
-        let mut token = String::new();
-        let flush = |token: &mut String, out: &mut String| {
-            out.push_str(&self.normalize_name(token));
-            token.clear();
-        };
-        for ch in target.chars() {
-            if matches!(ch, '/' | '(' | ')' | ',') {
-                flush(&mut token, &mut out);
-                out.push(ch);
-            } else {
-                token.push(ch);
-            }
+        let mut rest = target;
+        // The separators are ASCII, so a byte search finds them on char boundaries.
+        while let Some(i) = rest
+            .bytes()
+            .position(|b| matches!(b, b'/' | b'(' | b')' | b','))
+        {
+            self.push_normalized(&rest[..i], &mut out);
+            out.push_str(&rest[i..i + 1]);
+            rest = &rest[i + 1..];
         }
-        flush(&mut token, &mut out);
+        self.push_normalized(rest, &mut out);
         out
     }
 
     /// `alias.Name` → `namespace.Name`; other names unchanged.
     fn normalize_name(&self, name: &str) -> String {
+        let mut out = String::with_capacity(name.len());
+        self.push_normalized(name, &mut out);
+        out
+    }
+
+    /// Appends `name` to `out`, its alias prefix replaced with its namespace.
+    fn push_normalized(&self, name: &str, out: &mut String) {
         match name.rsplit_once('.') {
             Some((prefix, local)) => match self.aliases.get(prefix) {
-                Some(ns) => format!("{ns}.{local}"),
-                None => name.to_owned(),
+                Some(ns) => {
+                    out.push_str(ns);
+                    out.push('.');
+                    out.push_str(local);
+                }
+                None => out.push_str(name),
             },
-            None => name.to_owned(),
+            None => out.push_str(name),
         }
     }
 
-    /// Inline annotations followed by those of blocks targeting `target`.
-    fn collect_annotations(&self, target: &str, inline: &[Annotation]) -> Vec<Annotation> {
-        let mut out = inline.to_vec();
-        if let Some(more) = self.annotations.get(target) {
-            out.extend(more.iter().cloned());
-        }
-        out
+    /// The annotations of the model element `target` names, given its inline
+    /// ones: those followed by the annotations of blocks targeting it.
+    fn applied<'x>(&'x self, target: &str, inline: &'x [Annotation]) -> Applied<'x> {
+        let blocks = match self.annotations.get(target) {
+            Some(more) => more.as_slice(),
+            None => &[],
+        };
+        Applied { inline, blocks }
+    }
+
+    /// [`Self::applied`] for the member `member` of `parent` (`parent/member`).
+    fn applied_member<'x>(
+        &'x mut self,
+        parent: &str,
+        member: &str,
+        inline: &'x [Annotation],
+    ) -> Applied<'x> {
+        self.scratch.clear();
+        self.scratch.push_str(parent);
+        self.scratch.push('/');
+        self.scratch.push_str(member);
+        let blocks = match self.annotations.get(self.scratch.as_str()) {
+            Some(more) => more.as_slice(),
+            None => &[],
+        };
+        Applied { inline, blocks }
     }
 
     /// Resolves a type reference; `context` says what refers to it, for the error.
     fn resolve(
         &mut self,
-        index: &HashMap<String, TypeId>,
+        index: &FxHashMap<String, TypeId>,
         type_name: &str,
         pos: &Pos,
         context: &dyn Fn() -> String,
@@ -844,11 +889,15 @@ impl Builder {
                 });
             }
         }
-        let qualified = self.normalize_name(inner);
-        match index.get(&qualified) {
+        let mut qualified = std::mem::take(&mut self.scratch);
+        qualified.clear();
+        self.push_normalized(inner, &mut qualified);
+        let found = index.get(qualified.as_str()).copied();
+        self.scratch = qualified;
+        match found {
             Some(id) => Some(TypeUse {
                 collection,
-                target: TypeTarget::Named(*id),
+                target: TypeTarget::Named(id),
             }),
             None => {
                 self.errors.push(Diagnostic::new(
@@ -862,7 +911,7 @@ impl Builder {
 
     fn structured(
         &mut self,
-        index: &HashMap<String, TypeId>,
+        index: &FxHashMap<String, TypeId>,
         qualified: &str,
         t: &csdl::StructuredType,
     ) -> Structured {
@@ -882,7 +931,7 @@ impl Builder {
                 None => None,
             }
         });
-        let mut names: HashMap<&str, &Pos> = HashMap::new();
+        let mut names: FxHashMap<&str, &Pos> = FxHashMap::default();
         let mut properties = Vec::new();
         for p in &t.properties {
             if let Some(first) = names.insert(&p.name, &p.pos) {
@@ -900,15 +949,14 @@ impl Builder {
             }) else {
                 continue;
             };
-            let target = format!("{qualified}/{}", p.name);
-            let annotations = self.collect_annotations(&target, &p.annotations);
+            let annotations = self.applied_member(qualified, &p.name, &p.annotations);
             properties.push(PropertyDef {
                 name: p.name.clone(),
                 ty,
                 nullable: p.nullable.unwrap_or(true),
                 default_value: p.default_value.clone(),
-                computed: bool_term(&annotations, CORE, "Computed"),
-                docs: docs_of(&annotations),
+                computed: bool_term(annotations, CORE, "Computed"),
+                docs: docs_of(annotations),
                 pos: p.pos.clone(),
             });
         }
@@ -939,8 +987,7 @@ impl Builder {
                 ));
                 continue;
             };
-            let target = format!("{qualified}/{}", n.name);
-            let annotations = self.collect_annotations(&target, &n.annotations);
+            let annotations = self.applied_member(qualified, &n.name, &n.annotations);
             navigations.push(NavigationDef {
                 name: n.name.clone(),
                 target: target_id,
@@ -948,8 +995,8 @@ impl Builder {
                 nullable: n.nullable.unwrap_or(true),
                 contains_target: n.contains_target,
                 partner: n.partner.clone(),
-                restrictions: restrictions_of(&annotations),
-                docs: docs_of(&annotations),
+                restrictions: restrictions_of(annotations),
+                docs: docs_of(annotations),
                 pos: n.pos.clone(),
             });
         }
@@ -1001,12 +1048,11 @@ impl Builder {
             }
             let value = m.value.unwrap_or(next);
             next = value.saturating_add(1);
-            let annotations =
-                self.collect_annotations(&format!("{qualified}/{}", m.name), &m.annotations);
+            let annotations = self.applied_member(qualified, &m.name, &m.annotations);
             members.push(EnumMemberDef {
                 name: m.name.clone(),
                 value,
-                docs: docs_of(&annotations),
+                docs: docs_of(annotations),
                 pos: m.pos.clone(),
             });
         }
@@ -1079,7 +1125,7 @@ impl Builder {
 
     fn operation(
         &mut self,
-        index: &HashMap<String, TypeId>,
+        index: &FxHashMap<String, TypeId>,
         namespace: &str,
         id: OperationId,
         op: &csdl::Operation,
@@ -1137,8 +1183,7 @@ impl Builder {
             ));
             ok = false;
         }
-        let annotations =
-            self.collect_annotations(&format!("{namespace}.{}", op.name), &op.annotations);
+        let annotations = self.applied(&format!("{namespace}.{}", op.name), &op.annotations);
         ok.then(|| OperationDef {
             id,
             kind: op.kind,
@@ -1148,14 +1193,14 @@ impl Builder {
             parameters,
             return_type,
             is_composable: op.is_composable,
-            docs: docs_of(&annotations),
+            docs: docs_of(annotations),
             pos: op.pos.clone(),
         })
     }
 
     fn container(
         &mut self,
-        index: &HashMap<String, TypeId>,
+        index: &FxHashMap<String, TypeId>,
         namespace: &str,
         c: &csdl::EntityContainer,
         operations: &[OperationDef],
@@ -1164,13 +1209,12 @@ impl Builder {
         let mut entity_sets = Vec::new();
         for set in &c.entity_sets {
             if let Some(entity_type) = self.entity_type(index, &set.entity_type, &set.pos) {
-                let annotations =
-                    self.collect_annotations(&format!("{prefix}/{}", set.name), &set.annotations);
+                let annotations = self.applied_member(&prefix, &set.name, &set.annotations);
                 entity_sets.push(EntitySetDef {
                     name: set.name.clone(),
                     entity_type,
-                    restrictions: restrictions_of(&annotations),
-                    docs: docs_of(&annotations),
+                    restrictions: restrictions_of(annotations),
+                    docs: docs_of(annotations),
                     pos: set.pos.clone(),
                 });
             }
@@ -1178,13 +1222,12 @@ impl Builder {
         let mut singletons = Vec::new();
         for s in &c.singletons {
             if let Some(ty) = self.entity_type(index, &s.type_name, &s.pos) {
-                let annotations =
-                    self.collect_annotations(&format!("{prefix}/{}", s.name), &s.annotations);
+                let annotations = self.applied_member(&prefix, &s.name, &s.annotations);
                 singletons.push(SingletonDef {
                     name: s.name.clone(),
                     ty,
-                    restrictions: restrictions_of(&annotations),
-                    docs: docs_of(&annotations),
+                    restrictions: restrictions_of(annotations),
+                    docs: docs_of(annotations),
                     pos: s.pos.clone(),
                 });
             }
@@ -1198,7 +1241,7 @@ impl Builder {
                     .filter(|op| {
                         op.kind == kind
                             && op.binding.is_none()
-                            && format!("{}.{}", op.namespace, op.name) == wanted
+                            && is_qualified(&wanted, &op.namespace, &op.name)
                     })
                     .map(|op| op.id)
                     .collect();
@@ -1241,7 +1284,7 @@ impl Builder {
 
     fn entity_type(
         &mut self,
-        index: &HashMap<String, TypeId>,
+        index: &FxHashMap<String, TypeId>,
         name: &str,
         pos: &Pos,
     ) -> Option<TypeId> {
@@ -1264,7 +1307,7 @@ impl Builder {
 }
 
 /// Whether `term` in vocabulary `vocabulary` is applied (Boolean terms default to true).
-fn bool_term(annotations: &[Annotation], vocabulary: &str, term: &str) -> bool {
+fn bool_term(annotations: Applied<'_>, vocabulary: &str, term: &str) -> bool {
     annotations
         .iter()
         .filter(|a| term_matches(&a.term, vocabulary, term))
@@ -1283,7 +1326,7 @@ fn term_matches(applied: &str, vocabulary: &str, term: &str) -> bool {
     }
 }
 
-fn string_term(annotations: &[Annotation], term: &str) -> Option<String> {
+fn string_term(annotations: Applied<'_>, term: &str) -> Option<String> {
     annotations
         .iter()
         .filter(|a| term_matches(&a.term, CORE, term))
@@ -1293,7 +1336,7 @@ fn string_term(annotations: &[Annotation], term: &str) -> Option<String> {
         })
 }
 
-fn docs_of(annotations: &[Annotation]) -> Docs {
+fn docs_of(annotations: Applied<'_>) -> Docs {
     Docs {
         description: string_term(annotations, "Description"),
         long_description: string_term(annotations, "LongDescription"),
@@ -1301,7 +1344,7 @@ fn docs_of(annotations: &[Annotation]) -> Docs {
 }
 
 /// Reads `Capabilities.{Insert,Update,Delete}Restrictions` records.
-fn restrictions_of(annotations: &[Annotation]) -> Restrictions {
+fn restrictions_of(annotations: Applied<'_>) -> Restrictions {
     let mut r = Restrictions::default();
     let flag = |term: &str, property: &str| -> Option<bool> {
         annotations
@@ -1329,6 +1372,14 @@ fn restrictions_of(annotations: &[Annotation]) -> Restrictions {
         r.deletable = b;
     }
     r
+}
+
+/// Whether `qualified` is `namespace.name`.
+fn is_qualified(qualified: &str, namespace: &str, name: &str) -> bool {
+    qualified
+        .strip_prefix(namespace)
+        .and_then(|rest| rest.strip_prefix('.'))
+        == Some(name)
 }
 
 /// Parses and resolves documents given as `(file name, text)` pairs, schema first.
