@@ -266,8 +266,11 @@ pub mod lenient {
     float!(f64, serialize_f64);
     float!(f32, serialize_f32);
 
-    /// Adapts a [`Lenient`] value to plain serde, for containers.
-    struct Wire<T>(T);
+    /// Adapts a [`Lenient`] value to plain serde: for containers, and for
+    /// the members of generated structs (`Wire(&field)` writes,
+    /// `Wire<T>` reads).
+    #[derive(Debug)]
+    pub struct Wire<T>(pub T);
 
     impl<T: Lenient> Serialize for Wire<&T> {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

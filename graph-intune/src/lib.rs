@@ -36,6 +36,7 @@ pub mod edm;
 pub mod error;
 mod flags;
 mod nullable;
+mod object;
 pub mod odata;
 mod paging;
 mod polymorphic;

@@ -871,6 +871,9 @@ fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, GraphError> {
     Ok(value)
 }
 
+pub use crate::object::{
+    deserialize_object, write_additional, write_lenient_member, write_member, Member, Object,
+};
 pub use crate::polymorphic::{
     deserialize_polymorphic, read_variant, serialize_variant, Polymorphic,
 };

@@ -1,11 +1,11 @@
 //! Model items: structs, polymorphic enums, enumerations and newtypes.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::model::{Model, Primitive, TypeId, TypeKind, TypeTarget, TypeUse};
 
-use super::plan::{is_polymorphic, FieldPlan, Plan, TypeNames};
+use super::plan::{is_polymorphic, FieldPlan, Plan, StructPlan, TypeNames};
 use super::{docs, ident};
 
 /// All items of one selected type.
@@ -93,19 +93,6 @@ fn field(model: &Model, plan: &Plan, f: &FieldPlan) -> TokenStream {
     let name = ident(&f.rust);
     let wire = &f.wire;
     let ty = field_type(model, plan, f);
-    let skip = if f.nullable {
-        "::graph_intune::Nullable::is_absent"
-    } else {
-        "::std::option::Option::is_none"
-    };
-    let with = if matches!(
-        f.ty.target,
-        TypeTarget::Primitive(Primitive::Int64 | Primitive::Single | Primitive::Double)
-    ) {
-        quote!(with = "::graph_intune::edm::lenient",)
-    } else {
-        TokenStream::new()
-    };
     let fallback = if f.navigation {
         format!(" Navigation property `{wire}` (present when expanded).")
     } else {
@@ -120,8 +107,73 @@ fn field(model: &Model, plan: &Plan, f: &FieldPlan) -> TokenStream {
     doc.extend(quote!(#[doc = ""] #[doc = #null_note]));
     quote! {
         #doc
-        #[serde(rename = #wire, #with default, skip_serializing_if = #skip)]
         pub #name: #ty,
+    }
+}
+
+/// Whether a field has the lenient wire form (numbers that may come as
+/// strings, `NaN`, `INF`).
+fn is_lenient(f: &FieldPlan) -> bool {
+    matches!(
+        f.ty.target,
+        TypeTarget::Primitive(Primitive::Int64 | Primitive::Single | Primitive::Double)
+    )
+}
+
+/// `Serialize` and `Deserialize` of a generated struct, through
+/// `graph_intune::runtime::Object`: one `match` arm per member to read, one
+/// call per member to write, unknown members kept in `additional_data`.
+fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
+    let odata_type = ident(&sp.odata_type);
+    let additional = ident(&sp.additional_data);
+    let read = sp.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let wire = &f.wire;
+        if is_lenient(f) {
+            quote!(#wire => self.#field = map.next_value::<::graph_intune::edm::lenient::Wire<_>>()?.0,)
+        } else {
+            quote!(#wire => self.#field = map.next_value()?,)
+        }
+    });
+    let write = sp.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let wire = &f.wire;
+        if is_lenient(f) {
+            quote!(::graph_intune::runtime::write_lenient_member(&mut map, #wire, &self.#field)?;)
+        } else {
+            quote!(::graph_intune::runtime::write_member(&mut map, #wire, &self.#field)?;)
+        }
+    });
+    quote! {
+        impl ::graph_intune::runtime::Object for #name {
+            const WIRE_TYPE: &'static str = #wire_type;
+            fn read_member<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
+                match key {
+                    "@odata.type" => self.#odata_type = map.next_value()?,
+                    #(#read)*
+                    _ => return ::std::result::Result::Ok(false),
+                }
+                ::std::result::Result::Ok(true)
+            }
+            fn additional_data_mut(&mut self) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &mut self.#additional
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::graph_intune::runtime::deserialize_object(deserializer)
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(::std::option::Option::None)?;
+                ::graph_intune::runtime::write_member(&mut map, "@odata.type", &self.#odata_type)?;
+                #(#write)*
+                ::graph_intune::runtime::write_additional(&mut map, &self.#additional)?;
+                map.end()
+            }
+        }
     }
 }
 
@@ -149,20 +201,20 @@ fn struct_item(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let fields = sp.fields.iter().map(|f| field(model, plan, f));
     let odata_type = ident(&sp.odata_type);
     let additional = ident(&sp.additional_data);
+    let serde = struct_serde(&name, &qualified, sp);
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
         #[non_exhaustive]
         pub struct #name {
             /// The `@odata.type` this value was read with, written back unchanged.
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #odata_type: ::std::option::Option<::std::string::String>,
             #(#fields)*
             /// Properties this build does not know (open types, newer service
             /// versions), written back unchanged.
-            #[serde(flatten)]
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
+        #serde
     }
 }
 
