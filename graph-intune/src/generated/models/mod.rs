@@ -152,45 +152,85 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentSource {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct DeviceAndAppManagementAssignmentTargetBase {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for DeviceAndAppManagementAssignmentTargetBase {
+    const WIRE_TYPE: &'static str = "microsoft.graph.deviceAndAppManagementAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTargetBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for DeviceAndAppManagementAssignmentTargetBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Base type for assignment targets.
 ///
@@ -483,45 +523,85 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct AllDevicesAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for AllDevicesAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.allDevicesAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AllDevicesAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for AllDevicesAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Represents an assignment to all licensed users in the tenant.
 ///
@@ -530,45 +610,85 @@ pub struct AllDevicesAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct AllLicensedUsersAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for AllLicensedUsersAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.allLicensedUsersAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AllLicensedUsersAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// The AAD Group we are deploying firmware updates to.
 ///
@@ -577,54 +697,91 @@ pub struct AllLicensedUsersAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct AndroidFotaDeploymentAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// AAD Group Id.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub group_id: ::std::option::Option<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for AndroidFotaDeploymentAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.androidFotaDeploymentAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            "groupId" => self.group_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AndroidFotaDeploymentAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for AndroidFotaDeploymentAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "groupId", &self.group_id)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Represents an assignment to Configuration Manager Collection.
 ///
@@ -633,54 +790,95 @@ pub struct AndroidFotaDeploymentAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// The collection Id that is the target of the assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "collectionId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub collection_id: ::graph_intune::Nullable<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for ConfigurationManagerCollectionAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.configurationManagerCollectionAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            "collectionId" => self.collection_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigurationManagerCollectionAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "collectionId",
+            &self.collection_id,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Represents an assignment to a group.
 ///
@@ -689,54 +887,91 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct GroupAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// The group Id that is the target of the assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub group_id: ::graph_intune::Nullable<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for GroupAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.groupAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            "groupId" => self.group_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for GroupAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "groupId", &self.group_id)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Represents an assignment to a group.
 ///
@@ -885,54 +1120,91 @@ impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTargetKind {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct ExclusionGroupAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// The group Id that is the target of the assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "groupId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub group_id: ::graph_intune::Nullable<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for ExclusionGroupAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.exclusionGroupAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            "groupId" => self.group_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExclusionGroupAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "groupId", &self.group_id)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.entity`.
 ///
@@ -941,32 +1213,63 @@ pub struct ExclusionGroupAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct EntityBase {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for an entity. Read-only.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for EntityBase {
+    const WIRE_TYPE: &'static str = "microsoft.graph.entity";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EntityBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for EntityBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.entity`.
 ///
@@ -1088,43 +1391,77 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct DeviceManagement {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for an entity. Read-only.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// The device compliance policies.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceCompliancePolicies",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_compliance_policies: ::graph_intune::Nullable<
         ::std::vec::Vec<crate::models::DeviceCompliancePolicy>,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for DeviceManagement {
+    const WIRE_TYPE: &'static str = "microsoft.graph.deviceManagement";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "deviceCompliancePolicies" => {
+                self.device_compliance_policies = map.next_value()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceManagement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for DeviceManagement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceCompliancePolicies",
+            &self.device_compliance_policies,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
 ///
@@ -1133,101 +1470,135 @@ pub struct DeviceManagement {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyBase {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for an entity. Read-only.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// DateTime the object was created.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub created_date_time: ::std::option::Option<::graph_intune::edm::DateTimeOffset>,
     /// Admin provided description of the Device Configuration.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub description: ::graph_intune::Nullable<::std::string::String>,
     /// Admin provided name of the device configuration.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// DateTime the object was last modified.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date_time: ::std::option::Option<
         ::graph_intune::edm::DateTimeOffset,
     >,
     /// List of Scope Tags for this Entity instance.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "roleScopeTagIds",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub role_scope_tag_ids: ::graph_intune::Nullable<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Version of the device configuration.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "version",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version: ::std::option::Option<i32>,
     /// The collection of assignments for this compliance policy.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "assignments",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub assignments: ::graph_intune::Nullable<
         ::std::vec::Vec<crate::models::DeviceCompliancePolicyAssignment>,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for DeviceCompliancePolicyBase {
+    const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicy";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "createdDateTime" => self.created_date_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
+            "roleScopeTagIds" => self.role_scope_tag_ids = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "assignments" => self.assignments = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for DeviceCompliancePolicyBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "description",
+            &self.description,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "assignments",
+            &self.assignments,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
 ///
@@ -1359,63 +1730,85 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicy {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyAssignment {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for an entity. Read-only.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// Target for the compliance policy assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "target",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub target: ::graph_intune::Nullable<
         crate::models::DeviceAndAppManagementAssignmentTarget,
     >,
     /// The assignment source for the device compliance policy, direct or parcel/policySet. Possible values are: direct, policySets.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "source",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub source: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentSource,
     >,
     /// The identifier of the source of the assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "sourceId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub source_id: ::graph_intune::Nullable<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for DeviceCompliancePolicyAssignment {
+    const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicyAssignment";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            "sourceId" => self.source_id = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for DeviceCompliancePolicyAssignment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::runtime::write_member(&mut map, "target", &self.target)?;
+        ::graph_intune::runtime::write_member(&mut map, "source", &self.source)?;
+        ::graph_intune::runtime::write_member(&mut map, "sourceId", &self.source_id)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Whether child organizational units may override an assignment.
 ///
@@ -1502,65 +1895,109 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentOverride {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The ID of the filter for the target assignment.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub device_and_app_management_assignment_filter_id: ::graph_intune::Nullable<
         ::std::string::String,
     >,
     /// The type of filter of the target assignment i.e. Exclude or Include. Possible values are: none, include, exclude.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "deviceAndAppManagementAssignmentFilterType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub device_and_app_management_assignment_filter_type: ::std::option::Option<
         crate::models::DeviceAndAppManagementAssignmentFilterType,
     >,
     /// The identifier of the organizational unit that is the target of the assignment. Read-only.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "organizationalUnitId",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub organizational_unit_id: ::graph_intune::Nullable<::std::string::String>,
     /// How conflicts with assignments to other organizational units are resolved. Read-only.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "assignmentConflictSetting",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub assignment_conflict_setting: ::graph_intune::Nullable<
         crate::models::OrganizationalUnitAssignmentConflictSettingKind,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for OrganizationalUnitAssignmentTarget {
+    const WIRE_TYPE: &'static str = "microsoft.graph.organizationalUnitAssignmentTarget";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "deviceAndAppManagementAssignmentFilterId" => {
+                self.device_and_app_management_assignment_filter_id = map.next_value()?;
+            }
+            "deviceAndAppManagementAssignmentFilterType" => {
+                self.device_and_app_management_assignment_filter_type = map.next_value()?;
+            }
+            "organizationalUnitId" => self.organizational_unit_id = map.next_value()?,
+            "assignmentConflictSetting" => {
+                self.assignment_conflict_setting = map.next_value()?;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentTarget {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for OrganizationalUnitAssignmentTarget {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "organizationalUnitId",
+            &self.organizational_unit_id,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "assignmentConflictSetting",
+            &self.assignment_conflict_setting,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
@@ -1569,43 +2006,79 @@ pub struct OrganizationalUnitAssignmentTarget {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentConflictSetting {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether assignments to child organizational units may override this one. Possible values are: allowed, denied, unknown, unknownFutureValue.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "assignmentOverride",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_override: ::std::option::Option<
         crate::models::OrganizationalUnitAssignmentOverride,
     >,
     /// Version of the conflict setting, from 0 to 5000.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "versionNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_number: ::std::option::Option<i32>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for OrganizationalUnitAssignmentConflictSetting {
+    const WIRE_TYPE: &'static str = "microsoft.graph.organizationalUnitAssignmentConflictSetting";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "assignmentOverride" => self.assignment_override = map.next_value()?,
+            "versionNumber" => self.version_number = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "assignmentOverride",
+            &self.assignment_override,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "versionNumber",
+            &self.version_number,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
@@ -1758,50 +2231,85 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSett
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Whether assignments to child organizational units may override this one. Possible values are: allowed, denied, unknown, unknownFutureValue.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "assignmentOverride",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub assignment_override: ::std::option::Option<
         crate::models::OrganizationalUnitAssignmentOverride,
     >,
     /// Version of the conflict setting, from 0 to 5000.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "versionNumber",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub version_number: ::std::option::Option<i32>,
     /// Priority of the assignment, from 1 to 5000.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "priority",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub priority: ::std::option::Option<i32>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object
+for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
+    const WIRE_TYPE: &'static str = "microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "assignmentOverride" => self.assignment_override = map.next_value()?,
+            "versionNumber" => self.version_number = map.next_value()?,
+            "priority" => self.priority = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "assignmentOverride",
+            &self.assignment_override,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "versionNumber",
+            &self.version_number,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "priority", &self.priority)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }

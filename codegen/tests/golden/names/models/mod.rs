@@ -8,115 +8,139 @@
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct SearchQuery {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Property `type`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub r#type: ::graph_intune::Nullable<::std::string::String>,
     /// Property `self`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "self",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub self_: ::graph_intune::Nullable<::std::string::String>,
     /// Property `match`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "match",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub r#match: ::graph_intune::Nullable<::std::string::String>,
     /// Property `v4_0_3`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "v4_0_3",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub v4_0_3: ::graph_intune::Nullable<::std::string::String>,
     /// Property `_id`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "_id",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub id_: ::graph_intune::Nullable<::std::string::String>,
     /// Property `queryString`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "queryString",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub query_string: ::graph_intune::Nullable<::std::string::String>,
     /// Property `query_string`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "query_string",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub query_string_2: ::graph_intune::Nullable<::std::string::String>,
     /// Property `riskEventTypes_v2`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "riskEventTypes_v2",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub risk_event_types_v2: ::graph_intune::Nullable<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Property `additionalData`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "additionalData",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub additional_data_2: ::graph_intune::Nullable<::std::string::String>,
     /// Property `iOSVersion`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "iOSVersion",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub i_os_version: ::graph_intune::Nullable<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for SearchQuery {
+    const WIRE_TYPE: &'static str = "microsoft.graph.searchQuery";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "self" => self.self_ = map.next_value()?,
+            "match" => self.r#match = map.next_value()?,
+            "v4_0_3" => self.v4_0_3 = map.next_value()?,
+            "_id" => self.id_ = map.next_value()?,
+            "queryString" => self.query_string = map.next_value()?,
+            "query_string" => self.query_string_2 = map.next_value()?,
+            "riskEventTypes_v2" => self.risk_event_types_v2 = map.next_value()?,
+            "additionalData" => self.additional_data_2 = map.next_value()?,
+            "iOSVersion" => self.i_os_version = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for SearchQuery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "type", &self.r#type)?;
+        ::graph_intune::runtime::write_member(&mut map, "self", &self.self_)?;
+        ::graph_intune::runtime::write_member(&mut map, "match", &self.r#match)?;
+        ::graph_intune::runtime::write_member(&mut map, "v4_0_3", &self.v4_0_3)?;
+        ::graph_intune::runtime::write_member(&mut map, "_id", &self.id_)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "queryString",
+            &self.query_string,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "query_string",
+            &self.query_string_2,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "riskEventTypes_v2",
+            &self.risk_event_types_v2,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "additionalData",
+            &self.additional_data_2,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "iOSVersion",
+            &self.i_os_version,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.Self`.
 ///
@@ -125,23 +149,57 @@ pub struct SearchQuery {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct Self_ {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for Self_ {
+    const WIRE_TYPE: &'static str = "microsoft.graph.Self";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Self_ {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for Self_ {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.attachment`.
 ///
@@ -150,23 +208,57 @@ pub struct Self_ {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct AttachmentBase2 {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for AttachmentBase2 {
+    const WIRE_TYPE: &'static str = "microsoft.graph.attachment";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AttachmentBase2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for AttachmentBase2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.attachment`.
 ///
@@ -259,23 +351,57 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct FileAttachment {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for FileAttachment {
+    const WIRE_TYPE: &'static str = "microsoft.graph.fileAttachment";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FileAttachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for FileAttachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.attachmentBase`.
 ///
@@ -284,23 +410,57 @@ pub struct FileAttachment {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct AttachmentBase {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for AttachmentBase {
+    const WIRE_TYPE: &'static str = "microsoft.graph.attachmentBase";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AttachmentBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for AttachmentBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.windowsMalwareCategory`.
 ///

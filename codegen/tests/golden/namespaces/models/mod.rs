@@ -10,41 +10,73 @@ pub mod security;
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct Group {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Property `displayName`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub display_name: ::graph_intune::Nullable<::std::string::String>,
     /// Property `alert`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "alert",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub alert: ::graph_intune::Nullable<
         ::std::boxed::Box<crate::models::security::Alert>,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for Group {
+    const WIRE_TYPE: &'static str = "microsoft.graph.group";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "alert" => self.alert = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Group {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for Group {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "displayName",
+            &self.display_name,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "alert", &self.alert)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }

@@ -91,205 +91,193 @@ pub type Access = ::graph_intune::Flags<AccessMember>;
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct Everything {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Property `string`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "string",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub string: ::graph_intune::Nullable<::std::string::String>,
     /// Property `boolean`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "boolean",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub boolean: ::graph_intune::Nullable<bool>,
     /// Property `byte`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "byte",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub byte: ::graph_intune::Nullable<u8>,
     /// Property `sbyte`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "sbyte",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub sbyte: ::graph_intune::Nullable<i8>,
     /// Property `int16`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "int16",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub int16: ::graph_intune::Nullable<i16>,
     /// Property `int32`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "int32",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub int32: ::graph_intune::Nullable<i32>,
     /// Property `int64`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "int64",
-        with = "::graph_intune::edm::lenient",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub int64: ::graph_intune::Nullable<i64>,
     /// Property `single`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "single",
-        with = "::graph_intune::edm::lenient",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub single: ::graph_intune::Nullable<f32>,
     /// Property `double`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "double",
-        with = "::graph_intune::edm::lenient",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub double: ::graph_intune::Nullable<f64>,
     /// Property `decimal`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "decimal",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub decimal: ::graph_intune::Nullable<::graph_intune::edm::Decimal>,
     /// Property `guid`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "guid",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub guid: ::graph_intune::Nullable<::graph_intune::edm::Guid>,
     /// Property `dateTimeOffset`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "dateTimeOffset",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub date_time_offset: ::graph_intune::Nullable<::graph_intune::edm::DateTimeOffset>,
     /// Property `date`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "date",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub date: ::graph_intune::Nullable<::graph_intune::edm::Date>,
     /// Property `timeOfDay`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "timeOfDay",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub time_of_day: ::graph_intune::Nullable<::graph_intune::edm::TimeOfDay>,
     /// Property `duration`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "duration",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub duration: ::graph_intune::Nullable<::graph_intune::edm::Duration>,
     /// Property `binary`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "binary",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub binary: ::graph_intune::Nullable<::graph_intune::edm::Binary>,
     /// Property `untyped`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "untyped",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub untyped: ::graph_intune::Nullable<::serde_json::Value>,
     /// Property `label`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "label",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub label: ::graph_intune::Nullable<crate::models::Label>,
     /// Property `access`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "access",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub access: ::graph_intune::Nullable<crate::models::Access>,
     /// Property `int64s`.
     ///
     /// Not nullable.
-    #[serde(
-        rename = "int64s",
-        with = "::graph_intune::edm::lenient",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub int64s: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for Everything {
+    const WIRE_TYPE: &'static str = "microsoft.graph.everything";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "string" => self.string = map.next_value()?,
+            "boolean" => self.boolean = map.next_value()?,
+            "byte" => self.byte = map.next_value()?,
+            "sbyte" => self.sbyte = map.next_value()?,
+            "int16" => self.int16 = map.next_value()?,
+            "int32" => self.int32 = map.next_value()?,
+            "int64" => {
+                self.int64 = map.next_value::<::graph_intune::edm::lenient::Wire<_>>()?.0;
+            }
+            "single" => {
+                self.single = map
+                    .next_value::<::graph_intune::edm::lenient::Wire<_>>()?
+                    .0;
+            }
+            "double" => {
+                self.double = map
+                    .next_value::<::graph_intune::edm::lenient::Wire<_>>()?
+                    .0;
+            }
+            "decimal" => self.decimal = map.next_value()?,
+            "guid" => self.guid = map.next_value()?,
+            "dateTimeOffset" => self.date_time_offset = map.next_value()?,
+            "date" => self.date = map.next_value()?,
+            "timeOfDay" => self.time_of_day = map.next_value()?,
+            "duration" => self.duration = map.next_value()?,
+            "binary" => self.binary = map.next_value()?,
+            "untyped" => self.untyped = map.next_value()?,
+            "label" => self.label = map.next_value()?,
+            "access" => self.access = map.next_value()?,
+            "int64s" => {
+                self.int64s = map
+                    .next_value::<::graph_intune::edm::lenient::Wire<_>>()?
+                    .0;
+            }
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Everything {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for Everything {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "string", &self.string)?;
+        ::graph_intune::runtime::write_member(&mut map, "boolean", &self.boolean)?;
+        ::graph_intune::runtime::write_member(&mut map, "byte", &self.byte)?;
+        ::graph_intune::runtime::write_member(&mut map, "sbyte", &self.sbyte)?;
+        ::graph_intune::runtime::write_member(&mut map, "int16", &self.int16)?;
+        ::graph_intune::runtime::write_member(&mut map, "int32", &self.int32)?;
+        ::graph_intune::runtime::write_lenient_member(&mut map, "int64", &self.int64)?;
+        ::graph_intune::runtime::write_lenient_member(&mut map, "single", &self.single)?;
+        ::graph_intune::runtime::write_lenient_member(&mut map, "double", &self.double)?;
+        ::graph_intune::runtime::write_member(&mut map, "decimal", &self.decimal)?;
+        ::graph_intune::runtime::write_member(&mut map, "guid", &self.guid)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "dateTimeOffset",
+            &self.date_time_offset,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "date", &self.date)?;
+        ::graph_intune::runtime::write_member(&mut map, "timeOfDay", &self.time_of_day)?;
+        ::graph_intune::runtime::write_member(&mut map, "duration", &self.duration)?;
+        ::graph_intune::runtime::write_member(&mut map, "binary", &self.binary)?;
+        ::graph_intune::runtime::write_member(&mut map, "untyped", &self.untyped)?;
+        ::graph_intune::runtime::write_member(&mut map, "label", &self.label)?;
+        ::graph_intune::runtime::write_member(&mut map, "access", &self.access)?;
+        ::graph_intune::runtime::write_lenient_member(&mut map, "int64s", &self.int64s)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }

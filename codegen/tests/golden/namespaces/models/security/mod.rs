@@ -8,32 +8,63 @@
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct Group {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Property `owner`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "owner",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub owner: ::graph_intune::Nullable<::std::boxed::Box<crate::models::Group>>,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for Group {
+    const WIRE_TYPE: &'static str = "microsoft.graph.security.group";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "owner" => self.owner = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Group {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for Group {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "owner", &self.owner)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
 /// `microsoft.graph.security.alert`.
 ///
@@ -42,32 +73,63 @@ pub struct Group {
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 #[non_exhaustive]
 pub struct Alert {
     /// The `@odata.type` this value was read with, written back unchanged.
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Property `group`.
     ///
     /// Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it.
-    #[serde(
-        rename = "group",
-        default,
-        skip_serializing_if = "::graph_intune::Nullable::is_absent"
-    )]
     pub group: ::graph_intune::Nullable<
         ::std::boxed::Box<crate::models::security::Group>,
     >,
     /// Properties this build does not know (open types, newer service
     /// versions), written back unchanged.
-    #[serde(flatten)]
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ::graph_intune::runtime::Object for Alert {
+    const WIRE_TYPE: &'static str = "microsoft.graph.security.alert";
+    fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match key {
+            "@odata.type" => self.odata_type = map.next_value()?,
+            "group" => self.group = map.next_value()?,
+            _ => return ::std::result::Result::Ok(false),
+        }
+        ::std::result::Result::Ok(true)
+    }
+    fn additional_data_mut(
+        &mut self,
+    ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_data
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Alert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::graph_intune::runtime::deserialize_object(deserializer)
+    }
+}
+impl ::serde::Serialize for Alert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(::std::option::Option::None)?;
+        ::graph_intune::runtime::write_member(
+            &mut map,
+            "@odata.type",
+            &self.odata_type,
+        )?;
+        ::graph_intune::runtime::write_member(&mut map, "group", &self.group)?;
+        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        map.end()
+    }
 }
