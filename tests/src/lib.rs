@@ -55,6 +55,30 @@ pub fn read_corpus_file(dir: &Path, name: &str) -> String {
         .unwrap_or_else(|e| panic!("cannot read corpus file `{}`: {e}", path.display()))
 }
 
+/// Copies the folder `from` with everything below it to `to` (for scratch
+/// workspaces in temporary folders).
+///
+/// # Panics
+///
+/// On any I/O error: it is a test helper.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("cannot create `{}`: {e}", to.display()));
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read `{}`: {e}", from.display()));
+    for entry in entries {
+        let path = entry
+            .unwrap_or_else(|e| panic!("cannot read `{}`: {e}", from.display()))
+            .path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target)
+                .unwrap_or_else(|e| panic!("cannot copy `{}`: {e}", path.display()));
+        }
+    }
+}
+
 /// The real schemas that must resolve without error.
 pub const VALID_SCHEMAS: &[&str] = &[
     "graph-beta-2021-06.xml",

@@ -5,6 +5,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use graph_intune_tests::copy_dir;
+
 const CONFIG: &str = "metadata/codegen.toml";
 
 /// Fails `cargo test` when `graph-intune/src/generated` is stale.
@@ -19,19 +21,6 @@ fn generated_code_is_up_to_date() {
         report.missing,
         report.extra
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A copy of the inputs and the generated code in a temporary workspace.

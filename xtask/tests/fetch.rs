@@ -13,7 +13,7 @@ use std::thread;
 use std::time::Duration;
 
 use graph_intune::{ApiVersion, Cloud};
-use graph_intune_tests::{corpus_dir, VALID_SCHEMAS};
+use graph_intune_tests::{copy_dir, corpus_dir, VALID_SCHEMAS};
 use xtask::fetch::{
     fetch, metadata_url, FetchError, FetchOptions, Outcome, Progress, Stage, Token, DOWNLOAD_NAME,
 };
@@ -145,19 +145,6 @@ fn answer(mut stream: TcpStream, reply: &Reply, heads: &Mutex<Vec<String>>) {
 
 // ---------------------------------------------------------------------------
 // Scratch workspaces
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A temporary workspace holding a copy of `metadata/`.
 struct Scratch {
