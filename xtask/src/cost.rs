@@ -104,11 +104,7 @@ pub fn compile_cost(root: &Path, schema: &Path) -> Result<CompileCost, String> {
     // 1. The whole-schema crate: dependencies first, then the crate alone.
     let dir: PathBuf = out.join(&stem);
     let report = crate::whole_schema(schema, &dir, root, false, Harness::None)?;
-    let lock = dir.join("Cargo.lock");
-    if !lock.exists() {
-        std::fs::copy(root.join("Cargo.lock"), &lock)
-            .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    }
+    crate::schemas::use_workspace_lock(root, &dir)?;
     let target = out.join("target");
     cargo(&dir, &target, &["check", "--offline", "-p", "graph-intune"])?;
     let crate_name = crate::crate_name_for(&name);

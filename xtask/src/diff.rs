@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use codegen::diff::{self, DiffScope, SchemaDiff};
 use codegen::model::{self, Model};
-use codegen::Config;
 
 /// Arguments of `cargo xtask diff`.
 #[derive(Debug, Clone, clap::Args)]
@@ -71,10 +70,7 @@ pub fn run(args: &DiffArgs) -> Result<DiffReport, String> {
     } else {
         let (roots, paths) = if args.roots.is_empty() {
             let root = args.workspace.clone().unwrap_or_else(crate::workspace_root);
-            let path = root.join(&args.config);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read `{}`: {e}", args.config))?;
-            let config = Config::parse(&args.config, &text)?;
+            let config = crate::ConfigFiles::read(&root, &args.config)?.config;
             (config.roots, config.paths)
         } else {
             (args.roots.clone(), Vec::new())

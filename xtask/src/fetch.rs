@@ -10,14 +10,14 @@
 use std::fmt;
 use std::fs;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use codegen::{Config, Diagnostic, Errors, Input, Pos};
+use codegen::{Diagnostic, Errors, Input, Pos};
 use graph_intune::{ApiVersion, Cloud};
 
-use crate::{beside, read};
+use crate::{read, ConfigFiles};
 
 /// The name the downloaded document has in diagnostics.
 pub const DOWNLOAD_NAME: &str = "$metadata (downloaded)";
@@ -354,31 +354,16 @@ struct Plan {
 
 fn plan(options: &FetchOptions) -> Result<Plan, FetchError> {
     let root = &options.root;
-    let config_path = &options.config;
-    let config = Config::parse(
-        config_path,
-        &read(root, config_path).map_err(FetchError::Config)?,
-    )
-    .map_err(FetchError::Config)?;
-    let config_dir = Path::new(config_path)
-        .parent()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
-    let overlays = config
+    let files = ConfigFiles::read(root, &options.config).map_err(FetchError::Config)?;
+    let overlays = files
         .overlays
-        .iter()
-        .map(|o| {
-            let name = beside(&config_dir, o);
-            read(root, &name).map(|text| (name, text))
-        })
+        .into_iter()
+        .map(|name| read(root, &name).map(|text| (name, text)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(FetchError::Config)?;
     let (target, shown) = match &options.output {
         Some(output) => (output.clone(), output.display().to_string()),
-        None => {
-            let schema = beside(&config_dir, &config.schema);
-            (root.join(&schema), schema)
-        }
+        None => (root.join(&files.schema), files.schema),
     };
     Ok(Plan {
         target,

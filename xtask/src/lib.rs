@@ -63,9 +63,38 @@ fn beside(config_dir: &str, file: &str) -> String {
     }
 }
 
-/// The config at `config_path` (relative to `root`) and the texts of its
-/// inputs: the schema, then the overlays, each named by its path relative
-/// to the root.
+/// The config at `config_path` (relative to `root`) and the paths of its
+/// inputs, each relative to the root in `/` form.
+pub(crate) struct ConfigFiles {
+    pub(crate) config: Config,
+    /// The schema file.
+    pub(crate) schema: String,
+    /// The overlay files, in order.
+    pub(crate) overlays: Vec<String>,
+}
+
+impl ConfigFiles {
+    pub(crate) fn read(root: &Path, config_path: &str) -> Result<Self, String> {
+        let config = Config::parse(config_path, &read(root, config_path)?)?;
+        let config_dir = Path::new(config_path)
+            .parent()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let schema = beside(&config_dir, &config.schema);
+        let overlays = config
+            .overlays
+            .iter()
+            .map(|o| beside(&config_dir, o))
+            .collect();
+        Ok(ConfigFiles {
+            config,
+            schema,
+            overlays,
+        })
+    }
+}
+
+/// The config's inputs with their texts: the schema, then the overlays.
 struct ConfigInputs {
     config: Config,
     names: Vec<String>,
@@ -74,19 +103,15 @@ struct ConfigInputs {
 
 impl ConfigInputs {
     fn read(root: &Path, config_path: &str) -> Result<Self, String> {
-        let config = Config::parse(config_path, &read(root, config_path)?)?;
-        let config_dir = Path::new(config_path)
-            .parent()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_default();
-        let mut names = vec![beside(&config_dir, &config.schema)];
-        names.extend(config.overlays.iter().map(|o| beside(&config_dir, o)));
+        let files = ConfigFiles::read(root, config_path)?;
+        let mut names = vec![files.schema];
+        names.extend(files.overlays);
         let texts = names
             .iter()
             .map(|n| read(root, n))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ConfigInputs {
-            config,
+            config: files.config,
             names,
             texts,
         })

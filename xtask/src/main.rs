@@ -103,13 +103,10 @@ fn main() -> ExitCode {
         Command::Diff(args) => xtask::diff::main(args),
         Command::CompileCost { corpus, schema } => {
             let root = xtask::workspace_root();
-            let corpus =
-                corpus.or_else(|| std::env::var_os("GRAPH_METADATA_CORPUS").map(Into::into));
-            let Some(corpus) = corpus else {
-                eprintln!("no corpus: pass --corpus DIR or set GRAPH_METADATA_CORPUS");
+            let Some(corpus) = corpus_dir(&root, corpus) else {
                 return ExitCode::FAILURE;
             };
-            match xtask::cost::compile_cost(&root, &root.join(corpus).join(schema)) {
+            match xtask::cost::compile_cost(&root, &corpus.join(schema)) {
                 Ok(cost) => {
                     println!("{cost}");
                     ExitCode::SUCCESS
@@ -140,18 +137,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// The corpus folder: `--corpus`, else `GRAPH_METADATA_CORPUS` (relative
+/// to the workspace root); `None` after saying what is missing.
+fn corpus_dir(
+    root: &std::path::Path,
+    corpus: Option<std::path::PathBuf>,
+) -> Option<std::path::PathBuf> {
+    let corpus = corpus.or_else(|| std::env::var_os("GRAPH_METADATA_CORPUS").map(Into::into));
+    if corpus.is_none() {
+        eprintln!("no corpus: pass --corpus DIR or set GRAPH_METADATA_CORPUS");
+    }
+    corpus.map(|c| root.join(c))
+}
+
 fn compile_schemas(
     corpus: Option<std::path::PathBuf>,
     out: &std::path::Path,
     files: &[String],
 ) -> ExitCode {
     let root = xtask::workspace_root();
-    let corpus = corpus.or_else(|| std::env::var_os("GRAPH_METADATA_CORPUS").map(Into::into));
-    let Some(corpus) = corpus else {
-        eprintln!("no corpus: pass --corpus DIR or set GRAPH_METADATA_CORPUS");
+    let Some(corpus) = corpus_dir(&root, corpus) else {
         return ExitCode::FAILURE;
     };
-    match xtask::schemas::compile_schemas(&root, &root.join(corpus), &root.join(out), files) {
+    match xtask::schemas::compile_schemas(&root, &corpus, &root.join(out), files) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");

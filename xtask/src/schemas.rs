@@ -29,12 +29,7 @@ pub fn compile_schemas(
         let started = Instant::now();
         let report = crate::whole_schema(&corpus.join(file), &dir, root, false, harness)?;
         let generated = started.elapsed();
-        // Build with the workspace's dependency versions.
-        let lock = dir.join("Cargo.lock");
-        if !lock.exists() {
-            std::fs::copy(root.join("Cargo.lock"), &lock)
-                .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-        }
+        use_workspace_lock(root, &dir)?;
         let (verb, args): (&str, &[&str]) = match harness {
             Harness::RoundTrip => ("test", &["test", "--lib", "--offline"]),
             Harness::None => ("check", &["check", "--offline"]),
@@ -61,6 +56,17 @@ pub fn compile_schemas(
                 "cargo {verb} of the crate generated from {file} failed"
             ));
         }
+    }
+    Ok(())
+}
+
+/// Gives a generated crate in `dir` the workspace's `Cargo.lock` (unless it
+/// has one), so it builds with the workspace's dependency versions, offline.
+pub(crate) fn use_workspace_lock(root: &Path, dir: &Path) -> Result<(), String> {
+    let lock = dir.join("Cargo.lock");
+    if !lock.exists() {
+        std::fs::copy(root.join("Cargo.lock"), &lock)
+            .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     }
     Ok(())
 }
