@@ -118,10 +118,11 @@ pub struct Input<'a> {
 /// What to select.
 #[derive(Debug, Clone)]
 pub enum Scope {
-    /// The config's roots and request paths.
+    /// The config's roots and request paths, with where they are written.
     Config {
         roots: Vec<String>,
         paths: Vec<String>,
+        origins: config::Origins,
     },
     /// Every type, entity set and singleton.
     All,
@@ -170,8 +171,18 @@ fn pipeline(
     }
     let (model, mut warnings) = model::Model::build(&documents)?;
     let (selection, select_warnings) = match scope {
-        Scope::Config { roots, paths } => select::select(&model, roots, paths)
-            .map_err(|message| Errors(vec![config_error(message)]))?,
+        Scope::Config {
+            roots,
+            paths,
+            origins,
+        } => select::select(&model, roots, paths).map_err(|problems| {
+            Errors(
+                problems
+                    .into_iter()
+                    .map(|p| Diagnostic::new(origins.pos(p.entry), p.message))
+                    .collect(),
+            )
+        })?,
         Scope::All => select::select_all(&model),
     };
     warnings.extend(select_warnings);

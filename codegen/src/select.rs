@@ -9,8 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::config::Entry;
 use crate::model::{Model, OperationId, Restrictions, TypeId, TypeTarget, TypeUse};
 use crate::Warning;
+
+/// The suffix of a path that also selects everything contained below its end.
+pub const SUBTREE: &str = "/**";
 
 /// The selected part of a model.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +39,9 @@ pub struct BuilderSpec {
     pub item: Restrictions,
     /// What paths to the collection allow (union over paths).
     pub collection_restrictions: Restrictions,
+    /// Whether the operations bound to the type come along: the type ends a
+    /// path or lies in a `/**` subtree (not just passed through).
+    pub with_operations: bool,
     /// Bound operations on the item builder.
     pub item_operations: Vec<OperationId>,
     /// Bound operations on the collection builder.
@@ -66,16 +73,26 @@ fn union(a: &mut Restrictions, b: Restrictions) {
     a.deletable |= b.deletable;
 }
 
+/// A root or path of the config that names nothing in the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Which config entry.
+    pub entry: Entry,
+    /// What is wrong, naming the entry and the missing item in backticks.
+    pub message: String,
+}
+
 /// Selects from `roots` (qualified type names) and `paths` (container-rooted
-/// navigation paths). Fails naming every root or path segment that does not exist.
+/// navigation paths, `/**` at the end for the whole subtree). Fails naming
+/// every root or path segment that does not exist.
 pub fn select(
     model: &Model,
     roots: &[String],
     paths: &[String],
-) -> Result<(Selection, Vec<Warning>), String> {
+) -> Result<(Selection, Vec<Warning>), Vec<Problem>> {
     let (selection, problems) = select_from(model, roots, paths);
     if !problems.is_empty() {
-        return Err(problems.join("\n"));
+        return Err(problems);
     }
     Ok((selection, Vec::new()))
 }
@@ -92,32 +109,50 @@ pub fn select_lenient(
     let (selection, problems) = select_from(model, roots, paths);
     let warnings = problems
         .into_iter()
-        .map(|message| Warning { pos: None, message })
+        .map(|p| Warning {
+            pos: None,
+            message: p.message,
+        })
         .collect();
     (selection, warnings)
 }
 
 /// The selection from whatever roots and path segments exist, and a
 /// message for each one that does not.
-fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection, Vec<String>) {
+fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection, Vec<Problem>) {
     let mut problems = Vec::new();
+    let mut problem = |entry: Entry, message: String| problems.push(Problem { entry, message });
     let mut closure = Closure::new(model);
     let mut builders: BTreeMap<TypeId, BuilderSpec> = BTreeMap::new();
     let mut entry_points: Vec<EntryPoint> = Vec::new();
-    for root in roots {
+    for (i, root) in roots.iter().enumerate() {
         match model.find(root) {
             Some(id) => closure.use_type(id),
-            None => problems.push(format!("root `{root}` is not a type of the schema")),
+            None => problem(
+                Entry::Root(i),
+                format!("root `{root}` is not a type of the schema"),
+            ),
         }
     }
-    for path in paths {
-        let mut segments = path.split('/').filter(|s| !s.is_empty());
+    for (i, path) in paths.iter().enumerate() {
+        let (walk, subtree) = match path.strip_suffix(SUBTREE) {
+            Some(prefix) => (prefix, true),
+            None => (path.as_str(), false),
+        };
+        let mut segments = walk.split('/').filter(|s| !s.is_empty());
         let Some(first) = segments.next() else {
-            problems.push(format!("path `{path}` is empty"));
+            problem(Entry::Path(i), format!("path `{path}` is empty"));
             continue;
         };
+        if let Some(bad) = walk.split('/').find(|s| s.contains('*')) {
+            problem(
+                Entry::Path(i),
+                format!("path `{path}`: `{bad}` is not a navigation property name; only a trailing `/**` is a pattern"),
+            );
+            continue;
+        }
         let Some(entry) = find_entry(model, first) else {
-            problems.push(format!(
+            problem(Entry::Path(i), format!(
                 "path `{path}`: `{first}` is not an entity set or singleton of the schema"
             ));
             continue;
@@ -129,6 +164,7 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
         let mut restrictions = entry.restrictions;
         let mut collection = entry.collection;
         mark(&mut builders, current, collection, restrictions);
+        let mut complete = true;
         for segment in segments {
             let found = model
                 .all_navigations(current)
@@ -136,10 +172,14 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
                 .find(|(_, n)| n.name == segment)
                 .map(|(_, n)| n.clone());
             let Some(nav) = found else {
-                problems.push(format!(
-                    "path `{path}`: `{}` has no navigation property `{segment}`",
-                    model.ty(current).qualified_name()
-                ));
+                problem(
+                    Entry::Path(i),
+                    format!(
+                        "path `{path}`: `{}` has no navigation property `{segment}`",
+                        model.ty(current).qualified_name()
+                    ),
+                );
+                complete = false;
                 break;
             };
             builders
@@ -151,6 +191,12 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
             collection = nav.collection;
             restrictions = nav.restrictions;
             mark(&mut builders, current, collection, restrictions);
+        }
+        if complete {
+            builders.entry(current).or_default().with_operations = true;
+            if subtree {
+                select_contained(model, &mut builders, current);
+            }
         }
     }
     for id in builders.keys() {
@@ -205,6 +251,9 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
             }
         }
     }
+    for spec in builders.values_mut() {
+        spec.with_operations = true;
+    }
     let ids: Vec<TypeId> = builders.keys().copied().collect();
     for id in ids {
         for (_, nav) in model.all_navigations(id) {
@@ -214,6 +263,7 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
                 .navigations
                 .insert(nav.name.clone());
             mark(&mut builders, nav.target, nav.collection, nav.restrictions);
+            builders.entry(nav.target).or_default().with_operations = true;
         }
     }
     attach_operations(model, &mut builders, &mut closure);
@@ -226,6 +276,32 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
         },
         Vec::new(),
     )
+}
+
+/// Marks every containment navigation below `top`, recursively: the
+/// subtree a trailing `/**` selects. Each type is expanded once, so
+/// recursive containment (folders in folders) ends.
+fn select_contained(model: &Model, builders: &mut BTreeMap<TypeId, BuilderSpec>, top: TypeId) {
+    let mut expanded = BTreeSet::new();
+    let mut stack = vec![top];
+    while let Some(current) = stack.pop() {
+        if !expanded.insert(current) {
+            continue;
+        }
+        for (_, nav) in model.all_navigations(current) {
+            if !nav.contains_target {
+                continue;
+            }
+            builders
+                .entry(current)
+                .or_default()
+                .navigations
+                .insert(nav.name.clone());
+            mark(builders, nav.target, nav.collection, nav.restrictions);
+            builders.entry(nav.target).or_default().with_operations = true;
+            stack.push(nav.target);
+        }
+    }
 }
 
 fn mark(
@@ -280,8 +356,9 @@ fn find_entry(model: &Model, name: &str) -> Option<EntryPoint> {
     None
 }
 
-/// Puts each bound operation on the builder of its binding type and selects
-/// the types of its parameters and return value.
+/// Puts each bound operation on the builder of its binding type (when that
+/// builder takes operations) and selects the types of its parameters and
+/// return value.
 fn attach_operations(
     model: &Model,
     builders: &mut BTreeMap<TypeId, BuilderSpec>,
@@ -298,6 +375,9 @@ fn attach_operations(
         let Some(spec) = builders.get_mut(&binding) else {
             continue;
         };
+        if !spec.with_operations {
+            continue;
+        }
         if collection {
             if !spec.collection {
                 continue;

@@ -53,6 +53,12 @@ pub mod runtime;
 )]
 mod generated;
 
+/// The README's Rust examples, compiled by `cargo test --doc` so that they
+/// cannot fall behind the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
 pub use auth::ClientCredentials;
 pub use client::{GraphClient, GraphClientBuilder, StaticToken, TokenProvider};
 pub use cloud::{ApiVersion, Cloud};

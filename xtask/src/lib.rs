@@ -75,7 +75,8 @@ pub(crate) struct ConfigFiles {
 
 impl ConfigFiles {
     pub(crate) fn read(root: &Path, config_path: &str) -> Result<Self, String> {
-        let config = Config::parse(config_path, &read(root, config_path)?)?;
+        let config = Config::parse(config_path, &read(root, config_path)?)
+            .map_err(|e| format!("error: {e}"))?;
         let config_dir = Path::new(config_path)
             .parent()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -145,6 +146,7 @@ pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, St
     let scope = Scope::Config {
         roots: config.roots.clone(),
         paths: config.paths.clone(),
+        origins: config.origins.clone(),
     };
     let output = codegen::generate(&inputs.inputs(), &scope, ClientEntry::Inherent)
         .map_err(|e| e.to_string())?;

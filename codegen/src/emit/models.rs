@@ -202,6 +202,7 @@ fn struct_item(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
     let odata_type = ident(&sp.odata_type);
     let additional = ident(&sp.additional_data);
     let serde = struct_serde(&name, &qualified, sp);
+    let setters = struct_setters(model, plan, &name, sp);
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
@@ -215,6 +216,62 @@ fn struct_item(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
             pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         }
         #serde
+        #setters
+    }
+}
+
+/// One builder method per field, so that a value is one expression naming
+/// each property once: `T::default().with_a(1).with_b("x")`. Each takes a
+/// plain value (`impl Into<…>`) and wraps it in `Some`/`Nullable::Value`,
+/// boxes it or collects it. Generic, so the crate compiles no code for
+/// them until a caller uses one.
+fn struct_setters(model: &Model, plan: &Plan, name: &Ident, sp: &StructPlan) -> TokenStream {
+    if sp.fields.is_empty() {
+        return TokenStream::new();
+    }
+    let methods = sp.fields.iter().zip(&sp.setters).map(|(f, setter)| {
+        let setter = ident(setter);
+        let field = ident(&f.rust);
+        let element = rust_type(
+            model,
+            plan,
+            TypeUse {
+                collection: false,
+                target: f.ty.target,
+            },
+            false,
+        );
+        let (param, value) = if f.ty.collection {
+            (
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#element>>),
+                quote!(value.into_iter().map(::std::convert::Into::into).collect()),
+            )
+        } else if f.boxed {
+            (
+                quote!(impl ::std::convert::Into<#element>),
+                quote!(::std::boxed::Box::new(value.into())),
+            )
+        } else {
+            (quote!(impl ::std::convert::Into<#element>), quote!(value.into()))
+        };
+        let wrapped = if f.nullable {
+            quote!(::graph_intune::Nullable::Value(#value))
+        } else {
+            quote!(::std::option::Option::Some(#value))
+        };
+        let doc = format!(" Sets `{}`.", f.wire);
+        quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #param) -> Self {
+                self.#field = #wrapped;
+                self
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #(#methods)*
+        }
     }
 }
 
@@ -301,6 +358,19 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
             }
         }
     });
+    // A value of a concrete type converts into the enum (its own variant),
+    // so builders and parameters take the struct directly.
+    let froms = names.variants.iter().map(|(vid, v)| {
+        let v = ident(v);
+        let ty = named_struct(plan, *vid);
+        quote! {
+            impl ::std::convert::From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#v(value)
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -330,6 +400,8 @@ fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -
 
             #(#accessors)*
         }
+
+        #(#froms)*
 
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {

@@ -106,6 +106,13 @@ pub fn field_name(csdl: &str) -> String {
     identifier(snake(csdl), csdl.starts_with('_'))
 }
 
+/// The name of the builder method that sets a field (`display_name` →
+/// `with_display_name`, `r#type` → `with_type`). The `with_` prefix keeps
+/// setters apart from fields and from trait methods (`default`, `clone`).
+pub fn setter_name(field: &str) -> String {
+    format!("with_{}", unraw(field).trim_start_matches('_'))
+}
+
 /// The Rust name of an enum variant from a CSDL member name (`policySets` → `PolicySets`).
 pub fn variant_name(csdl: &str) -> String {
     identifier(non_empty(upper_camel(csdl), "Value"), false)
@@ -198,6 +205,9 @@ mod tests {
         assert_eq!(field_name("größe²"), "gr_e");
         assert_eq!(type_name("-"), "Value");
         assert_eq!(field_name("9lives"), "_9lives");
+        assert_eq!(setter_name("display_name"), "with_display_name");
+        assert_eq!(setter_name("r#type"), "with_type");
+        assert_eq!(setter_name("_9lives"), "with_9lives");
     }
 
     #[test]

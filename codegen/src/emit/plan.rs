@@ -59,6 +59,8 @@ pub struct StructPlan {
     pub odata_type: String,
     /// The field keeping properties not in the schema.
     pub additional_data: String,
+    /// Builder method names, parallel to `fields`.
+    pub setters: Vec<String>,
 }
 
 /// Every name of one emission.
@@ -346,12 +348,18 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
                 n.accessors = accessors;
             }
         }
+        let mut setter_scope = Scope::new();
+        let setters = fields
+            .iter()
+            .map(|f| setter_scope.allocate(&names::setter_name(&f.rust)).0)
+            .collect();
         plan.structs.insert(
             id,
             StructPlan {
                 fields,
                 odata_type,
                 additional_data,
+                setters,
             },
         );
     }

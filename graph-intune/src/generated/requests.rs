@@ -62,6 +62,30 @@ impl DeviceManagementRequest {
             self.inner.segment("deviceCompliancePolicies"),
         )
     }
+    /// The device compliance state summary for this account.
+    pub fn device_compliance_policy_device_state_summary(
+        &self,
+    ) -> crate::requests::DeviceCompliancePolicyDeviceStateSummaryRequest {
+        crate::requests::DeviceCompliancePolicyDeviceStateSummaryRequest::new(
+            self.inner.segment("deviceCompliancePolicyDeviceStateSummary"),
+        )
+    }
+    /// The summary states of compliance policy settings for this account.
+    pub fn device_compliance_policy_setting_state_summaries(
+        &self,
+    ) -> crate::requests::DeviceCompliancePolicySettingStateSummaryCollectionRequest {
+        crate::requests::DeviceCompliancePolicySettingStateSummaryCollectionRequest::new(
+            self.inner.segment("deviceCompliancePolicySettingStateSummaries"),
+        )
+    }
+    /// The list of device compliance scripts associated with the tenant.
+    pub fn device_compliance_scripts(
+        &self,
+    ) -> crate::requests::DeviceComplianceScriptCollectionRequest {
+        crate::requests::DeviceComplianceScriptCollectionRequest::new(
+            self.inner.segment("deviceComplianceScripts"),
+        )
+    }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicy`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -119,6 +143,54 @@ impl DeviceCompliancePolicyRequest {
             self.inner.segment("assignments"),
         )
     }
+    /// Compliance Setting State Device Summary
+    pub fn device_setting_state_summaries(
+        &self,
+    ) -> crate::requests::SettingStateDeviceSummaryCollectionRequest {
+        crate::requests::SettingStateDeviceSummaryCollectionRequest::new(
+            self.inner.segment("deviceSettingStateSummaries"),
+        )
+    }
+    /// List of DeviceComplianceDeviceStatus.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::DeviceComplianceDeviceStatusCollectionRequest {
+        crate::requests::DeviceComplianceDeviceStatusCollectionRequest::new(
+            self.inner.segment("deviceStatuses"),
+        )
+    }
+    /// Device compliance devices status overview
+    pub fn device_status_overview(
+        &self,
+    ) -> crate::requests::DeviceComplianceDeviceOverviewRequest {
+        crate::requests::DeviceComplianceDeviceOverviewRequest::new(
+            self.inner.segment("deviceStatusOverview"),
+        )
+    }
+    /// The list of scheduled action for this rule
+    pub fn scheduled_actions_for_rule(
+        &self,
+    ) -> crate::requests::DeviceComplianceScheduledActionForRuleCollectionRequest {
+        crate::requests::DeviceComplianceScheduledActionForRuleCollectionRequest::new(
+            self.inner.segment("scheduledActionsForRule"),
+        )
+    }
+    /// List of DeviceComplianceUserStatus.
+    pub fn user_statuses(
+        &self,
+    ) -> crate::requests::DeviceComplianceUserStatusCollectionRequest {
+        crate::requests::DeviceComplianceUserStatusCollectionRequest::new(
+            self.inner.segment("userStatuses"),
+        )
+    }
+    /// Device compliance users status overview
+    pub fn user_status_overview(
+        &self,
+    ) -> crate::requests::DeviceComplianceUserOverviewRequest {
+        crate::requests::DeviceComplianceUserOverviewRequest::new(
+            self.inner.segment("userStatusOverview"),
+        )
+    }
     /// The bound action `microsoft.graph.assign`.
     pub async fn assign(
         &self,
@@ -139,6 +211,24 @@ impl DeviceCompliancePolicyRequest {
             _marker: ::std::marker::PhantomData,
         };
         self.inner.segment(&"assign").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.scheduleActionsForRules`.
+    pub async fn schedule_actions_for_rules(
+        &self,
+        device_compliance_scheduled_action_for_rules: &[crate::models::DeviceComplianceScheduledActionForRule],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceComplianceScheduledActionForRules")]
+            device_compliance_scheduled_action_for_rules: &'a [crate::models::DeviceComplianceScheduledActionForRule],
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            device_compliance_scheduled_action_for_rules,
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"scheduleActionsForRules").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
@@ -194,6 +284,432 @@ impl DeviceCompliancePolicyCollectionRequest {
         body: &crate::models::DeviceCompliancePolicy,
     ) -> ::std::result::Result<
         crate::models::DeviceCompliancePolicy,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            payload_ids,
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"hasPayloadLinks").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.getDevicesScheduledToRetire`.
+    pub async fn get_devices_scheduled_to_retire(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::RetireScheduledManagedDevice>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"getDevicesScheduledToRetire").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.refreshDeviceComplianceReportSummarization`.
+    pub async fn refresh_device_compliance_report_summarization(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner
+            .segment(&"refreshDeviceComplianceReportSummarization")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.setScheduledRetireState`.
+    pub async fn set_scheduled_retire_state(
+        &self,
+        state: &crate::models::ScheduledRetireState,
+        managed_device_ids: &[::std::string::String],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "state")]
+            state: &'a crate::models::ScheduledRetireState,
+            #[serde(rename = "managedDeviceIds")]
+            managed_device_ids: &'a [::std::string::String],
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            state,
+            managed_device_ids,
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"setScheduledRetireState").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.validateComplianceScript`.
+    pub async fn validate_compliance_script(
+        &self,
+        device_compliance_policy_script: ::std::option::Option<
+            &crate::models::DeviceCompliancePolicyScript,
+        >,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScriptValidationResult,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceCompliancePolicyScript")]
+            device_compliance_policy_script: ::std::option::Option<
+                &'a crate::models::DeviceCompliancePolicyScript,
+            >,
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            device_compliance_policy_script,
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"validateComplianceScript").post(&body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceCompliancePolicyDeviceStateSummaryRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceCompliancePolicyDeviceStateSummaryRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceCompliancePolicyDeviceStateSummary,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceCompliancePolicyDeviceStateSummary,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceCompliancePolicyDeviceStateSummary>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on one `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceCompliancePolicySettingStateSummaryRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceCompliancePolicySettingStateSummaryRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceCompliancePolicySettingStateSummary,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceCompliancePolicySettingStateSummary,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceCompliancePolicySettingStateSummary>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+    /// Navigation property `deviceComplianceSettingStates`.
+    pub fn device_compliance_setting_states(
+        &self,
+    ) -> crate::requests::DeviceComplianceSettingStateCollectionRequest {
+        crate::requests::DeviceComplianceSettingStateCollectionRequest::new(
+            self.inner.segment("deviceComplianceSettingStates"),
+        )
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceCompliancePolicySettingStateSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceCompliancePolicySettingStateSummaryCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(
+        &self,
+        id: &str,
+    ) -> crate::requests::DeviceCompliancePolicySettingStateSummaryRequest {
+        crate::requests::DeviceCompliancePolicySettingStateSummaryRequest::new(
+            self.inner.key(id),
+        )
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<
+            crate::models::DeviceCompliancePolicySettingStateSummary,
+        >,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<
+        crate::models::DeviceCompliancePolicySettingStateSummary,
+    > {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<
+        crate::models::DeviceCompliancePolicySettingStateSummary,
+    > {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceCompliancePolicySettingStateSummary,
+    ) -> ::std::result::Result<
+        crate::models::DeviceCompliancePolicySettingStateSummary,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceScript`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScriptRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScriptRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScript,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceScript,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceScript>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+    /// The list of group assignments for the device compliance script
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceHealthScriptAssignmentCollectionRequest {
+        crate::requests::DeviceHealthScriptAssignmentCollectionRequest::new(
+            self.inner.segment("assignments"),
+        )
+    }
+    /// List of run states for the device compliance script across all devices
+    pub fn device_run_states(
+        &self,
+    ) -> crate::requests::DeviceComplianceScriptDeviceStateCollectionRequest {
+        crate::requests::DeviceComplianceScriptDeviceStateCollectionRequest::new(
+            self.inner.segment("deviceRunStates"),
+        )
+    }
+    /// High level run summary for device compliance script.
+    pub fn run_summary(
+        &self,
+    ) -> crate::requests::DeviceComplianceScriptRunSummaryRequest {
+        crate::requests::DeviceComplianceScriptRunSummaryRequest::new(
+            self.inner.segment("runSummary"),
+        )
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_health_script_assignments: &[crate::models::DeviceHealthScriptAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceHealthScriptAssignments")]
+            device_health_script_assignments: &'a [crate::models::DeviceHealthScriptAssignment],
+            #[serde(skip)]
+            _marker: ::std::marker::PhantomData<&'a ()>,
+        }
+        let body = Body {
+            device_health_script_assignments,
+            _marker: ::std::marker::PhantomData,
+        };
+        self.inner.segment(&"assign").post_no_content(&body).await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceScript`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScriptCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScriptCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(&self, id: &str) -> crate::requests::DeviceComplianceScriptRequest {
+        crate::requests::DeviceComplianceScriptRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceComplianceScript>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceScript> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceScript> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceScript,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScript,
         ::graph_intune::GraphError,
     > {
         self.inner.post(body).await
@@ -311,5 +827,1045 @@ impl DeviceCompliancePolicyAssignmentCollectionRequest {
         ::graph_intune::GraphError,
     > {
         self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.settingStateDeviceSummary`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct SettingStateDeviceSummaryRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl SettingStateDeviceSummaryRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::SettingStateDeviceSummary,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::SettingStateDeviceSummary,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::SettingStateDeviceSummary>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.settingStateDeviceSummary`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct SettingStateDeviceSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl SettingStateDeviceSummaryCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(&self, id: &str) -> crate::requests::SettingStateDeviceSummaryRequest {
+        crate::requests::SettingStateDeviceSummaryRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::SettingStateDeviceSummary>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::SettingStateDeviceSummary> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::SettingStateDeviceSummary> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::SettingStateDeviceSummary,
+    ) -> ::std::result::Result<
+        crate::models::SettingStateDeviceSummary,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceDeviceStatus`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceDeviceStatusRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceDeviceStatusRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceDeviceStatus,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceDeviceStatus,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceDeviceStatus>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceDeviceStatus`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceDeviceStatusCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceDeviceStatusCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(
+        &self,
+        id: &str,
+    ) -> crate::requests::DeviceComplianceDeviceStatusRequest {
+        crate::requests::DeviceComplianceDeviceStatusRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceComplianceDeviceStatus>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceDeviceStatus> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceDeviceStatus> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceDeviceStatus,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceDeviceStatus,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceDeviceOverview`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceDeviceOverviewRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceDeviceOverviewRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceDeviceOverview,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceDeviceOverview,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceDeviceOverview>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceScheduledActionForRule`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScheduledActionForRuleRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScheduledActionForRuleRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScheduledActionForRule,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceScheduledActionForRule,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceScheduledActionForRule>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+    /// The list of scheduled action configurations for this compliance policy.
+    pub fn scheduled_action_configurations(
+        &self,
+    ) -> crate::requests::DeviceComplianceActionItemCollectionRequest {
+        crate::requests::DeviceComplianceActionItemCollectionRequest::new(
+            self.inner.segment("scheduledActionConfigurations"),
+        )
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceScheduledActionForRule`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScheduledActionForRuleCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScheduledActionForRuleCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(
+        &self,
+        id: &str,
+    ) -> crate::requests::DeviceComplianceScheduledActionForRuleRequest {
+        crate::requests::DeviceComplianceScheduledActionForRuleRequest::new(
+            self.inner.key(id),
+        )
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<
+            crate::models::DeviceComplianceScheduledActionForRule,
+        >,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<
+        crate::models::DeviceComplianceScheduledActionForRule,
+    > {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<
+        crate::models::DeviceComplianceScheduledActionForRule,
+    > {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceScheduledActionForRule,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScheduledActionForRule,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceUserStatus`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceUserStatusRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceUserStatusRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceUserStatus,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceUserStatus,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceUserStatus>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceUserStatus`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceUserStatusCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceUserStatusCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(&self, id: &str) -> crate::requests::DeviceComplianceUserStatusRequest {
+        crate::requests::DeviceComplianceUserStatusRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceComplianceUserStatus>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceUserStatus> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceUserStatus> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceUserStatus,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceUserStatus,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceUserOverview`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceUserOverviewRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceUserOverviewRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceUserOverview,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceUserOverview,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceUserOverview>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceActionItem`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceActionItemRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceActionItemRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceActionItem,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceActionItem,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceActionItem>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceActionItem`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceActionItemCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceActionItemCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(&self, id: &str) -> crate::requests::DeviceComplianceActionItemRequest {
+        crate::requests::DeviceComplianceActionItemRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceComplianceActionItem>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceActionItem> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceActionItem> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceActionItem,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceActionItem,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceSettingState`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceSettingStateRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceSettingStateRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceSettingState,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceSettingState,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceSettingState>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceSettingState`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceSettingStateCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceSettingStateCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(
+        &self,
+        id: &str,
+    ) -> crate::requests::DeviceComplianceSettingStateRequest {
+        crate::requests::DeviceComplianceSettingStateRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceComplianceSettingState>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceSettingState> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceSettingState> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceSettingState,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceSettingState,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceHealthScriptAssignment`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceHealthScriptAssignmentRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceHealthScriptAssignmentRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceHealthScriptAssignment,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceHealthScriptAssignment,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceHealthScriptAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceHealthScriptAssignment`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceHealthScriptAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceHealthScriptAssignmentCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(
+        &self,
+        id: &str,
+    ) -> crate::requests::DeviceHealthScriptAssignmentRequest {
+        crate::requests::DeviceHealthScriptAssignmentRequest::new(self.inner.key(id))
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceHealthScriptAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<crate::models::DeviceHealthScriptAssignment> {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceHealthScriptAssignment> {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceHealthScriptAssignment,
+    ) -> ::std::result::Result<
+        crate::models::DeviceHealthScriptAssignment,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceScriptDeviceState`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScriptDeviceStateRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScriptDeviceStateRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScriptDeviceState,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceScriptDeviceState,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceScriptDeviceState>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
+    }
+}
+/// Requests on a collection of `microsoft.graph.deviceComplianceScriptDeviceState`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScriptDeviceStateCollectionRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScriptDeviceStateCollectionRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// The item with key `id` (percent-encoded into the path).
+    pub fn by_id(
+        &self,
+        id: &str,
+    ) -> crate::requests::DeviceComplianceScriptDeviceStateRequest {
+        crate::requests::DeviceComplianceScriptDeviceStateRequest::new(
+            self.inner.key(id),
+        )
+    }
+    /// Reads one page of the collection (`GET`): its items and the
+    /// `@odata.nextLink` to the next page, if any.
+    pub async fn list(
+        &self,
+    ) -> ::std::result::Result<
+        ::graph_intune::runtime::Page<crate::models::DeviceComplianceScriptDeviceState>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.list().await
+    }
+    /// Every item of the collection, page after page, following
+    /// `@odata.nextLink` (only to the client's own origin).
+    pub fn stream(
+        &self,
+    ) -> ::graph_intune::runtime::Items<
+        crate::models::DeviceComplianceScriptDeviceState,
+    > {
+        self.inner.stream()
+    }
+    /// Every page of the collection, following `@odata.nextLink`.
+    pub fn pages(
+        &self,
+    ) -> ::graph_intune::runtime::Pages<
+        crate::models::DeviceComplianceScriptDeviceState,
+    > {
+        self.inner.pages()
+    }
+    /// Creates an item (`POST`) and returns it as created.
+    pub async fn create(
+        &self,
+        body: &crate::models::DeviceComplianceScriptDeviceState,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScriptDeviceState,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.post(body).await
+    }
+}
+/// Requests on one `microsoft.graph.deviceComplianceScriptRunSummary`.
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+pub struct DeviceComplianceScriptRunSummaryRequest {
+    inner: ::graph_intune::runtime::RequestBuilder,
+}
+impl DeviceComplianceScriptRunSummaryRequest {
+    /// Wraps a request builder positioned at this path (used by generated code).
+    #[doc(hidden)]
+    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self { inner }
+    }
+    /// The request path below the client's base URL, percent-encoded.
+    pub fn path(&self) -> &str {
+        self.inner.path()
+    }
+    /// The same requests with query options (`$filter`, `$select`,
+    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
+    pub fn query(&self, query: &::graph_intune::Query) -> Self {
+        Self::new(self.inner.with_query(query))
+    }
+    /// Reads the entity (`GET`).
+    pub async fn get(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceComplianceScriptRunSummary,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.get().await
+    }
+    /// Updates the entity with the properties set in `body` (`PATCH`).
+    /// Unset properties are not sent; a property set to
+    /// `Nullable::Null` is cleared.
+    ///
+    /// Returns the updated entity when the service answers with it
+    /// (`200 OK`), `None` when it answers `204 No Content`.
+    pub async fn update(
+        &self,
+        body: &crate::models::DeviceComplianceScriptRunSummary,
+    ) -> ::std::result::Result<
+        ::std::option::Option<crate::models::DeviceComplianceScriptRunSummary>,
+        ::graph_intune::GraphError,
+    > {
+        self.inner.patch_optional(body).await
+    }
+    /// Deletes the entity (`DELETE`).
+    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        self.inner.delete().await
     }
 }
