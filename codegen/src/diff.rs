@@ -14,6 +14,22 @@
 //! and operations are compatible; anything removed, and any change to a type
 //! use, to nullability (`Nullable<T>` versus `Option<T>`), to a base type, to
 //! abstractness or to an operation's parameters or return type, is breaking.
+//!
+//! A structured type has one of three Rust shapes (see `emit::plan`): a
+//! concrete type without derived types is `struct Foo`; a concrete type with
+//! derived types is `struct Foo` plus `enum FooKind`, and every use of the
+//! type (fields, parameters, return values) is `FooKind`; an abstract type is
+//! `enum Foo` plus `struct FooBase`. A change of shape is breaking and is
+//! reported once, on the type whose shape changes, with what changes in Rust:
+//! a change of abstractness as [`ChangeKind::AbstractChanged`], a concrete
+//! type gaining its first or losing its last derived type (by a type added or
+//! removed, or by a base type changed elsewhere) as
+//! [`ChangeKind::PolymorphismChanged`]. A base type change
+//! ([`ChangeKind::BaseTypeChanged`]) names the inherited fields the type's
+//! struct gains, loses or sees change, and the polymorphic enums of its old
+//! and new base types it leaves and joins. Rust names in these details are
+//! the generator's default ones (`names::type_name`, `names::field_name`),
+//! before any renaming forced by a name collision.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -21,9 +37,10 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::csdl::{OperationKind, StructuredKind};
+use crate::emit::names;
 use crate::model::{
-    Model, NavigationDef, OperationDef, ParameterDef, PropertyDef, Structured, TypeDef, TypeKind,
-    TypeTarget, TypeUse,
+    Model, NavigationDef, OperationDef, ParameterDef, Primitive, PropertyDef, Structured, TypeDef,
+    TypeId, TypeKind, TypeTarget, TypeUse,
 };
 use crate::select;
 use crate::Warning;
@@ -75,10 +92,18 @@ pub enum ChangeKind {
     TypeRemoved,
     /// A type changed between entity, complex, enum and type definition (breaking).
     TypeKindChanged,
-    /// A structured type's base type changed (breaking).
+    /// A structured type's base type was added, removed or changed
+    /// (breaking): inherited fields appear on or disappear from its struct,
+    /// and it leaves or joins the polymorphic enums of its base types.
     BaseTypeChanged,
-    /// A structured type became abstract or concrete (breaking).
+    /// A structured type became abstract or concrete (breaking): `enum Foo`
+    /// with `struct FooBase` instead of `struct Foo` (and `enum FooKind`), or
+    /// the reverse.
     AbstractChanged,
+    /// A concrete structured type gained its first derived type or lost its
+    /// last one (breaking): fields, parameters and return values of the type
+    /// change from `Foo` to `FooKind` or back.
+    PolymorphismChanged,
     /// A structured type became open (compatible) or closed (breaking).
     OpenTypeChanged,
     /// An entity type gained (compatible) or lost (breaking) a stream.
@@ -87,7 +112,8 @@ pub enum ChangeKind {
     EnumFlagsChanged,
     /// A type definition's underlying type changed (breaking).
     UnderlyingTypeChanged,
-    /// A structural property was added (compatible).
+    /// A structural property was added (compatible, unless the type
+    /// inherited it before with another type or nullability).
     PropertyAdded,
     /// A structural property was removed (breaking, unless a base type now
     /// declares it identically).
@@ -133,6 +159,7 @@ impl ChangeKind {
             TypeKindChanged => "type kind changed",
             BaseTypeChanged => "base type changed",
             AbstractChanged => "abstractness changed",
+            PolymorphismChanged => "polymorphism changed",
             OpenTypeChanged => "open type changed",
             HasStreamChanged => "stream changed",
             EnumFlagsChanged => "flags changed",
@@ -399,6 +426,110 @@ fn describe_navigation(model: &Model, n: &NavigationDef) -> String {
     out
 }
 
+/// Where a type's Rust shape shows: every use of it in generated code.
+const USES: &str = "fields, parameters and return values";
+
+/// The Rust shape of a structured type (see `emit::plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Concrete without derived types: `struct Foo`, used as `Foo`.
+    Struct,
+    /// Concrete with derived types: `struct Foo` and `enum FooKind`, used as
+    /// `FooKind`.
+    StructAndKind,
+    /// Abstract: `enum Foo` and `struct FooBase`, used as `Foo`.
+    Enum,
+}
+
+impl Shape {
+    fn of(s: &Structured) -> Shape {
+        if s.is_abstract {
+            Shape::Enum
+        } else if s.derived.is_empty() {
+            Shape::Struct
+        } else {
+            Shape::StructAndKind
+        }
+    }
+}
+
+/// The polymorphic enum of a structured type that has one: `Foo` (abstract)
+/// or `FooKind` (concrete with derived types).
+fn polymorphic_enum(model: &Model, id: TypeId) -> String {
+    let t = model.ty(id);
+    let rust = names::type_name(&t.name);
+    match t.as_structured().map(Shape::of) {
+        Some(Shape::StructAndKind) => format!("{rust}Kind"),
+        _ => rust,
+    }
+}
+
+/// The struct holding a structured type's fields: `FooBase` when abstract,
+/// else `Foo`.
+fn fields_struct(model: &Model, id: TypeId) -> String {
+    let t = model.ty(id);
+    let rust = names::type_name(&t.name);
+    match t.as_structured().map(Shape::of) {
+        Some(Shape::Enum) => format!("{rust}Base"),
+        _ => rust,
+    }
+}
+
+/// Whether a structured type or one of its derived types is concrete, so
+/// that it makes variants in polymorphic enums.
+fn has_variants(model: &Model, id: TypeId) -> bool {
+    std::iter::once(id)
+        .chain(model.descendants(id))
+        .any(|d| model.structured(d).is_some_and(|s| !s.is_abstract))
+}
+
+/// `type `a`` or `types `a`, `b``, qualified names sorted.
+fn type_list(model: &Model, ids: &[TypeId]) -> String {
+    let mut list: Vec<String> = ids
+        .iter()
+        .map(|&id| format!("`{}`", model.ty(id).qualified_name()))
+        .collect();
+    list.sort();
+    plural("type", &list)
+}
+
+/// `enum `A`` or `enums `A`, `B``.
+fn plural(noun: &str, items: &[String]) -> String {
+    let s = if items.len() == 1 { "" } else { "s" };
+    format!("{noun}{s} {}", items.join(", "))
+}
+
+/// One field of a generated struct: a structural (not stream) or navigation
+/// property, own or inherited.
+struct Field {
+    owner: TypeId,
+    wire: String,
+    /// Type and nullability, as in the other details.
+    description: String,
+}
+
+/// The fields of a structured type's struct, inherited ones first.
+fn fields(model: &Model, id: TypeId) -> Vec<Field> {
+    let properties = model
+        .all_properties(id)
+        .into_iter()
+        .filter(|(_, p)| p.ty.target != TypeTarget::Primitive(Primitive::Stream))
+        .map(|(owner, p)| Field {
+            owner,
+            wire: p.name.clone(),
+            description: Types::describe_property(model, p),
+        });
+    let navigations = model
+        .all_navigations(id)
+        .into_iter()
+        .map(|(owner, n)| Field {
+            owner,
+            wire: n.name.clone(),
+            description: describe_navigation(model, n),
+        });
+    properties.chain(navigations).collect()
+}
+
 /// Compares two versions of one type.
 struct Types<'a> {
     old: &'a Model,
@@ -434,7 +565,7 @@ impl Types<'_> {
         }
         match (&o.kind, &n.kind) {
             (TypeKind::Structured(os), TypeKind::Structured(ns)) => {
-                self.compare_structured(os, ns, changes)
+                self.compare_structured((o, os), (n, ns), changes)
             }
             (TypeKind::Enum(oe), TypeKind::Enum(ne)) => {
                 if oe.is_flags != ne.is_flags {
@@ -483,25 +614,55 @@ impl Types<'_> {
         }
     }
 
-    fn compare_structured(&self, o: &Structured, n: &Structured, changes: &mut Vec<Change>) {
+    fn compare_structured(
+        &self,
+        (ot, o): (&TypeDef, &Structured),
+        (nt, n): (&TypeDef, &Structured),
+        changes: &mut Vec<Change>,
+    ) {
         use ChangeKind::*;
         use Impact::*;
-        let base = |model: &Model, s: &Structured| match s.base {
-            Some(b) => format!("`{}`", model.ty(b).qualified_name()),
-            None => "none".to_owned(),
-        };
-        let (old_base, new_base) = (base(self.old, o), base(self.new, n));
+        let base_name =
+            |model: &Model, s: &Structured| s.base.map(|b| model.ty(b).qualified_name());
+        let (old_base, new_base) = (base_name(self.old, o), base_name(self.new, n));
         if old_base != new_base {
-            changes.push(self.change(None, BaseTypeChanged, Breaking, arrow(old_base, new_base)));
+            let moved = match (&old_base, &new_base) {
+                (None, Some(b)) => format!("gains base `{b}`"),
+                (Some(a), None) => format!("loses base `{a}`"),
+                (Some(a), Some(b)) => format!("moves from base `{a}` to `{b}`"),
+                (None, None) => String::new(),
+            };
+            let mut detail = format!("`{}` {moved}", self.name);
+            let effects = self.base_effects(ot.id, nt.id);
+            if !effects.is_empty() {
+                detail.push_str(": ");
+                detail.push_str(&effects.join("; "));
+            }
+            changes.push(self.change(None, BaseTypeChanged, Breaking, detail));
         }
+        let (old_shape, new_shape) = (Shape::of(o), Shape::of(n));
         if o.is_abstract != n.is_abstract {
-            let word = |a: bool| if a { "abstract" } else { "concrete" };
-            changes.push(self.change(
-                None,
-                AbstractChanged,
-                Breaking,
-                arrow(word(o.is_abstract), word(n.is_abstract)),
-            ));
+            let detail = self.abstract_detail(ot, nt, old_shape, new_shape);
+            changes.push(self.change(None, AbstractChanged, Breaking, detail));
+        } else if old_shape != new_shape {
+            // Both concrete: the first derived type came or the last went.
+            let rust = names::type_name(&nt.name);
+            let detail = if new_shape == Shape::StructAndKind {
+                format!(
+                    "`{}` gains its first derived {}: {} of type `{rust}` become `{rust}Kind`",
+                    self.name,
+                    type_list(self.new, &n.derived),
+                    USES,
+                )
+            } else {
+                format!(
+                    "`{}` loses its last derived {}: {} of type `{rust}Kind` become `{rust}`; enum `{rust}Kind` is removed",
+                    self.name,
+                    type_list(self.old, &o.derived),
+                    USES,
+                )
+            };
+            changes.push(self.change(None, PolymorphismChanged, Breaking, detail));
         }
         if o.open_type != n.open_type {
             changes.push(self.change(
@@ -523,6 +684,146 @@ impl Types<'_> {
         self.compare_navigations(&o.navigations, &n.navigations, changes);
     }
 
+    /// What a base type change does to the type's struct and to the
+    /// polymorphic enums of the base types it leaves or joins.
+    fn base_effects(&self, old_id: TypeId, new_id: TypeId) -> Vec<String> {
+        let mut out = Vec::new();
+        let (old_fields, new_fields) = (fields(self.old, old_id), fields(self.new, new_id));
+        let own = |fields: &[Field], id: TypeId| -> BTreeSet<String> {
+            fields
+                .iter()
+                .filter(|f| f.owner == id)
+                .map(|f| f.wire.clone())
+                .collect()
+        };
+        let (old_own, new_own) = (own(&old_fields, old_id), own(&new_fields, new_id));
+        let find = |fields: &[Field], wire: &str| fields.iter().position(|f| f.wire == wire);
+        // Own properties added, removed or moved to a base type are reported
+        // as such; fields whose declaring type is unchanged, on that type.
+        let gained: Vec<String> = new_fields
+            .iter()
+            .filter(|f| !new_own.contains(&f.wire) && find(&old_fields, &f.wire).is_none())
+            .map(|f| format!("`{}`", names::field_name(&f.wire)))
+            .collect();
+        let lost: Vec<String> = old_fields
+            .iter()
+            .filter(|f| !old_own.contains(&f.wire) && find(&new_fields, &f.wire).is_none())
+            .map(|f| format!("`{}`", names::field_name(&f.wire)))
+            .collect();
+        let retyped: Vec<String> = old_fields
+            .iter()
+            .filter(|of| !old_own.contains(&of.wire) && !new_own.contains(&of.wire))
+            .filter_map(|of| {
+                let nf = &new_fields[find(&new_fields, &of.wire)?];
+                let moved = self.old.ty(of.owner).qualified_name()
+                    != self.new.ty(nf.owner).qualified_name();
+                (moved && of.description != nf.description).then(|| {
+                    format!(
+                        "field `{}` changes from {} to {}",
+                        names::field_name(&of.wire),
+                        of.description,
+                        nf.description
+                    )
+                })
+            })
+            .collect();
+        let struct_name = fields_struct(self.new, new_id);
+        match (gained.is_empty(), lost.is_empty()) {
+            (false, false) => out.push(format!(
+                "struct `{struct_name}` gains {} and loses {}",
+                plural("field", &gained),
+                lost.join(", ")
+            )),
+            (false, true) => out.push(format!(
+                "struct `{struct_name}` gains {}",
+                plural("field", &gained)
+            )),
+            (true, false) => out.push(format!(
+                "struct `{struct_name}` loses {}",
+                plural("field", &lost)
+            )),
+            (true, true) => {}
+        }
+        out.extend(retyped);
+        // The type and its concrete derived types are variants of the enums
+        // of its (polymorphic, since it derives from them) base types.
+        let ancestors = |model: &Model, id: TypeId| -> Vec<(String, String)> {
+            let mut chain = model.base_chain(id);
+            chain.pop();
+            chain
+                .into_iter()
+                .map(|a| (model.ty(a).qualified_name(), polymorphic_enum(model, a)))
+                .collect()
+        };
+        let (old_ancestors, new_ancestors) =
+            (ancestors(self.old, old_id), ancestors(self.new, new_id));
+        let enums = |from: &[(String, String)], without: &[(String, String)]| -> Vec<String> {
+            from.iter()
+                .filter(|(q, _)| !without.iter().any(|(w, _)| w == q))
+                .map(|(_, e)| format!("`{e}`"))
+                .collect()
+        };
+        let left = enums(&old_ancestors, &new_ancestors);
+        let joined = enums(&new_ancestors, &old_ancestors);
+        let mut membership = Vec::new();
+        if has_variants(self.old, old_id) && !left.is_empty() {
+            membership.push(format!("leaves {}", plural("enum", &left)));
+        }
+        if has_variants(self.new, new_id) && !joined.is_empty() {
+            membership.push(format!("joins {}", plural("enum", &joined)));
+        }
+        if !membership.is_empty() {
+            out.push(format!("it {}", membership.join(" and ")));
+        }
+        out
+    }
+
+    /// What a change of abstractness does to the type's Rust items.
+    fn abstract_detail(&self, ot: &TypeDef, nt: &TypeDef, old: Shape, new: Shape) -> String {
+        let rust = names::type_name(&nt.name);
+        let q = self.name;
+        let mut detail = match new {
+            Shape::Enum => {
+                let variants = if has_variants(self.new, nt.id) {
+                    "of its concrete derived types"
+                } else {
+                    "with only an `Unknown` variant (no concrete type derives from it)"
+                };
+                if old == Shape::StructAndKind {
+                    format!(
+                        "`{q}` becomes abstract: {USES} of type `{rust}Kind` become `{rust}`, now an enum {variants}; enum `{rust}Kind` is removed and the fields of struct `{rust}` move to struct `{rust}Base`"
+                    )
+                } else {
+                    format!(
+                        "`{q}` becomes abstract: struct `{rust}` becomes an enum {variants}; its fields move to struct `{rust}Base`"
+                    )
+                }
+            }
+            Shape::StructAndKind => format!(
+                "`{q}` becomes concrete: {USES} of type `{rust}` become `{rust}Kind`; enum `{rust}` becomes a struct with the fields of struct `{rust}Base`, which is removed"
+            ),
+            Shape::Struct => format!(
+                "`{q}` becomes concrete: enum `{rust}` becomes a struct with the fields of struct `{rust}Base`, which is removed"
+            ),
+        };
+        // A concrete type is a variant of its base types' enums.
+        let (model, id, verb) = if new == Shape::Enum {
+            (self.old, ot.id, "is no longer a variant of")
+        } else {
+            (self.new, nt.id, "becomes a variant of")
+        };
+        let mut chain = model.base_chain(id);
+        chain.pop();
+        let enums: Vec<String> = chain
+            .into_iter()
+            .map(|a| format!("`{}`", polymorphic_enum(model, a)))
+            .collect();
+        if !enums.is_empty() {
+            detail.push_str(&format!("; `{rust}` {verb} {}", plural("enum", &enums)));
+        }
+        detail
+    }
+
     fn describe_property(model: &Model, p: &PropertyDef) -> String {
         format!("`{}`, {}", spell(model, p.ty), nullability(p.nullable))
     }
@@ -538,20 +839,30 @@ impl Types<'_> {
         for op in old {
             let Some(np) = new.iter().find(|p| p.name == op.name) else {
                 let was = Self::describe_property(self.old, op);
-                // Moved to a base type: the generated struct still has the field.
+                // Moved to a base type: the generated struct still has the
+                // field, unchanged or not.
                 let inherited = self
                     .new
                     .find(self.name)
                     .into_iter()
                     .flat_map(|id| self.new.all_properties(id))
-                    .find(|(_, p)| p.name == op.name && Self::describe_property(self.new, p) == was)
-                    .map(|(owner, _)| self.new.ty(owner).qualified_name());
+                    .find(|(_, p)| p.name == op.name)
+                    .map(|(owner, p)| {
+                        let owner = self.new.ty(owner).qualified_name();
+                        (owner, Self::describe_property(self.new, p))
+                    });
                 changes.push(match inherited {
-                    Some(owner) => self.change(
+                    Some((owner, is)) if is == was => self.change(
                         Some(&op.name),
                         PropertyRemoved,
                         Compatible,
                         format!("{was}; now inherited from `{owner}`"),
+                    ),
+                    Some((owner, is)) => self.change(
+                        Some(&op.name),
+                        PropertyRemoved,
+                        Breaking,
+                        format!("{was}; now inherited from `{owner}` as {is}"),
                     ),
                     None => self.change(Some(&op.name), PropertyRemoved, Breaking, was),
                 });
@@ -576,14 +887,36 @@ impl Types<'_> {
             }
         }
         for np in new {
-            if !old.iter().any(|p| p.name == np.name) {
-                changes.push(self.change(
+            if old.iter().any(|p| p.name == np.name) {
+                continue;
+            }
+            let is = Self::describe_property(self.new, np);
+            // Was inherited: the generated struct had the field, unchanged or not.
+            let inherited = self
+                .old
+                .find(self.name)
+                .into_iter()
+                .flat_map(|id| self.old.all_properties(id))
+                .find(|(_, p)| p.name == np.name)
+                .map(|(owner, p)| {
+                    let owner = self.old.ty(owner).qualified_name();
+                    (owner, Self::describe_property(self.old, p))
+                });
+            changes.push(match inherited {
+                Some((owner, was)) if was == is => self.change(
                     Some(&np.name),
                     PropertyAdded,
                     Compatible,
-                    Self::describe_property(self.new, np),
-                ));
-            }
+                    format!("{is}; was inherited from `{owner}`"),
+                ),
+                Some((owner, was)) => self.change(
+                    Some(&np.name),
+                    PropertyAdded,
+                    Breaking,
+                    format!("{is}; was inherited from `{owner}` as {was}"),
+                ),
+                None => self.change(Some(&np.name), PropertyAdded, Compatible, is),
+            });
         }
     }
 

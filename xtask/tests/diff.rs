@@ -188,10 +188,10 @@ fn breaking_fixture_pair_exits_1_with_json() {
     let out = xtask(&["--all", "--json", OLD_FIXTURE, NEW_FIXTURE]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(json["breaking"], 23);
+    assert_eq!(json["breaking"], 24);
     assert_eq!(json["compatible"], 11);
     let changes = json["changes"].as_array().unwrap();
-    assert_eq!(changes.len(), 34);
+    assert_eq!(changes.len(), 35);
     assert_eq!(
         changes[0],
         serde_json::json!({
@@ -213,18 +213,20 @@ fn human_output_of_a_rooted_fixture_diff() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     // groupTarget, its base `target`, the enum `filterType` and, in the new
-    // schema only, `special`, which now derives from groupTarget.
+    // schema only, `special`, which now derives from groupTarget, so that
+    // groupTarget becomes polymorphic.
     assert_eq!(
         stdout(&out),
         "\
 breaking   microsoft.graph.filterType/exclude: enum member removed: value 2
 compatible microsoft.graph.filterType/unknownFutureValue: enum member added: value 3
+breaking   microsoft.graph.groupTarget: polymorphism changed: `microsoft.graph.groupTarget` gains its first derived type `microsoft.graph.special`: fields, parameters and return values of type `GroupTarget` become `GroupTargetKind`
 compatible microsoft.graph.groupTarget/createdBy: property added: `Edm.String`, nullable
 breaking   microsoft.graph.groupTarget/groupId: property type changed: `Edm.String` → `Edm.Guid`
 breaking   microsoft.graph.groupTarget/note: property nullability changed: nullable → not nullable
 breaking   microsoft.graph.groupTarget/retired: property removed: `Edm.Int32`, nullable
-breaking   microsoft.graph.special: base type changed: `microsoft.graph.target` → `microsoft.graph.groupTarget`
-7 changes: 5 breaking, 2 compatible
+breaking   microsoft.graph.special: base type changed: `microsoft.graph.special` moves from base `microsoft.graph.target` to `microsoft.graph.groupTarget`: struct `Special` gains fields `group_id`, `note`, `created_by`; it joins enum `GroupTargetKind`
+8 changes: 6 breaking, 2 compatible
 "
     );
 }
