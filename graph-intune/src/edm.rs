@@ -3,75 +3,35 @@
 //! | Edm | Rust |
 //! |---|---|
 //! | `Edm.Guid` | [`Guid`] (`uuid::Uuid`) |
-//! | `Edm.DateTimeOffset` | [`DateTimeOffset`] (`chrono::DateTime<FixedOffset>`: keeps the offset) |
+//! | `Edm.DateTimeOffset` | [`DateTimeOffset`] (the text as received, and its `chrono::DateTime<FixedOffset>`) |
 //! | `Edm.Date` | [`Date`] (`chrono::NaiveDate`) |
-//! | `Edm.TimeOfDay` | [`TimeOfDay`] (`chrono::NaiveTime`) |
-//! | `Edm.Duration` | [`Duration`] (ISO 8601 text, checked conversion) |
+//! | `Edm.TimeOfDay` | [`TimeOfDay`] (the text as received, and its `chrono::NaiveTime`) |
+//! | `Edm.Duration` | [`Duration`] (the ISO 8601 text as received; checked conversions to `std::time::Duration` and `chrono::TimeDelta`) |
 //! | `Edm.Decimal` | [`Decimal`] (the digits as text, never `f64`) |
 //! | `Edm.Binary` | [`Binary`] (bytes, base64 on the wire) |
+//!
+//! [`DateTimeOffset`], [`TimeOfDay`] and [`Duration`] keep the exact text
+//! they were read from (Graph's seven fractional digits, the offset as
+//! written) and write it back byte for byte; values built in Rust from
+//! `chrono` or `std` values are written in the form Graph documents
+//! (`2024-08-01T10:00:00Z`, `2024-08-01T10:00:00.5+02:00`, `23:59:59.5`,
+//! `PT1H30M`). Text that does not parse is a deserialization error, or a
+//! [`ParseError`] from `FromStr`. Their equality compares the text; compare
+//! their chrono values for instants, times and lengths.
 
 use std::fmt;
 
 use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod datetime;
+
+pub use datetime::{DateTimeOffset, Duration, ParseError, TimeOfDay};
+
 /// `Edm.Guid`.
 pub type Guid = uuid::Uuid;
-/// `Edm.DateTimeOffset`: Graph writes e.g. `2024-08-01T10:00:00.1234567Z`.
-pub type DateTimeOffset = chrono::DateTime<chrono::FixedOffset>;
 /// `Edm.Date`: `2024-08-01`.
 pub type Date = chrono::NaiveDate;
-/// `Edm.TimeOfDay`: `10:00:00.0000000`.
-pub type TimeOfDay = chrono::NaiveTime;
-
-/// `Edm.Duration`: the ISO 8601 duration text as sent (`PT1H30M`, `P1D`),
-/// with a checked conversion to [`std::time::Duration`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Duration(pub String);
-
-impl Duration {
-    /// Converts `[-]P[nD][T[nH][nM][n[.n]S]]` to a `std::time::Duration`.
-    /// Returns `None` for a negative duration, years or months (whose length
-    /// varies), or text that is not an ISO 8601 day-time duration.
-    pub fn to_std(&self) -> Option<std::time::Duration> {
-        let rest = self.0.strip_prefix('P')?;
-        let (date, time) = match rest.split_once('T') {
-            Some((d, t)) => (d, Some(t)),
-            None => (rest, None),
-        };
-        let mut seconds: f64 = 0.0;
-        let mut any = false;
-        let mut take = |part: &str, units: &[(char, f64)]| -> Option<()> {
-            let mut number = String::new();
-            let mut unit_index = 0;
-            for c in part.chars() {
-                if c.is_ascii_digit() || c == '.' {
-                    number.push(c);
-                    continue;
-                }
-                let pos = units[unit_index..].iter().position(|(u, _)| *u == c)?;
-                unit_index += pos + 1;
-                let value: f64 = number.parse().ok()?;
-                seconds += value * units[unit_index - 1].1;
-                number.clear();
-                any = true;
-            }
-            number.is_empty().then_some(())
-        };
-        take(date, &[('D', 86_400.0)])?;
-        if let Some(time) = time {
-            take(time, &[('H', 3_600.0), ('M', 60.0), ('S', 1.0)])?;
-        }
-        any.then(|| std::time::Duration::from_secs_f64(seconds))
-    }
-}
-
-impl fmt::Display for Duration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// `Edm.Decimal`: the number's digits as text, so none are lost to `f64`.
 ///
@@ -132,26 +92,6 @@ impl<'de> Deserialize<'de> for Binary {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_convert_when_fixed_length() {
-        assert_eq!(
-            Duration("PT1H30M".into()).to_std(),
-            Some(std::time::Duration::from_secs(5400))
-        );
-        assert_eq!(
-            Duration("P1D".into()).to_std(),
-            Some(std::time::Duration::from_secs(86400))
-        );
-        assert_eq!(
-            Duration("PT0.5S".into()).to_std(),
-            Some(std::time::Duration::from_millis(500))
-        );
-        assert_eq!(Duration("P1M".into()).to_std(), None);
-        assert_eq!(Duration("-PT1S".into()).to_std(), None);
-        assert_eq!(Duration("PT".into()).to_std(), None);
-        assert_eq!(Duration("garbage".into()).to_std(), None);
-    }
 
     #[test]
     fn decimals_keep_their_digits() {

@@ -70,9 +70,10 @@ macro_rules! float {
 }
 float!(f32, f64);
 
+/// The value's text (as received, or as built: RFC 3339), percent-encoded.
 impl Literal for crate::edm::DateTimeOffset {
     fn literal(&self) -> String {
-        encode(&self.to_rfc3339())
+        encode(self.as_str())
     }
 }
 
@@ -82,15 +83,17 @@ impl Literal for crate::edm::Date {
     }
 }
 
+/// The value's text (as received, or as built: `hh:mm:ss[.f]`), percent-encoded.
 impl Literal for crate::edm::TimeOfDay {
     fn literal(&self) -> String {
-        encode(&self.format("%H:%M:%S%.f").to_string())
+        encode(self.as_str())
     }
 }
 
+/// `duration'…'` around the value's ISO 8601 text, percent-encoded.
 impl Literal for crate::edm::Duration {
     fn literal(&self) -> String {
-        format!("duration{}", string_literal(&self.0))
+        format!("duration{}", string_literal(self.as_str()))
     }
 }
 
@@ -157,6 +160,14 @@ mod tests {
             "getReport(period=%27D7%27,top=5,all=true,name=%27O%27%27Neil%20%26%20co%27,ids=%5B%22a%22%2C%22b%22%5D,x=null)"
         );
         assert_eq!(f64::NAN.literal(), "NaN");
+        let at: crate::edm::DateTimeOffset = "2017-01-01T00:02:43.5775965-08:00".parse().unwrap();
+        assert_eq!(at.literal(), "2017-01-01T00%3A02%3A43.5775965-08%3A00");
+        let at: crate::edm::DateTimeOffset = "2024-08-01T10:00:00+05:30".parse().unwrap();
+        assert_eq!(at.literal(), "2024-08-01T10%3A00%3A00%2B05%3A30");
+        let time: crate::edm::TimeOfDay = "10:00:00.0000000".parse().unwrap();
+        assert_eq!(time.literal(), "10%3A00%3A00.0000000");
+        let length: crate::edm::Duration = "-PT5M".parse().unwrap();
+        assert_eq!(length.literal(), "duration%27-PT5M%27");
         assert_eq!((-1.5f64).literal(), "-1.5");
     }
 }

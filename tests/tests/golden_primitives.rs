@@ -42,17 +42,13 @@ fn every_primitive_round_trips() {
     );
     assert_eq!(e.binary.value().unwrap().0, b"hi");
     assert_eq!(e.additional_data["openProperty"], json!("kept"));
-    let back = serde_json::to_value(&e).unwrap();
-    let mut expected = text.clone();
-    // chrono writes the instant with its offset, without trailing zeros.
-    expected["dateTimeOffset"] = json!("2024-08-01T10:00:00.123456700+02:00");
-    expected["timeOfDay"] = json!("10:00:00.123456700");
-    assert_eq!(back["dateTimeOffset"], expected["dateTimeOffset"]);
-    for key in text.as_object().unwrap().keys() {
-        if key != "dateTimeOffset" && key != "timeOfDay" {
-            assert_eq!(back[key], text[key], "{key}");
-        }
-    }
+    assert_eq!(
+        e.date_time_offset.value().unwrap().as_str(),
+        "2024-08-01T10:00:00.1234567+02:00"
+    );
+    assert_eq!(e.time_of_day.value().unwrap().as_str(), "10:00:00.1234567");
+    // Every member, dates and times included, is written back as read.
+    assert_eq!(serde_json::to_value(&e).unwrap(), text);
 }
 
 /// A decimal sent as a string (OData's IEEE754Compatible form) keeps every
