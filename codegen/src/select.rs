@@ -152,9 +152,10 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
             continue;
         }
         let Some(entry) = find_entry(model, first) else {
-            problem(Entry::Path(i), format!(
-                "path `{path}`: `{first}` is not an entity set or singleton of the schema"
-            ));
+            problem(
+                Entry::Path(i),
+                format!("path `{path}`: `{first}` is not an entity set or singleton of the schema"),
+            );
             continue;
         };
         if !entry_points.iter().any(|e| e.name == entry.name) {

@@ -10,8 +10,8 @@ use futures_util::TryStreamExt;
 use graph_intune::models::{
     ComplianceStatus, DeviceAndAppManagementAssignmentTarget, DeviceComplianceActionItem,
     DeviceComplianceActionType, DeviceComplianceDeviceOverview, DeviceComplianceDeviceStatus,
-    DeviceComplianceScheduledActionForRule, DeviceCompliancePolicy,
-    DeviceCompliancePolicyAssignment, ExclusionGroupAssignmentTarget, GroupAssignmentTarget,
+    DeviceCompliancePolicy, DeviceCompliancePolicyAssignment,
+    DeviceComplianceScheduledActionForRule, ExclusionGroupAssignmentTarget, GroupAssignmentTarget,
     OperatingSystemVersionRange, RequiredPasswordType, Windows10CompliancePolicy,
 };
 use graph_intune::{GraphClient, Nullable};
@@ -107,8 +107,8 @@ fn variant_of(policy: &DeviceCompliancePolicy) -> Option<&'static str> {
 /// Decodes `body` as a policy, checks its variant and that it has no
 /// property the schema lacks, and that it encodes back to `body` exactly.
 fn assert_policy_round_trips(wire_type: &str, what: &str, body: &Value) {
-    let policy: DeviceCompliancePolicy = serde_json::from_value(body.clone())
-        .unwrap_or_else(|e| panic!("{wire_type} {what}: {e}"));
+    let policy: DeviceCompliancePolicy =
+        serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{wire_type} {what}: {e}"));
     assert_eq!(variant_of(&policy), Some(wire_type), "{what}");
     assert!(
         policy.additional_data().is_empty(),
@@ -193,11 +193,11 @@ fn a_built_policy_equals_the_decoded_reference_request() {
             .with_highest_version("Highest Version value")]);
     assert_eq!(built.display_name, decoded.display_name);
     assert_eq!(built.password_required, decoded.password_required);
-    assert_eq!(built.password_minimum_length, decoded.password_minimum_length);
     assert_eq!(
-        built.password_required_type,
-        decoded.password_required_type
+        built.password_minimum_length,
+        decoded.password_minimum_length
     );
+    assert_eq!(built.password_required_type, decoded.password_required_type);
     assert_eq!(built.role_scope_tag_ids, decoded.role_scope_tag_ids);
     // The nested range was read with its `@odata.type`; built ones have none.
     let mut ranges = decoded.valid_operating_system_build_ranges.clone();
@@ -217,9 +217,8 @@ fn reference_status_and_overview_bodies_round_trip() {
         assert!(status.additional_data.is_empty());
         assert_eq!(&to_json(&status), item);
     }
-    let overview = entity_of_get_response(fixture!(
-        "deviceComplianceDeviceOverview-get-response.json"
-    ));
+    let overview =
+        entity_of_get_response(fixture!("deviceComplianceDeviceOverview-get-response.json"));
     let decoded: DeviceComplianceDeviceOverview = serde_json::from_value(overview.clone()).unwrap();
     assert_eq!(decoded.pending_count, Some(12));
     assert!(decoded.additional_data.is_empty());
@@ -238,7 +237,12 @@ fn client_for(server: &MockServer) -> GraphClient {
 
 /// Asserts method, raw path, no query, the credentials, and the JSON
 /// content type exactly when a body is sent.
-fn assert_request(request: &Request, expected_method: &str, expected_path: &str, body: Option<&Value>) {
+fn assert_request(
+    request: &Request,
+    expected_method: &str,
+    expected_path: &str,
+    body: Option<&Value>,
+) {
     assert_eq!(request.method.as_str(), expected_method);
     assert_eq!(request.url.path(), expected_path);
     assert_eq!(request.url.query(), None);
@@ -312,9 +316,17 @@ async fn create_a_windows10_policy_built_in_rust_sends_exactly_what_was_set() {
         .await
         .unwrap();
 
-    assert_request(&only_request(&server).await, "POST", POLICIES, Some(&expected));
+    assert_request(
+        &only_request(&server).await,
+        "POST",
+        POLICIES,
+        Some(&expected),
+    );
     assert_eq!(variant_of(&created), Some("windows10CompliancePolicy"));
-    assert_eq!(created.id(), &Some("2919ae62-ae62-2919-62ae-192962ae1929".to_owned()));
+    assert_eq!(
+        created.id(),
+        &Some("2919ae62-ae62-2919-62ae-192962ae1929".to_owned())
+    );
     assert_eq!(to_json(&created), response);
 }
 
@@ -337,7 +349,12 @@ async fn create_sends_the_reference_request_body_exactly() {
         .create(&body)
         .await
         .unwrap();
-    assert_request(&only_request(&server).await, "POST", POLICIES, Some(&request));
+    assert_request(
+        &only_request(&server).await,
+        "POST",
+        POLICIES,
+        Some(&request),
+    );
     assert_eq!(to_json(&created), response);
 }
 
@@ -483,7 +500,12 @@ async fn assign_to_a_group_and_an_exclusion_group() {
         .await
         .unwrap();
 
-    assert_request(&only_request(&server).await, "POST", &assign_path, Some(&expected));
+    assert_request(
+        &only_request(&server).await,
+        "POST",
+        &assign_path,
+        Some(&expected),
+    );
     assert_eq!(assigned.len(), 2);
     assert!(matches!(
         &assigned[1].target,
@@ -515,7 +537,12 @@ async fn assign_sends_the_reference_request_body_exactly() {
         .assign(&assignments)
         .await
         .unwrap();
-    assert_request(&only_request(&server).await, "POST", &assign_path, Some(&request));
+    assert_request(
+        &only_request(&server).await,
+        "POST",
+        &assign_path,
+        Some(&request),
+    );
     assert_eq!(to_json(&assigned), response["value"]);
 }
 
@@ -566,7 +593,12 @@ async fn schedule_a_block_action_for_a_rule() {
         .schedule_actions_for_rules(&[rule])
         .await
         .unwrap();
-    assert_request(&only_request(&server).await, "POST", &action_path, Some(&expected));
+    assert_request(
+        &only_request(&server).await,
+        "POST",
+        &action_path,
+        Some(&expected),
+    );
 }
 
 #[tokio::test]
@@ -592,7 +624,12 @@ async fn schedule_sends_the_reference_request_body_exactly() {
         .schedule_actions_for_rules(&rules)
         .await
         .unwrap();
-    assert_request(&only_request(&server).await, "POST", &action_path, Some(&request));
+    assert_request(
+        &only_request(&server).await,
+        "POST",
+        &action_path,
+        Some(&request),
+    );
 }
 
 #[tokio::test]
@@ -600,10 +637,7 @@ async fn device_statuses_are_read_page_after_page() {
     let server = MockServer::start().await;
     let statuses_path = format!("{POLICY}/deviceStatuses");
     let mut first = json_of(fixture!("deviceComplianceDeviceStatus-list-response.json"));
-    first["@odata.nextLink"] = json!(format!(
-        "{}{statuses_path}?$skiptoken=page2",
-        server.uri()
-    ));
+    first["@odata.nextLink"] = json!(format!("{}{statuses_path}?$skiptoken=page2", server.uri()));
     let second_item = json!({
         "@odata.type": "#microsoft.graph.deviceComplianceDeviceStatus",
         "id": "status-2",
@@ -651,7 +685,10 @@ async fn device_statuses_are_read_page_after_page() {
     let mut expected = first["value"].as_array().unwrap().clone();
     expected.push(second_item);
     assert_eq!(statuses.len(), expected.len());
-    assert_eq!(statuses.last().unwrap().status, Some(ComplianceStatus::NonCompliant));
+    assert_eq!(
+        statuses.last().unwrap().status,
+        Some(ComplianceStatus::NonCompliant)
+    );
     assert_eq!(to_json(&statuses), Value::Array(expected));
 }
 

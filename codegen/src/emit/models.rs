@@ -252,7 +252,10 @@ fn struct_setters(model: &Model, plan: &Plan, name: &Ident, sp: &StructPlan) -> 
                 quote!(::std::boxed::Box::new(value.into())),
             )
         } else {
-            (quote!(impl ::std::convert::Into<#element>), quote!(value.into()))
+            (
+                quote!(impl ::std::convert::Into<#element>),
+                quote!(value.into()),
+            )
         };
         let wrapped = if f.nullable {
             quote!(::graph_intune::Nullable::Value(#value))

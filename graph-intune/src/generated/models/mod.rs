@@ -3801,6 +3801,16 @@ impl ::serde::Serialize for EntityBase {
         map.end()
     }
 }
+impl EntityBase {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `microsoft.graph.entity`.
 ///
 /// Any value of `microsoft.graph.entity`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -3994,6 +4004,149 @@ impl Entity {
             Self::DeviceComplianceScriptRunSummary(value) => &value.id,
             Self::Unknown(value) => &value.id,
         }
+    }
+}
+impl ::std::convert::From<crate::models::DeviceManagement> for Entity {
+    fn from(value: crate::models::DeviceManagement) -> Self {
+        Self::DeviceManagement(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidCompliancePolicy> for Entity {
+    fn from(value: crate::models::AndroidCompliancePolicy) -> Self {
+        Self::AndroidCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidDeviceOwnerCompliancePolicy> for Entity {
+    fn from(value: crate::models::AndroidDeviceOwnerCompliancePolicy) -> Self {
+        Self::AndroidDeviceOwnerCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidForWorkCompliancePolicy> for Entity {
+    fn from(value: crate::models::AndroidForWorkCompliancePolicy) -> Self {
+        Self::AndroidForWorkCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidWorkProfileCompliancePolicy> for Entity {
+    fn from(value: crate::models::AndroidWorkProfileCompliancePolicy) -> Self {
+        Self::AndroidWorkProfileCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AospDeviceOwnerCompliancePolicy> for Entity {
+    fn from(value: crate::models::AospDeviceOwnerCompliancePolicy) -> Self {
+        Self::AospDeviceOwnerCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::DefaultDeviceCompliancePolicy> for Entity {
+    fn from(value: crate::models::DefaultDeviceCompliancePolicy) -> Self {
+        Self::DefaultDeviceCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::IosCompliancePolicy> for Entity {
+    fn from(value: crate::models::IosCompliancePolicy) -> Self {
+        Self::IosCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::MacOsCompliancePolicy> for Entity {
+    fn from(value: crate::models::MacOsCompliancePolicy) -> Self {
+        Self::MacOsCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::Windows10CompliancePolicy> for Entity {
+    fn from(value: crate::models::Windows10CompliancePolicy) -> Self {
+        Self::Windows10CompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::Windows10MobileCompliancePolicy> for Entity {
+    fn from(value: crate::models::Windows10MobileCompliancePolicy) -> Self {
+        Self::Windows10MobileCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::Windows81CompliancePolicy> for Entity {
+    fn from(value: crate::models::Windows81CompliancePolicy) -> Self {
+        Self::Windows81CompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::WindowsPhone81CompliancePolicy> for Entity {
+    fn from(value: crate::models::WindowsPhone81CompliancePolicy) -> Self {
+        Self::WindowsPhone81CompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceCompliancePolicyDeviceStateSummary>
+for Entity {
+    fn from(value: crate::models::DeviceCompliancePolicyDeviceStateSummary) -> Self {
+        Self::DeviceCompliancePolicyDeviceStateSummary(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceCompliancePolicySettingStateSummary>
+for Entity {
+    fn from(value: crate::models::DeviceCompliancePolicySettingStateSummary) -> Self {
+        Self::DeviceCompliancePolicySettingStateSummary(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceScript> for Entity {
+    fn from(value: crate::models::DeviceComplianceScript) -> Self {
+        Self::DeviceComplianceScript(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceCompliancePolicyAssignment> for Entity {
+    fn from(value: crate::models::DeviceCompliancePolicyAssignment) -> Self {
+        Self::DeviceCompliancePolicyAssignment(value)
+    }
+}
+impl ::std::convert::From<crate::models::SettingStateDeviceSummary> for Entity {
+    fn from(value: crate::models::SettingStateDeviceSummary) -> Self {
+        Self::SettingStateDeviceSummary(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceDeviceStatus> for Entity {
+    fn from(value: crate::models::DeviceComplianceDeviceStatus) -> Self {
+        Self::DeviceComplianceDeviceStatus(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceDeviceOverview> for Entity {
+    fn from(value: crate::models::DeviceComplianceDeviceOverview) -> Self {
+        Self::DeviceComplianceDeviceOverview(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceScheduledActionForRule>
+for Entity {
+    fn from(value: crate::models::DeviceComplianceScheduledActionForRule) -> Self {
+        Self::DeviceComplianceScheduledActionForRule(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceUserStatus> for Entity {
+    fn from(value: crate::models::DeviceComplianceUserStatus) -> Self {
+        Self::DeviceComplianceUserStatus(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceUserOverview> for Entity {
+    fn from(value: crate::models::DeviceComplianceUserOverview) -> Self {
+        Self::DeviceComplianceUserOverview(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceActionItem> for Entity {
+    fn from(value: crate::models::DeviceComplianceActionItem) -> Self {
+        Self::DeviceComplianceActionItem(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceSettingState> for Entity {
+    fn from(value: crate::models::DeviceComplianceSettingState) -> Self {
+        Self::DeviceComplianceSettingState(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceHealthScriptAssignment> for Entity {
+    fn from(value: crate::models::DeviceHealthScriptAssignment) -> Self {
+        Self::DeviceHealthScriptAssignment(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceScriptDeviceState> for Entity {
+    fn from(value: crate::models::DeviceComplianceScriptDeviceState) -> Self {
+        Self::DeviceComplianceScriptDeviceState(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceScriptRunSummary> for Entity {
+    fn from(value: crate::models::DeviceComplianceScriptRunSummary) -> Self {
+        Self::DeviceComplianceScriptRunSummary(value)
     }
 }
 impl ::serde::Serialize for Entity {
@@ -4803,6 +4956,208 @@ impl ::serde::Serialize for DeviceManagement {
         map.end()
     }
 }
+impl DeviceManagement {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceComplianceReportSummarizationDateTime`.
+    pub fn with_device_compliance_report_summarization_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.device_compliance_report_summarization_date_time = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `intuneAccountId`.
+    pub fn with_intune_account_id(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Guid>,
+    ) -> Self {
+        self.intune_account_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastReportAggregationDateTime`.
+    pub fn with_last_report_aggregation_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_report_aggregation_date_time = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `legacyPcManangementEnabled`.
+    pub fn with_legacy_pc_manangement_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.legacy_pc_manangement_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `maximumDepTokens`.
+    pub fn with_maximum_dep_tokens(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.maximum_dep_tokens = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `settings`.
+    pub fn with_settings(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceManagementSettings>,
+    ) -> Self {
+        self.settings = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `unlicensedAdminstratorsEnabled`.
+    pub fn with_unlicensed_adminstrators_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.unlicensed_adminstrators_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `intuneBrand`.
+    pub fn with_intune_brand(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::IntuneBrand>,
+    ) -> Self {
+        self.intune_brand = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `accountMoveCompletionDateTime`.
+    pub fn with_account_move_completion_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.account_move_completion_date_time = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `adminConsent`.
+    pub fn with_admin_consent(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AdminConsent>,
+    ) -> Self {
+        self.admin_consent = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceProtectionOverview`.
+    pub fn with_device_protection_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceProtectionOverview>,
+    ) -> Self {
+        self.device_protection_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `managedDeviceCleanupSettings`.
+    pub fn with_managed_device_cleanup_settings(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ManagedDeviceCleanupSettings>,
+    ) -> Self {
+        self.managed_device_cleanup_settings = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `subscriptions`.
+    pub fn with_subscriptions(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceManagementSubscriptions>,
+    ) -> Self {
+        self.subscriptions = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `subscriptionState`.
+    pub fn with_subscription_state(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceManagementSubscriptionState,
+        >,
+    ) -> Self {
+        self.subscription_state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `userExperienceAnalyticsSettings`.
+    pub fn with_user_experience_analytics_settings(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::UserExperienceAnalyticsSettings>,
+    ) -> Self {
+        self.user_experience_analytics_settings = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `windowsMalwareOverview`.
+    pub fn with_windows_malware_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::WindowsMalwareOverview>,
+    ) -> Self {
+        self.windows_malware_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceCompliancePolicies`.
+    pub fn with_device_compliance_policies(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceCompliancePolicy>,
+        >,
+    ) -> Self {
+        self.device_compliance_policies = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceCompliancePolicyDeviceStateSummary`.
+    pub fn with_device_compliance_policy_device_state_summary(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceCompliancePolicyDeviceStateSummary,
+        >,
+    ) -> Self {
+        self.device_compliance_policy_device_state_summary = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceCompliancePolicySettingStateSummaries`.
+    pub fn with_device_compliance_policy_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicySettingStateSummary,
+            >,
+        >,
+    ) -> Self {
+        self.device_compliance_policy_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceComplianceScripts`.
+    pub fn with_device_compliance_scripts(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceScript>,
+        >,
+    ) -> Self {
+        self.device_compliance_scripts = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}
 /// `microsoft.graph.deviceManagementSettings`.
 ///
 /// Wire type: `microsoft.graph.deviceManagementSettings`.
@@ -4974,6 +5329,96 @@ impl ::serde::Serialize for DeviceManagementSettings {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceManagementSettings {
+    /// Sets `androidDeviceAdministratorEnrollmentEnabled`.
+    pub fn with_android_device_administrator_enrollment_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.android_device_administrator_enrollment_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `derivedCredentialProvider`.
+    pub fn with_derived_credential_provider(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DerivedCredentialProviderType>,
+    ) -> Self {
+        self.derived_credential_provider = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `derivedCredentialUrl`.
+    pub fn with_derived_credential_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.derived_credential_url = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceComplianceCheckinThresholdDays`.
+    pub fn with_device_compliance_checkin_threshold_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.device_compliance_checkin_threshold_days = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceInactivityBeforeRetirementInDay`.
+    pub fn with_device_inactivity_before_retirement_in_day(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.device_inactivity_before_retirement_in_day = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `enableLogCollection`.
+    pub fn with_enable_log_collection(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.enable_log_collection = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `enhancedJailBreak`.
+    pub fn with_enhanced_jail_break(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.enhanced_jail_break = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ignoreDevicesForUnsupportedSettingsEnabled`.
+    pub fn with_ignore_devices_for_unsupported_settings_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.ignore_devices_for_unsupported_settings_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `isScheduledActionEnabled`.
+    pub fn with_is_scheduled_action_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.is_scheduled_action_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `secureByDefault`.
+    pub fn with_secure_by_default(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.secure_by_default = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
@@ -5187,6 +5632,145 @@ impl ::serde::Serialize for DeviceCompliancePolicyBase {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceCompliancePolicyBase {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
@@ -5600,6 +6184,78 @@ impl DeviceCompliancePolicy {
         }
     }
 }
+impl ::std::convert::From<crate::models::AndroidCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::AndroidCompliancePolicy) -> Self {
+        Self::AndroidCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidDeviceOwnerCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::AndroidDeviceOwnerCompliancePolicy) -> Self {
+        Self::AndroidDeviceOwnerCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidForWorkCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::AndroidForWorkCompliancePolicy) -> Self {
+        Self::AndroidForWorkCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidWorkProfileCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::AndroidWorkProfileCompliancePolicy) -> Self {
+        Self::AndroidWorkProfileCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::AospDeviceOwnerCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::AospDeviceOwnerCompliancePolicy) -> Self {
+        Self::AospDeviceOwnerCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::DefaultDeviceCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::DefaultDeviceCompliancePolicy) -> Self {
+        Self::DefaultDeviceCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::IosCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::IosCompliancePolicy) -> Self {
+        Self::IosCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::MacOsCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::MacOsCompliancePolicy) -> Self {
+        Self::MacOsCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::Windows10CompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::Windows10CompliancePolicy) -> Self {
+        Self::Windows10CompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::Windows10MobileCompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::Windows10MobileCompliancePolicy) -> Self {
+        Self::Windows10MobileCompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::Windows81CompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::Windows81CompliancePolicy) -> Self {
+        Self::Windows81CompliancePolicy(value)
+    }
+}
+impl ::std::convert::From<crate::models::WindowsPhone81CompliancePolicy>
+for DeviceCompliancePolicy {
+    fn from(value: crate::models::WindowsPhone81CompliancePolicy) -> Self {
+        Self::WindowsPhone81CompliancePolicy(value)
+    }
+}
 impl ::serde::Serialize for DeviceCompliancePolicy {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5993,6 +6649,88 @@ impl ::serde::Serialize for DeviceCompliancePolicyDeviceStateSummary {
         map.end()
     }
 }
+impl DeviceCompliancePolicyDeviceStateSummary {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compliantDeviceCount`.
+    pub fn with_compliant_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.compliant_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `configManagerCount`.
+    pub fn with_config_manager_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.config_manager_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `conflictDeviceCount`.
+    pub fn with_conflict_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.conflict_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `errorDeviceCount`.
+    pub fn with_error_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.error_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `inGracePeriodCount`.
+    pub fn with_in_grace_period_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.in_grace_period_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `nonCompliantDeviceCount`.
+    pub fn with_non_compliant_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.non_compliant_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notApplicableDeviceCount`.
+    pub fn with_not_applicable_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.not_applicable_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `remediatedDeviceCount`.
+    pub fn with_remediated_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.remediated_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `unknownDeviceCount`.
+    pub fn with_unknown_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.unknown_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Device Compilance Policy Setting State summary across the account.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
@@ -6170,6 +6908,108 @@ impl ::serde::Serialize for DeviceCompliancePolicySettingStateSummary {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceCompliancePolicySettingStateSummary {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compliantDeviceCount`.
+    pub fn with_compliant_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.compliant_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `conflictDeviceCount`.
+    pub fn with_conflict_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.conflict_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `errorDeviceCount`.
+    pub fn with_error_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.error_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `nonCompliantDeviceCount`.
+    pub fn with_non_compliant_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.non_compliant_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notApplicableDeviceCount`.
+    pub fn with_not_applicable_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.not_applicable_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `platformType`.
+    pub fn with_platform_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::PolicyPlatformType>,
+    ) -> Self {
+        self.platform_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `remediatedDeviceCount`.
+    pub fn with_remediated_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.remediated_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `setting`.
+    pub fn with_setting(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `settingName`.
+    pub fn with_setting_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `unknownDeviceCount`.
+    pub fn with_unknown_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.unknown_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceComplianceSettingStates`.
+    pub fn with_device_compliance_setting_states(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceSettingState>,
+        >,
+    ) -> Self {
+        self.device_compliance_setting_states = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
     }
 }
 /// intuneBrand contains data which is used in customizing the appearance of the Company Portal applications as well as the end user web portal.
@@ -6523,6 +7363,237 @@ impl ::serde::Serialize for IntuneBrand {
         map.end()
     }
 }
+impl IntuneBrand {
+    /// Sets `companyPortalBlockedActions`.
+    pub fn with_company_portal_blocked_actions(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::CompanyPortalBlockedAction>,
+        >,
+    ) -> Self {
+        self.company_portal_blocked_actions = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `contactITEmailAddress`.
+    pub fn with_contact_it_email_address(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contact_it_email_address = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `contactITName`.
+    pub fn with_contact_it_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contact_it_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `contactITNotes`.
+    pub fn with_contact_it_notes(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contact_it_notes = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `contactITPhoneNumber`.
+    pub fn with_contact_it_phone_number(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contact_it_phone_number = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `customCanSeePrivacyMessage`.
+    pub fn with_custom_can_see_privacy_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_can_see_privacy_message = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `customCantSeePrivacyMessage`.
+    pub fn with_custom_cant_see_privacy_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_cant_see_privacy_message = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `customPrivacyMessage`.
+    pub fn with_custom_privacy_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.custom_privacy_message = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `darkBackgroundLogo`.
+    pub fn with_dark_background_logo(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::MimeContent>,
+    ) -> Self {
+        self.dark_background_logo = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `disableClientTelemetry`.
+    pub fn with_disable_client_telemetry(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.disable_client_telemetry = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `enrollmentAvailability`.
+    pub fn with_enrollment_availability(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::EnrollmentAvailabilityOptions>,
+    ) -> Self {
+        self.enrollment_availability = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `isFactoryResetDisabled`.
+    pub fn with_is_factory_reset_disabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.is_factory_reset_disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `isRemoveDeviceDisabled`.
+    pub fn with_is_remove_device_disabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.is_remove_device_disabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `landingPageCustomizedImage`.
+    pub fn with_landing_page_customized_image(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::MimeContent>,
+    ) -> Self {
+        self.landing_page_customized_image = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `lightBackgroundLogo`.
+    pub fn with_light_background_logo(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::MimeContent>,
+    ) -> Self {
+        self.light_background_logo = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `onlineSupportSiteName`.
+    pub fn with_online_support_site_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.online_support_site_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `onlineSupportSiteUrl`.
+    pub fn with_online_support_site_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.online_support_site_url = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `privacyUrl`.
+    pub fn with_privacy_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.privacy_url = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `sendDeviceOwnershipChangePushNotification`.
+    pub fn with_send_device_ownership_change_push_notification(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.send_device_ownership_change_push_notification = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `showAzureADEnterpriseApps`.
+    pub fn with_show_azure_ad_enterprise_apps(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.show_azure_ad_enterprise_apps = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `showDisplayNameNextToLogo`.
+    pub fn with_show_display_name_next_to_logo(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.show_display_name_next_to_logo = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `showLogo`.
+    pub fn with_show_logo(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.show_logo = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `showNameNextToLogo`.
+    pub fn with_show_name_next_to_logo(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.show_name_next_to_logo = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `showOfficeWebApps`.
+    pub fn with_show_office_web_apps(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.show_office_web_apps = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `themeColor`.
+    pub fn with_theme_color(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RgbColor>,
+    ) -> Self {
+        self.theme_color = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Admin consent information.
 ///
 /// Wire type: `microsoft.graph.adminConsent`.
@@ -6604,6 +7675,26 @@ impl ::serde::Serialize for AdminConsent {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl AdminConsent {
+    /// Sets `shareAPNSData`.
+    pub fn with_share_apns_data(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AdminConsentState>,
+    ) -> Self {
+        self.share_apns_data = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `shareUserExperienceAnalyticsData`.
+    pub fn with_share_user_experience_analytics_data(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AdminConsentState>,
+    ) -> Self {
+        self.share_user_experience_analytics_data = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
     }
 }
 /// Hardware information of a given device.
@@ -6795,6 +7886,106 @@ impl ::serde::Serialize for DeviceProtectionOverview {
         map.end()
     }
 }
+impl DeviceProtectionOverview {
+    /// Sets `cleanDeviceCount`.
+    pub fn with_clean_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.clean_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `criticalFailuresDeviceCount`.
+    pub fn with_critical_failures_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.critical_failures_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `inactiveThreatAgentDeviceCount`.
+    pub fn with_inactive_threat_agent_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.inactive_threat_agent_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `pendingFullScanDeviceCount`.
+    pub fn with_pending_full_scan_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.pending_full_scan_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pendingManualStepsDeviceCount`.
+    pub fn with_pending_manual_steps_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.pending_manual_steps_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `pendingOfflineScanDeviceCount`.
+    pub fn with_pending_offline_scan_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.pending_offline_scan_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `pendingQuickScanDeviceCount`.
+    pub fn with_pending_quick_scan_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.pending_quick_scan_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pendingRestartDeviceCount`.
+    pub fn with_pending_restart_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.pending_restart_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pendingSignatureUpdateDeviceCount`.
+    pub fn with_pending_signature_update_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.pending_signature_update_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `totalReportedDeviceCount`.
+    pub fn with_total_reported_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.total_reported_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `unknownStateThreatAgentDeviceCount`.
+    pub fn with_unknown_state_threat_agent_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.unknown_state_threat_agent_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+}
 /// Define the rule when the admin wants the devices to be cleaned up.
 ///
 /// Wire type: `microsoft.graph.managedDeviceCleanupSettings`.
@@ -6868,6 +8059,18 @@ impl ::serde::Serialize for ManagedDeviceCleanupSettings {
         map.end()
     }
 }
+impl ManagedDeviceCleanupSettings {
+    /// Sets `deviceInactivityBeforeRetirementInDays`.
+    pub fn with_device_inactivity_before_retirement_in_days(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_inactivity_before_retirement_in_days = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+}
 /// The user experience analytics insight is the recomendation to improve the user experience analytics score.
 ///
 /// Wire type: `microsoft.graph.userExperienceAnalyticsSettings`.
@@ -6937,6 +8140,18 @@ impl ::serde::Serialize for UserExperienceAnalyticsSettings {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl UserExperienceAnalyticsSettings {
+    /// Sets `configurationManagerDataConnectorConfigured`.
+    pub fn with_configuration_manager_data_connector_configured(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.configuration_manager_data_connector_configured = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
     }
 }
 /// Windows device malware overview.
@@ -7104,6 +8319,106 @@ impl ::serde::Serialize for WindowsMalwareOverview {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl WindowsMalwareOverview {
+    /// Sets `malwareCategorySummary`.
+    pub fn with_malware_category_summary(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::WindowsMalwareCategoryCount>,
+        >,
+    ) -> Self {
+        self.malware_category_summary = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `malwareDetectedDeviceCount`.
+    pub fn with_malware_detected_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.malware_detected_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `malwareExecutionStateSummary`.
+    pub fn with_malware_execution_state_summary(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::WindowsMalwareExecutionStateCount,
+            >,
+        >,
+    ) -> Self {
+        self.malware_execution_state_summary = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `malwareNameSummary`.
+    pub fn with_malware_name_summary(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::WindowsMalwareNameCount>,
+        >,
+    ) -> Self {
+        self.malware_name_summary = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `malwareSeveritySummary`.
+    pub fn with_malware_severity_summary(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::WindowsMalwareSeverityCount>,
+        >,
+    ) -> Self {
+        self.malware_severity_summary = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `malwareStateSummary`.
+    pub fn with_malware_state_summary(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::WindowsMalwareStateCount>,
+        >,
+    ) -> Self {
+        self.malware_state_summary = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `osVersionsSummary`.
+    pub fn with_os_versions_summary(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::OsVersionCount>,
+        >,
+    ) -> Self {
+        self.os_versions_summary = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `totalDistinctMalwareCount`.
+    pub fn with_total_distinct_malware_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.total_distinct_malware_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `totalMalwareCount`.
+    pub fn with_total_malware_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.total_malware_count = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// Intune will provide customer the ability to run their Powershell Compliance scripts (detection) on the enrolled windows 10 Azure Active Directory joined devices.
@@ -7313,6 +8628,139 @@ impl ::serde::Serialize for DeviceComplianceScript {
         map.end()
     }
 }
+impl DeviceComplianceScript {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `detectionScriptContent`.
+    pub fn with_detection_script_content(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Binary>,
+    ) -> Self {
+        self.detection_script_content = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `enforceSignatureCheck`.
+    pub fn with_enforce_signature_check(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.enforce_signature_check = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `publisher`.
+    pub fn with_publisher(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.publisher = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `runAs32Bit`.
+    pub fn with_run_as32_bit(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.run_as32_bit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `runAsAccount`.
+    pub fn with_run_as_account(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RunAsAccountType>,
+    ) -> Self {
+        self.run_as_account = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceHealthScriptAssignment>,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceRunStates`.
+    pub fn with_device_run_states(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScriptDeviceState,
+            >,
+        >,
+    ) -> Self {
+        self.device_run_states = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `runSummary`.
+    pub fn with_run_summary(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceScriptRunSummary>,
+    ) -> Self {
+        self.run_summary = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Contains properties for a generic mime content.
 ///
 /// Wire type: `microsoft.graph.mimeContent`.
@@ -7382,6 +8830,24 @@ impl ::serde::Serialize for MimeContent {
         ::graph_intune::runtime::write_member(&mut map, "value", &self.value)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl MimeContent {
+    /// Sets `type`.
+    pub fn with_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn with_value(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Binary>,
+    ) -> Self {
+        self.value = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// Base type for assignment targets.
@@ -7469,6 +8935,30 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTargetBase {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceAndAppManagementAssignmentTargetBase {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
     }
 }
 /// Base type for assignment targets.
@@ -7598,6 +9088,50 @@ impl DeviceAndAppManagementAssignmentTarget {
                 &value.device_and_app_management_assignment_filter_type
             }
         }
+    }
+}
+impl ::std::convert::From<crate::models::AllDevicesAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(value: crate::models::AllDevicesAssignmentTarget) -> Self {
+        Self::AllDevicesAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::AllLicensedUsersAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(value: crate::models::AllLicensedUsersAssignmentTarget) -> Self {
+        Self::AllLicensedUsersAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::ConfigurationManagerCollectionAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(
+        value: crate::models::ConfigurationManagerCollectionAssignmentTarget,
+    ) -> Self {
+        Self::ConfigurationManagerCollectionAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::GroupAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(value: crate::models::GroupAssignmentTarget) -> Self {
+        Self::GroupAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::ExclusionGroupAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(value: crate::models::ExclusionGroupAssignmentTarget) -> Self {
+        Self::ExclusionGroupAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::AndroidFotaDeploymentAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(value: crate::models::AndroidFotaDeploymentAssignmentTarget) -> Self {
+        Self::AndroidFotaDeploymentAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::OrganizationalUnitAssignmentTarget>
+for DeviceAndAppManagementAssignmentTarget {
+    fn from(value: crate::models::OrganizationalUnitAssignmentTarget) -> Self {
+        Self::OrganizationalUnitAssignmentTarget(value)
     }
 }
 impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
@@ -7842,6 +9376,30 @@ impl ::serde::Serialize for AllDevicesAssignmentTarget {
         map.end()
     }
 }
+impl AllDevicesAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+}
 /// Represents an assignment to all licensed users in the tenant.
 ///
 /// Wire type: `microsoft.graph.allLicensedUsersAssignmentTarget`.
@@ -7927,6 +9485,30 @@ impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl AllLicensedUsersAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
     }
 }
 /// Represents an assignment to a Configuration Manager Collection.
@@ -8026,6 +9608,38 @@ impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
         map.end()
     }
 }
+impl ConfigurationManagerCollectionAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `collectionId`.
+    pub fn with_collection_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.collection_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Represents an assignment to a group.
 ///
 /// The concrete type `microsoft.graph.groupAssignmentTarget`; a property declared with this type uses [`GroupAssignmentTargetKind`], which also covers its derived types.
@@ -8119,6 +9733,38 @@ impl ::serde::Serialize for GroupAssignmentTarget {
         map.end()
     }
 }
+impl GroupAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `groupId`.
+    pub fn with_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Represents an assignment to a group.
 ///
 /// Any value of `microsoft.graph.groupAssignmentTarget`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -8190,6 +9836,18 @@ impl GroupAssignmentTargetKind {
             Self::ExclusionGroupAssignmentTarget(value) => &value.group_id,
             Self::Unknown(value) => &value.group_id,
         }
+    }
+}
+impl ::std::convert::From<crate::models::GroupAssignmentTarget>
+for GroupAssignmentTargetKind {
+    fn from(value: crate::models::GroupAssignmentTarget) -> Self {
+        Self::GroupAssignmentTarget(value)
+    }
+}
+impl ::std::convert::From<crate::models::ExclusionGroupAssignmentTarget>
+for GroupAssignmentTargetKind {
+    fn from(value: crate::models::ExclusionGroupAssignmentTarget) -> Self {
+        Self::ExclusionGroupAssignmentTarget(value)
     }
 }
 impl ::serde::Serialize for GroupAssignmentTargetKind {
@@ -8352,6 +10010,38 @@ impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
         map.end()
     }
 }
+impl ExclusionGroupAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `groupId`.
+    pub fn with_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// A class containing the result of HasPayloadLinks action.
 ///
 /// Wire type: `microsoft.graph.hasPayloadLinkResultItem`.
@@ -8435,6 +10125,43 @@ impl ::serde::Serialize for HasPayloadLinkResultItem {
         ::graph_intune::runtime::write_member(&mut map, "sources", &self.sources)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl HasPayloadLinkResultItem {
+    /// Sets `error`.
+    pub fn with_error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.error = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `hasLink`.
+    pub fn with_has_link(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.has_link = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `payloadId`.
+    pub fn with_payload_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.payload_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `sources`.
+    pub fn with_sources(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceAndAppManagementAssignmentSource,
+            >,
+        >,
+    ) -> Self {
+        self.sources = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
     }
 }
 /// Device compliance policy assignment.
@@ -8522,6 +10249,44 @@ impl ::serde::Serialize for DeviceCompliancePolicyAssignment {
         ::graph_intune::runtime::write_member(&mut map, "target", &self.target)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceCompliancePolicyAssignment {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `source`.
+    pub fn with_source(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentSource,
+        >,
+    ) -> Self {
+        self.source = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `sourceId`.
+    pub fn with_source_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.source_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `target`.
+    pub fn with_target(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentTarget,
+        >,
+    ) -> Self {
+        self.target = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// Device Compilance Policy and Configuration for a Setting State summary
@@ -8683,6 +10448,88 @@ impl ::serde::Serialize for SettingStateDeviceSummary {
         map.end()
     }
 }
+impl SettingStateDeviceSummary {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `compliantDeviceCount`.
+    pub fn with_compliant_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.compliant_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `conflictDeviceCount`.
+    pub fn with_conflict_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.conflict_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `errorDeviceCount`.
+    pub fn with_error_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.error_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `instancePath`.
+    pub fn with_instance_path(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_path = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `nonCompliantDeviceCount`.
+    pub fn with_non_compliant_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.non_compliant_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notApplicableDeviceCount`.
+    pub fn with_not_applicable_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.not_applicable_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `remediatedDeviceCount`.
+    pub fn with_remediated_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.remediated_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `settingName`.
+    pub fn with_setting_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `unknownDeviceCount`.
+    pub fn with_unknown_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.unknown_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `microsoft.graph.deviceComplianceDeviceStatus`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceDeviceStatus`.
@@ -8820,6 +10667,79 @@ impl ::serde::Serialize for DeviceComplianceDeviceStatus {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceComplianceDeviceStatus {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `complianceGracePeriodExpirationDateTime`.
+    pub fn with_compliance_grace_period_expiration_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.compliance_grace_period_expiration_date_time = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceDisplayName`.
+    pub fn with_device_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceModel`.
+    pub fn with_device_model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_model = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `lastReportedDateTime`.
+    pub fn with_last_reported_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_reported_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `platform`.
+    pub fn with_platform(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.platform = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ComplianceStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `userName`.
+    pub fn with_user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `userPrincipalName`.
+    pub fn with_user_principal_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_principal_name = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// `microsoft.graph.deviceComplianceDeviceOverview`.
@@ -8981,6 +10901,73 @@ impl ::serde::Serialize for DeviceComplianceDeviceOverview {
         map.end()
     }
 }
+impl DeviceComplianceDeviceOverview {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `configurationVersion`.
+    pub fn with_configuration_version(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.configuration_version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `conflictCount`.
+    pub fn with_conflict_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.conflict_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `errorCount`.
+    pub fn with_error_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.error_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `failedCount`.
+    pub fn with_failed_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.failed_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notApplicableCount`.
+    pub fn with_not_applicable_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.not_applicable_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notApplicablePlatformCount`.
+    pub fn with_not_applicable_platform_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.not_applicable_platform_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pendingCount`.
+    pub fn with_pending_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.pending_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `successCount`.
+    pub fn with_success_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.success_count = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Scheduled Action for Rule
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScheduledActionForRule`.
@@ -9064,6 +11051,36 @@ impl ::serde::Serialize for DeviceComplianceScheduledActionForRule {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceComplianceScheduledActionForRule {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ruleName`.
+    pub fn with_rule_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.rule_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionConfigurations`.
+    pub fn with_scheduled_action_configurations(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceActionItem>,
+        >,
+    ) -> Self {
+        self.scheduled_action_configurations = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
     }
 }
 /// `microsoft.graph.deviceComplianceUserStatus`.
@@ -9177,6 +11194,53 @@ impl ::serde::Serialize for DeviceComplianceUserStatus {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceComplianceUserStatus {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `devicesCount`.
+    pub fn with_devices_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.devices_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastReportedDateTime`.
+    pub fn with_last_reported_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_reported_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn with_status(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ComplianceStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `userDisplayName`.
+    pub fn with_user_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `userPrincipalName`.
+    pub fn with_user_principal_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_principal_name = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// `microsoft.graph.deviceComplianceUserOverview`.
@@ -9326,6 +11390,65 @@ impl ::serde::Serialize for DeviceComplianceUserOverview {
         map.end()
     }
 }
+impl DeviceComplianceUserOverview {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `configurationVersion`.
+    pub fn with_configuration_version(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.configuration_version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `conflictCount`.
+    pub fn with_conflict_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.conflict_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `errorCount`.
+    pub fn with_error_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.error_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `failedCount`.
+    pub fn with_failed_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.failed_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notApplicableCount`.
+    pub fn with_not_applicable_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.not_applicable_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `pendingCount`.
+    pub fn with_pending_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.pending_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `successCount`.
+    pub fn with_success_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.success_count = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Represents an app in the list of managed applications
 ///
 /// The concrete type `microsoft.graph.appListItem`; a property declared with this type uses [`AppListItemKind`], which also covers its derived types.
@@ -9413,6 +11536,40 @@ impl ::serde::Serialize for AppListItem {
         map.end()
     }
 }
+impl AppListItem {
+    /// Sets `appId`.
+    pub fn with_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `appStoreUrl`.
+    pub fn with_app_store_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_store_url = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `publisher`.
+    pub fn with_publisher(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.publisher = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Represents an app in the list of managed applications
 ///
 /// Any value of `microsoft.graph.appListItem`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -9476,6 +11633,16 @@ impl AppListItemKind {
             Self::AppleAppListItem(value) => &value.publisher,
             Self::Unknown(value) => &value.publisher,
         }
+    }
+}
+impl ::std::convert::From<crate::models::AppListItem> for AppListItemKind {
+    fn from(value: crate::models::AppListItem) -> Self {
+        Self::AppListItem(value)
+    }
+}
+impl ::std::convert::From<crate::models::AppleAppListItem> for AppListItemKind {
+    fn from(value: crate::models::AppleAppListItem) -> Self {
+        Self::AppleAppListItem(value)
     }
 }
 impl ::serde::Serialize for AppListItemKind {
@@ -9628,6 +11795,40 @@ impl ::serde::Serialize for AppleAppListItem {
         map.end()
     }
 }
+impl AppleAppListItem {
+    /// Sets `appId`.
+    pub fn with_app_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `appStoreUrl`.
+    pub fn with_app_store_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.app_store_url = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `publisher`.
+    pub fn with_publisher(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.publisher = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// `microsoft.graph.deviceCompliancePolicyScript`.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyScript`.
@@ -9707,6 +11908,24 @@ impl ::serde::Serialize for DeviceCompliancePolicyScript {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceCompliancePolicyScript {
+    /// Sets `deviceComplianceScriptId`.
+    pub fn with_device_compliance_script_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_compliance_script_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `rulesContent`.
+    pub fn with_rules_content(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Binary>,
+    ) -> Self {
+        self.rules_content = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// `microsoft.graph.deviceComplianceScriptError`.
@@ -9794,6 +12013,36 @@ impl ::serde::Serialize for DeviceComplianceScriptError {
         map.end()
     }
 }
+impl DeviceComplianceScriptError {
+    /// Sets `code`.
+    pub fn with_code(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Code>,
+    ) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceComplianceScriptRulesValidationError`.
+    pub fn with_device_compliance_script_rules_validation_error(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceComplianceScriptRulesValidationError,
+        >,
+    ) -> Self {
+        self.device_compliance_script_rules_validation_error = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `message`.
+    pub fn with_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// `microsoft.graph.deviceComplianceScriptError`.
 ///
 /// Any value of `microsoft.graph.deviceComplianceScriptError`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -9859,6 +12108,18 @@ impl DeviceComplianceScriptErrorKind {
             Self::DeviceComplianceScriptRuleError(value) => &value.message,
             Self::Unknown(value) => &value.message,
         }
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceScriptError>
+for DeviceComplianceScriptErrorKind {
+    fn from(value: crate::models::DeviceComplianceScriptError) -> Self {
+        Self::DeviceComplianceScriptError(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceComplianceScriptRuleError>
+for DeviceComplianceScriptErrorKind {
+    fn from(value: crate::models::DeviceComplianceScriptRuleError) -> Self {
+        Self::DeviceComplianceScriptRuleError(value)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptErrorKind {
@@ -10045,6 +12306,64 @@ impl ::serde::Serialize for DeviceComplianceScriptRule {
         map.end()
     }
 }
+impl DeviceComplianceScriptRule {
+    /// Sets `dataType`.
+    pub fn with_data_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DataType>,
+    ) -> Self {
+        self.data_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceComplianceScriptRuleDataType`.
+    pub fn with_device_compliance_script_rule_data_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceComplianceScriptRuleDataType,
+        >,
+    ) -> Self {
+        self.device_compliance_script_rule_data_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceComplianceScriptRulOperator`.
+    pub fn with_device_compliance_script_rul_operator(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceComplianceScriptRulOperator,
+        >,
+    ) -> Self {
+        self.device_compliance_script_rul_operator = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `operand`.
+    pub fn with_operand(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.operand = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `operator`.
+    pub fn with_operator(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Operator>,
+    ) -> Self {
+        self.operator = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `settingName`.
+    pub fn with_setting_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// `microsoft.graph.deviceComplianceScriptRuleError`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRuleError`.
@@ -10140,6 +12459,44 @@ impl ::serde::Serialize for DeviceComplianceScriptRuleError {
         map.end()
     }
 }
+impl DeviceComplianceScriptRuleError {
+    /// Sets `code`.
+    pub fn with_code(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Code>,
+    ) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceComplianceScriptRulesValidationError`.
+    pub fn with_device_compliance_script_rules_validation_error(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceComplianceScriptRulesValidationError,
+        >,
+    ) -> Self {
+        self.device_compliance_script_rules_validation_error = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `message`.
+    pub fn with_message(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `settingName`.
+    pub fn with_setting_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// `microsoft.graph.deviceComplianceScriptValidationResult`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptValidationResult`.
@@ -10231,6 +12588,48 @@ impl ::serde::Serialize for DeviceComplianceScriptValidationResult {
         map.end()
     }
 }
+impl DeviceComplianceScriptValidationResult {
+    /// Sets `ruleErrors`.
+    pub fn with_rule_errors(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScriptRuleError,
+            >,
+        >,
+    ) -> Self {
+        self.rule_errors = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `rules`.
+    pub fn with_rules(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceScriptRule>,
+        >,
+    ) -> Self {
+        self.rules = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `scriptErrors`.
+    pub fn with_script_errors(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScriptErrorKind,
+            >,
+        >,
+    ) -> Self {
+        self.script_errors = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}
 /// Operating System version range.
 ///
 /// Wire type: `microsoft.graph.operatingSystemVersionRange`.
@@ -10318,6 +12717,32 @@ impl ::serde::Serialize for OperatingSystemVersionRange {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl OperatingSystemVersionRange {
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `highestVersion`.
+    pub fn with_highest_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.highest_version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lowestVersion`.
+    pub fn with_lowest_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.lowest_version = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// ManagedDevices that are scheduled for retire
@@ -10487,6 +12912,102 @@ impl ::serde::Serialize for RetireScheduledManagedDevice {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl RetireScheduledManagedDevice {
+    /// Sets `complianceState`.
+    pub fn with_compliance_state(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ComplianceStatus>,
+    ) -> Self {
+        self.compliance_state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceCompliancePolicyId`.
+    pub fn with_device_compliance_policy_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_compliance_policy_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceCompliancePolicyName`.
+    pub fn with_device_compliance_policy_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_compliance_policy_name = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceType`.
+    pub fn with_device_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceType>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `managedDeviceId`.
+    pub fn with_managed_device_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.managed_device_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `managedDeviceName`.
+    pub fn with_managed_device_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.managed_device_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `managementAgent`.
+    pub fn with_management_agent(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ManagementAgentType>,
+    ) -> Self {
+        self.management_agent = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ownerType`.
+    pub fn with_owner_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ManagedDeviceOwnerType>,
+    ) -> Self {
+        self.owner_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `retireAfterDateTime`.
+    pub fn with_retire_after_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.retire_after_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
     }
 }
 /// This class contains compliance settings for Android.
@@ -11034,6 +13555,397 @@ impl ::serde::Serialize for AndroidCompliancePolicy {
         map.end()
     }
 }
+impl AndroidCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `advancedThreatProtectionRequiredSecurityLevel`.
+    pub fn with_advanced_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.advanced_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `conditionStatementId`.
+    pub fn with_condition_statement_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.condition_statement_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `minAndroidSecurityPatchLevel`.
+    pub fn with_min_android_security_patch_level(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.min_android_security_patch_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AndroidRequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordSignInFailureCountBeforeFactoryReset`.
+    pub fn with_password_sign_in_failure_count_before_factory_reset(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_sign_in_failure_count_before_factory_reset = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `requiredPasswordComplexity`.
+    pub fn with_required_password_complexity(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::AndroidRequiredPasswordComplexity,
+        >,
+    ) -> Self {
+        self.required_password_complexity = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `restrictedApps`.
+    pub fn with_restricted_apps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AppListItemKind>,
+        >,
+    ) -> Self {
+        self.restricted_apps = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `securityBlockDeviceAdministratorManagedDevices`.
+    pub fn with_security_block_device_administrator_managed_devices(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_block_device_administrator_managed_devices = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityBlockJailbrokenDevices`.
+    pub fn with_security_block_jailbroken_devices(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_block_jailbroken_devices = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityDisableUsbDebugging`.
+    pub fn with_security_disable_usb_debugging(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_disable_usb_debugging = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `securityPreventInstallAppsFromUnknownSources`.
+    pub fn with_security_prevent_install_apps_from_unknown_sources(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_prevent_install_apps_from_unknown_sources = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireCompanyPortalAppIntegrity`.
+    pub fn with_security_require_company_portal_app_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_company_portal_app_integrity = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireGooglePlayServices`.
+    pub fn with_security_require_google_play_services(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_google_play_services = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationBasicIntegrity`.
+    pub fn with_security_require_safety_net_attestation_basic_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_basic_integrity = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationCertifiedDevice`.
+    pub fn with_security_require_safety_net_attestation_certified_device(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_certified_device = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireUpToDateSecurityProviders`.
+    pub fn with_security_require_up_to_date_security_providers(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_up_to_date_security_providers = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireVerifyApps`.
+    pub fn with_security_require_verify_apps(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_verify_apps = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the AndroidDeviceOwnerCompliancePolicy resource.
 ///
 /// Wire type: `microsoft.graph.androidDeviceOwnerCompliancePolicy`.
@@ -11500,6 +14412,343 @@ impl ::serde::Serialize for AndroidDeviceOwnerCompliancePolicy {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl AndroidDeviceOwnerCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `advancedThreatProtectionRequiredSecurityLevel`.
+    pub fn with_advanced_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.advanced_threat_protection_required_security_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `minAndroidSecurityPatchLevel`.
+    pub fn with_min_android_security_patch_level(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.min_android_security_patch_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumLetterCharacters`.
+    pub fn with_password_minimum_letter_characters(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_letter_characters = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumLowerCaseCharacters`.
+    pub fn with_password_minimum_lower_case_characters(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_lower_case_characters = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumNonLetterCharacters`.
+    pub fn with_password_minimum_non_letter_characters(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_non_letter_characters = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumNumericCharacters`.
+    pub fn with_password_minimum_numeric_characters(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_numeric_characters = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumSymbolCharacters`.
+    pub fn with_password_minimum_symbol_characters(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_symbol_characters = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumUpperCaseCharacters`.
+    pub fn with_password_minimum_upper_case_characters(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_upper_case_characters = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordCountToBlock`.
+    pub fn with_password_previous_password_count_to_block(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_count_to_block = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::AndroidDeviceOwnerRequiredPasswordType,
+        >,
+    ) -> Self {
+        self.password_required_type = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationBasicIntegrity`.
+    pub fn with_security_require_safety_net_attestation_basic_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_basic_integrity = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationCertifiedDevice`.
+    pub fn with_security_require_safety_net_attestation_certified_device(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_certified_device = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This class contains compliance settings for Android for Work.
@@ -11996,6 +15245,357 @@ impl ::serde::Serialize for AndroidForWorkCompliancePolicy {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl AndroidForWorkCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `minAndroidSecurityPatchLevel`.
+    pub fn with_min_android_security_patch_level(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.min_android_security_patch_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AndroidRequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordSignInFailureCountBeforeFactoryReset`.
+    pub fn with_password_sign_in_failure_count_before_factory_reset(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_sign_in_failure_count_before_factory_reset = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityBlockJailbrokenDevices`.
+    pub fn with_security_block_jailbroken_devices(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_block_jailbroken_devices = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityDisableUsbDebugging`.
+    pub fn with_security_disable_usb_debugging(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_disable_usb_debugging = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `securityPreventInstallAppsFromUnknownSources`.
+    pub fn with_security_prevent_install_apps_from_unknown_sources(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_prevent_install_apps_from_unknown_sources = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireCompanyPortalAppIntegrity`.
+    pub fn with_security_require_company_portal_app_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_company_portal_app_integrity = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequiredAndroidSafetyNetEvaluationType`.
+    pub fn with_security_required_android_safety_net_evaluation_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AndroidSafetyNetEvaluationType>,
+    ) -> Self {
+        self.security_required_android_safety_net_evaluation_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireGooglePlayServices`.
+    pub fn with_security_require_google_play_services(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_google_play_services = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationBasicIntegrity`.
+    pub fn with_security_require_safety_net_attestation_basic_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_basic_integrity = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationCertifiedDevice`.
+    pub fn with_security_require_safety_net_attestation_certified_device(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_certified_device = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireUpToDateSecurityProviders`.
+    pub fn with_security_require_up_to_date_security_providers(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_up_to_date_security_providers = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireVerifyApps`.
+    pub fn with_security_require_verify_apps(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_verify_apps = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This class contains compliance settings for Android Work Profile.
@@ -12509,6 +16109,367 @@ impl ::serde::Serialize for AndroidWorkProfileCompliancePolicy {
         map.end()
     }
 }
+impl AndroidWorkProfileCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `advancedThreatProtectionRequiredSecurityLevel`.
+    pub fn with_advanced_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.advanced_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `minAndroidSecurityPatchLevel`.
+    pub fn with_min_android_security_patch_level(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.min_android_security_patch_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AndroidRequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordSignInFailureCountBeforeFactoryReset`.
+    pub fn with_password_sign_in_failure_count_before_factory_reset(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_sign_in_failure_count_before_factory_reset = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityBlockJailbrokenDevices`.
+    pub fn with_security_block_jailbroken_devices(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_block_jailbroken_devices = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityDisableUsbDebugging`.
+    pub fn with_security_disable_usb_debugging(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_disable_usb_debugging = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `securityPreventInstallAppsFromUnknownSources`.
+    pub fn with_security_prevent_install_apps_from_unknown_sources(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_prevent_install_apps_from_unknown_sources = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireCompanyPortalAppIntegrity`.
+    pub fn with_security_require_company_portal_app_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_company_portal_app_integrity = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequiredAndroidSafetyNetEvaluationType`.
+    pub fn with_security_required_android_safety_net_evaluation_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AndroidSafetyNetEvaluationType>,
+    ) -> Self {
+        self.security_required_android_safety_net_evaluation_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireGooglePlayServices`.
+    pub fn with_security_require_google_play_services(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_google_play_services = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationBasicIntegrity`.
+    pub fn with_security_require_safety_net_attestation_basic_integrity(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_basic_integrity = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireSafetyNetAttestationCertifiedDevice`.
+    pub fn with_security_require_safety_net_attestation_certified_device(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_safety_net_attestation_certified_device = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireUpToDateSecurityProviders`.
+    pub fn with_security_require_up_to_date_security_providers(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_up_to_date_security_providers = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `securityRequireVerifyApps`.
+    pub fn with_security_require_verify_apps(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_require_verify_apps = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the AndroidDeviceOwnerAOSPCompliancePolicy resource.
 ///
 /// Wire type: `microsoft.graph.aospDeviceOwnerCompliancePolicy`.
@@ -12812,6 +16773,215 @@ impl ::serde::Serialize for AospDeviceOwnerCompliancePolicy {
         map.end()
     }
 }
+impl AospDeviceOwnerCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `minAndroidSecurityPatchLevel`.
+    pub fn with_min_android_security_patch_level(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.min_android_security_patch_level = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::AndroidDeviceOwnerRequiredPasswordType,
+        >,
+    ) -> Self {
+        self.password_required_type = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Default device compliance policy rules that are enforced account wide.
 ///
 /// Wire type: `microsoft.graph.defaultDeviceCompliancePolicy`.
@@ -13025,6 +17195,145 @@ impl ::serde::Serialize for DefaultDeviceCompliancePolicy {
         map.end()
     }
 }
+impl DefaultDeviceCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Scheduled Action Configuration
 ///
 /// Wire type: `microsoft.graph.deviceComplianceActionItem`.
@@ -13132,6 +17441,52 @@ impl ::serde::Serialize for DeviceComplianceActionItem {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceComplianceActionItem {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `actionType`.
+    pub fn with_action_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceActionType>,
+    ) -> Self {
+        self.action_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gracePeriodHours`.
+    pub fn with_grace_period_hours(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.grace_period_hours = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `notificationMessageCCList`.
+    pub fn with_notification_message_cc_list(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.notification_message_cc_list = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `notificationTemplateId`.
+    pub fn with_notification_template_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.notification_template_id = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// Device compliance setting State for a given device.
@@ -13297,6 +17652,114 @@ impl ::serde::Serialize for DeviceComplianceSettingState {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceComplianceSettingState {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `complianceGracePeriodExpirationDateTime`.
+    pub fn with_compliance_grace_period_expiration_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.compliance_grace_period_expiration_date_time = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceId`.
+    pub fn with_device_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceModel`.
+    pub fn with_device_model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_model = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceName`.
+    pub fn with_device_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `platformType`.
+    pub fn with_platform_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceType>,
+    ) -> Self {
+        self.platform_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `setting`.
+    pub fn with_setting(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `settingName`.
+    pub fn with_setting_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.setting_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn with_state(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::ComplianceStatus>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `userEmail`.
+    pub fn with_user_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_email = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `userId`.
+    pub fn with_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `userName`.
+    pub fn with_user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `userPrincipalName`.
+    pub fn with_user_principal_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_principal_name = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This class contains compliance settings for IOS.
@@ -13730,6 +18193,317 @@ impl ::serde::Serialize for IosCompliancePolicy {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl IosCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `advancedThreatProtectionRequiredSecurityLevel`.
+    pub fn with_advanced_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.advanced_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `managedEmailProfileRequired`.
+    pub fn with_managed_email_profile_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.managed_email_profile_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `osMaximumBuildVersion`.
+    pub fn with_os_maximum_build_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_build_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumBuildVersion`.
+    pub fn with_os_minimum_build_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_build_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passcodeBlockSimple`.
+    pub fn with_passcode_block_simple(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.passcode_block_simple = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passcodeExpirationDays`.
+    pub fn with_passcode_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.passcode_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passcodeMinimumCharacterSetCount`.
+    pub fn with_passcode_minimum_character_set_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.passcode_minimum_character_set_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passcodeMinimumLength`.
+    pub fn with_passcode_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.passcode_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passcodeMinutesOfInactivityBeforeLock`.
+    pub fn with_passcode_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.passcode_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passcodeMinutesOfInactivityBeforeScreenTimeout`.
+    pub fn with_passcode_minutes_of_inactivity_before_screen_timeout(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.passcode_minutes_of_inactivity_before_screen_timeout = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passcodePreviousPasscodeBlockCount`.
+    pub fn with_passcode_previous_passcode_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.passcode_previous_passcode_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passcodeRequired`.
+    pub fn with_passcode_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.passcode_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passcodeRequiredType`.
+    pub fn with_passcode_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RequiredPasswordType>,
+    ) -> Self {
+        self.passcode_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `restrictedApps`.
+    pub fn with_restricted_apps(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::AppListItemKind>,
+        >,
+    ) -> Self {
+        self.restricted_apps = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `securityBlockJailbrokenDevices`.
+    pub fn with_security_block_jailbroken_devices(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.security_block_jailbroken_devices = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This class contains compliance settings for Mac OS.
@@ -14184,6 +18958,327 @@ impl ::serde::Serialize for MacOsCompliancePolicy {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl MacOsCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `advancedThreatProtectionRequiredSecurityLevel`.
+    pub fn with_advanced_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.advanced_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `firewallBlockAllIncoming`.
+    pub fn with_firewall_block_all_incoming(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.firewall_block_all_incoming = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `firewallEnabled`.
+    pub fn with_firewall_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.firewall_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `firewallEnableStealthMode`.
+    pub fn with_firewall_enable_stealth_mode(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.firewall_enable_stealth_mode = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `gatekeeperAllowedAppSource`.
+    pub fn with_gatekeeper_allowed_app_source(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::MacOsGatekeeperAppSources>,
+    ) -> Self {
+        self.gatekeeper_allowed_app_source = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `osMaximumBuildVersion`.
+    pub fn with_os_maximum_build_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_build_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumBuildVersion`.
+    pub fn with_os_minimum_build_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_build_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordBlockSimple`.
+    pub fn with_password_block_simple(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_block_simple = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumCharacterSetCount`.
+    pub fn with_password_minimum_character_set_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_character_set_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `systemIntegrityProtectionEnabled`.
+    pub fn with_system_integrity_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.system_integrity_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This class contains compliance settings for Windows 10.
@@ -14755,6 +19850,417 @@ impl ::serde::Serialize for Windows10CompliancePolicy {
         map.end()
     }
 }
+impl Windows10CompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `activeFirewallRequired`.
+    pub fn with_active_firewall_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.active_firewall_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `antiSpywareRequired`.
+    pub fn with_anti_spyware_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.anti_spyware_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `antivirusRequired`.
+    pub fn with_antivirus_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.antivirus_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `bitLockerEnabled`.
+    pub fn with_bit_locker_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.bit_locker_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `codeIntegrityEnabled`.
+    pub fn with_code_integrity_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.code_integrity_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `configurationManagerComplianceRequired`.
+    pub fn with_configuration_manager_compliance_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.configuration_manager_compliance_required = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `defenderEnabled`.
+    pub fn with_defender_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.defender_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `defenderVersion`.
+    pub fn with_defender_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.defender_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `deviceCompliancePolicyScript`.
+    pub fn with_device_compliance_policy_script(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceCompliancePolicyScript>,
+    ) -> Self {
+        self.device_compliance_policy_script = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionEnabled`.
+    pub fn with_device_threat_protection_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.device_threat_protection_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceThreatProtectionRequiredSecurityLevel`.
+    pub fn with_device_threat_protection_required_security_level(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceThreatProtectionLevel>,
+    ) -> Self {
+        self.device_threat_protection_required_security_level = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `earlyLaunchAntiMalwareDriverEnabled`.
+    pub fn with_early_launch_anti_malware_driver_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.early_launch_anti_malware_driver_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `mobileOsMaximumVersion`.
+    pub fn with_mobile_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile_os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `mobileOsMinimumVersion`.
+    pub fn with_mobile_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.mobile_os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordBlockSimple`.
+    pub fn with_password_block_simple(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_block_simple = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumCharacterSetCount`.
+    pub fn with_password_minimum_character_set_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_character_set_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredToUnlockFromIdle`.
+    pub fn with_password_required_to_unlock_from_idle(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required_to_unlock_from_idle = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `requireHealthyDeviceReport`.
+    pub fn with_require_healthy_device_report(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.require_healthy_device_report = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `rtpEnabled`.
+    pub fn with_rtp_enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.rtp_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `secureBootEnabled`.
+    pub fn with_secure_boot_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.secure_boot_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `signatureOutOfDate`.
+    pub fn with_signature_out_of_date(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.signature_out_of_date = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `tpmRequired`.
+    pub fn with_tpm_required(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.tpm_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `validOperatingSystemBuildRanges`.
+    pub fn with_valid_operating_system_build_ranges(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::OperatingSystemVersionRange>,
+        >,
+    ) -> Self {
+        self.valid_operating_system_build_ranges = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// This class contains compliance settings for Windows 10 Mobile.
 ///
 /// Wire type: `microsoft.graph.windows10MobileCompliancePolicy`.
@@ -15166,6 +20672,303 @@ impl ::serde::Serialize for Windows10MobileCompliancePolicy {
         map.end()
     }
 }
+impl Windows10MobileCompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `activeFirewallRequired`.
+    pub fn with_active_firewall_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.active_firewall_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `bitLockerEnabled`.
+    pub fn with_bit_locker_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.bit_locker_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `codeIntegrityEnabled`.
+    pub fn with_code_integrity_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.code_integrity_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `earlyLaunchAntiMalwareDriverEnabled`.
+    pub fn with_early_launch_anti_malware_driver_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.early_launch_anti_malware_driver_enabled = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordBlockSimple`.
+    pub fn with_password_block_simple(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_block_simple = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumCharacterSetCount`.
+    pub fn with_password_minimum_character_set_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_character_set_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequireToUnlockFromIdle`.
+    pub fn with_password_require_to_unlock_from_idle(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_require_to_unlock_from_idle = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `secureBootEnabled`.
+    pub fn with_secure_boot_enabled(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.secure_boot_enabled = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `validOperatingSystemBuildRanges`.
+    pub fn with_valid_operating_system_build_ranges(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::OperatingSystemVersionRange>,
+        >,
+    ) -> Self {
+        self.valid_operating_system_build_ranges = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// This class contains compliance settings for Windows 8.1.
 ///
 /// Wire type: `microsoft.graph.windows81CompliancePolicy`.
@@ -15497,6 +21300,239 @@ impl ::serde::Serialize for Windows81CompliancePolicy {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl Windows81CompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordBlockSimple`.
+    pub fn with_password_block_simple(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_block_simple = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumCharacterSetCount`.
+    pub fn with_password_minimum_character_set_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_character_set_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// This class contains compliance settings for Windows 8.1 Mobile.
@@ -15832,6 +21868,239 @@ impl ::serde::Serialize for WindowsPhone81CompliancePolicy {
         map.end()
     }
 }
+impl WindowsPhone81CompliancePolicy {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `createdDateTime`.
+    pub fn with_created_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.created_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastModifiedDateTime`.
+    pub fn with_last_modified_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_modified_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `roleScopeTagIds`.
+    pub fn with_role_scope_tag_ids(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `version`.
+    pub fn with_version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `osMaximumVersion`.
+    pub fn with_os_maximum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_maximum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `osMinimumVersion`.
+    pub fn with_os_minimum_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_minimum_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordBlockSimple`.
+    pub fn with_password_block_simple(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_block_simple = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordExpirationDays`.
+    pub fn with_password_expiration_days(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_expiration_days = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinimumCharacterSetCount`.
+    pub fn with_password_minimum_character_set_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_character_set_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordMinimumLength`.
+    pub fn with_password_minimum_length(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minimum_length = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `passwordMinutesOfInactivityBeforeLock`.
+    pub fn with_password_minutes_of_inactivity_before_lock(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_minutes_of_inactivity_before_lock = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordPreviousPasswordBlockCount`.
+    pub fn with_password_previous_password_block_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.password_previous_password_block_count = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `passwordRequired`.
+    pub fn with_password_required(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.password_required = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `passwordRequiredType`.
+    pub fn with_password_required_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RequiredPasswordType>,
+    ) -> Self {
+        self.password_required_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `storageRequireEncryption`.
+    pub fn with_storage_require_encryption(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.storage_require_encryption = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `assignments`.
+    pub fn with_assignments(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceCompliancePolicyAssignment,
+            >,
+        >,
+    ) -> Self {
+        self.assignments = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceSettingStateSummaries`.
+    pub fn with_device_setting_state_summaries(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::SettingStateDeviceSummary>,
+        >,
+    ) -> Self {
+        self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatuses`.
+    pub fn with_device_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceDeviceStatus>,
+        >,
+    ) -> Self {
+        self.device_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `deviceStatusOverview`.
+    pub fn with_device_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceDeviceOverview>,
+    ) -> Self {
+        self.device_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scheduledActionsForRule`.
+    pub fn with_scheduled_actions_for_rule(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<
+                crate::models::DeviceComplianceScheduledActionForRule,
+            >,
+        >,
+    ) -> Self {
+        self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatuses`.
+    pub fn with_user_statuses(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::DeviceComplianceUserStatus>,
+        >,
+    ) -> Self {
+        self.user_statuses = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `userStatusOverview`.
+    pub fn with_user_status_overview(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceComplianceUserOverview>,
+    ) -> Self {
+        self.user_status_overview = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Blocked actions on the company portal as per platform and device ownership types
 ///
 /// Wire type: `microsoft.graph.companyPortalBlockedAction`.
@@ -15907,6 +22176,32 @@ impl ::serde::Serialize for CompanyPortalBlockedAction {
         ::graph_intune::runtime::write_member(&mut map, "platform", &self.platform)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl CompanyPortalBlockedAction {
+    /// Sets `action`.
+    pub fn with_action(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::CompanyPortalAction>,
+    ) -> Self {
+        self.action = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `ownerType`.
+    pub fn with_owner_type(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::OwnerType>,
+    ) -> Self {
+        self.owner_type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `platform`.
+    pub fn with_platform(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DevicePlatformType>,
+    ) -> Self {
+        self.platform = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// Color in RGB.
@@ -15986,6 +22281,23 @@ impl ::serde::Serialize for RgbColor {
         map.end()
     }
 }
+impl RgbColor {
+    /// Sets `b`.
+    pub fn with_b(mut self, value: impl ::std::convert::Into<u8>) -> Self {
+        self.b = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `g`.
+    pub fn with_g(mut self, value: impl ::std::convert::Into<u8>) -> Self {
+        self.g = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `r`.
+    pub fn with_r(mut self, value: impl ::std::convert::Into<u8>) -> Self {
+        self.r = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Base type of Device health script run schedule.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceHealthScriptRunSchedule`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
@@ -16051,6 +22363,13 @@ impl ::serde::Serialize for DeviceHealthScriptRunScheduleBase {
         map.end()
     }
 }
+impl DeviceHealthScriptRunScheduleBase {
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.interval = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Base type of Device health script run schedule.
 ///
 /// Any value of `microsoft.graph.deviceHealthScriptRunSchedule`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -16095,6 +22414,24 @@ impl DeviceHealthScriptRunSchedule {
             Self::DeviceHealthScriptHourlySchedule(value) => &value.interval,
             Self::Unknown(value) => &value.interval,
         }
+    }
+}
+impl ::std::convert::From<crate::models::DeviceHealthScriptDailySchedule>
+for DeviceHealthScriptRunSchedule {
+    fn from(value: crate::models::DeviceHealthScriptDailySchedule) -> Self {
+        Self::DeviceHealthScriptDailySchedule(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceHealthScriptRunOnceSchedule>
+for DeviceHealthScriptRunSchedule {
+    fn from(value: crate::models::DeviceHealthScriptRunOnceSchedule) -> Self {
+        Self::DeviceHealthScriptRunOnceSchedule(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceHealthScriptHourlySchedule>
+for DeviceHealthScriptRunSchedule {
+    fn from(value: crate::models::DeviceHealthScriptHourlySchedule) -> Self {
+        Self::DeviceHealthScriptHourlySchedule(value)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptRunSchedule {
@@ -16265,6 +22602,26 @@ impl ::serde::Serialize for DeviceHealthScriptTimeScheduleBase {
         map.end()
     }
 }
+impl DeviceHealthScriptTimeScheduleBase {
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.interval = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time`.
+    pub fn with_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::TimeOfDay>,
+    ) -> Self {
+        self.time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `useUtc`.
+    pub fn with_use_utc(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.use_utc = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Base type of Device health script time schedule.
 ///
 /// Any value of `microsoft.graph.deviceHealthScriptTimeSchedule`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -16320,6 +22677,18 @@ impl DeviceHealthScriptTimeSchedule {
             Self::DeviceHealthScriptRunOnceSchedule(value) => &value.use_utc,
             Self::Unknown(value) => &value.use_utc,
         }
+    }
+}
+impl ::std::convert::From<crate::models::DeviceHealthScriptDailySchedule>
+for DeviceHealthScriptTimeSchedule {
+    fn from(value: crate::models::DeviceHealthScriptDailySchedule) -> Self {
+        Self::DeviceHealthScriptDailySchedule(value)
+    }
+}
+impl ::std::convert::From<crate::models::DeviceHealthScriptRunOnceSchedule>
+for DeviceHealthScriptTimeSchedule {
+    fn from(value: crate::models::DeviceHealthScriptRunOnceSchedule) -> Self {
+        Self::DeviceHealthScriptRunOnceSchedule(value)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptTimeSchedule {
@@ -16473,6 +22842,26 @@ impl ::serde::Serialize for DeviceHealthScriptDailySchedule {
         map.end()
     }
 }
+impl DeviceHealthScriptDailySchedule {
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.interval = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time`.
+    pub fn with_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::TimeOfDay>,
+    ) -> Self {
+        self.time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `useUtc`.
+    pub fn with_use_utc(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.use_utc = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Type of Device health script hourly schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptHourlySchedule`.
@@ -16536,6 +22925,13 @@ impl ::serde::Serialize for DeviceHealthScriptHourlySchedule {
         ::graph_intune::runtime::write_member(&mut map, "interval", &self.interval)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceHealthScriptHourlySchedule {
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.interval = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// Device health script run once schedule.
@@ -16619,6 +23015,34 @@ impl ::serde::Serialize for DeviceHealthScriptRunOnceSchedule {
         ::graph_intune::runtime::write_member(&mut map, "date", &self.date)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceHealthScriptRunOnceSchedule {
+    /// Sets `interval`.
+    pub fn with_interval(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.interval = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `time`.
+    pub fn with_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::TimeOfDay>,
+    ) -> Self {
+        self.time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `useUtc`.
+    pub fn with_use_utc(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.use_utc = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `date`.
+    pub fn with_date(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Date>,
+    ) -> Self {
+        self.date = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// Count of devices with malware for each OS version
@@ -16706,6 +23130,29 @@ impl ::serde::Serialize for OsVersionCount {
         ::graph_intune::runtime::write_member(&mut map, "osVersion", &self.os_version)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl OsVersionCount {
+    /// Sets `deviceCount`.
+    pub fn with_device_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `osVersion`.
+    pub fn with_os_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.os_version = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// Malware category device count
@@ -16819,6 +23266,45 @@ impl ::serde::Serialize for WindowsMalwareCategoryCount {
         map.end()
     }
 }
+impl WindowsMalwareCategoryCount {
+    /// Sets `activeMalwareDetectionCount`.
+    pub fn with_active_malware_detection_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.active_malware_detection_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `category`.
+    pub fn with_category(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::WindowsMalwareCategory>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deviceCount`.
+    pub fn with_device_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `distinctActiveMalwareCount`.
+    pub fn with_distinct_active_malware_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.distinct_active_malware_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Windows malware execution state summary.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareExecutionStateCount`.
@@ -16910,6 +23396,29 @@ impl ::serde::Serialize for WindowsMalwareExecutionStateCount {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl WindowsMalwareExecutionStateCount {
+    /// Sets `deviceCount`.
+    pub fn with_device_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `executionState`.
+    pub fn with_execution_state(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::WindowsMalwareExecutionState>,
+    ) -> Self {
+        self.execution_state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// Malware name device count
@@ -17009,6 +23518,37 @@ impl ::serde::Serialize for WindowsMalwareNameCount {
         map.end()
     }
 }
+impl WindowsMalwareNameCount {
+    /// Sets `deviceCount`.
+    pub fn with_device_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `malwareIdentifier`.
+    pub fn with_malware_identifier(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.malware_identifier = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Windows Malware Severity Count Summary
 ///
 /// Wire type: `microsoft.graph.windowsMalwareSeverityCount`.
@@ -17104,6 +23644,40 @@ impl ::serde::Serialize for WindowsMalwareSeverityCount {
         ::graph_intune::runtime::write_member(&mut map, "severity", &self.severity)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl WindowsMalwareSeverityCount {
+    /// Sets `distinctMalwareCount`.
+    pub fn with_distinct_malware_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.distinct_malware_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `malwareDetectionCount`.
+    pub fn with_malware_detection_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.malware_detection_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `severity`.
+    pub fn with_severity(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::WindowsMalwareSeverity>,
+    ) -> Self {
+        self.severity = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// Windows Malware State Summary.
@@ -17213,6 +23787,45 @@ impl ::serde::Serialize for WindowsMalwareStateCount {
         map.end()
     }
 }
+impl WindowsMalwareStateCount {
+    /// Sets `deviceCount`.
+    pub fn with_device_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `distinctMalwareCount`.
+    pub fn with_distinct_malware_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.distinct_malware_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastUpdateDateTime`.
+    pub fn with_last_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `malwareDetectionCount`.
+    pub fn with_malware_detection_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.malware_detection_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn with_state(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::WindowsMalwareThreatState>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Contains properties used to assign a device management script to a group.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptAssignment`.
@@ -17306,6 +23919,42 @@ impl ::serde::Serialize for DeviceHealthScriptAssignment {
         ::graph_intune::runtime::write_member(&mut map, "target", &self.target)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceHealthScriptAssignment {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `runRemediationScript`.
+    pub fn with_run_remediation_script(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.run_remediation_script = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `runSchedule`.
+    pub fn with_run_schedule(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeviceHealthScriptRunSchedule>,
+    ) -> Self {
+        self.run_schedule = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `target`.
+    pub fn with_target(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentTarget,
+        >,
+    ) -> Self {
+        self.target = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }
 /// Contains properties for device run state of the device compliance script.
@@ -17441,6 +24090,66 @@ impl ::serde::Serialize for DeviceComplianceScriptDeviceState {
         map.end()
     }
 }
+impl DeviceComplianceScriptDeviceState {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `detectionState`.
+    pub fn with_detection_state(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::RunState>,
+    ) -> Self {
+        self.detection_state = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `expectedStateUpdateDateTime`.
+    pub fn with_expected_state_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.expected_state_update_date_time = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `lastStateUpdateDateTime`.
+    pub fn with_last_state_update_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_state_update_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastSyncDateTime`.
+    pub fn with_last_sync_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_sync_date_time = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `scriptError`.
+    pub fn with_script_error(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_error = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `scriptOutput`.
+    pub fn with_script_output(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.script_output = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Contains properties for the run summary of a device management script.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRunSummary`.
@@ -17564,6 +24273,60 @@ impl ::serde::Serialize for DeviceComplianceScriptRunSummary {
         )?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl DeviceComplianceScriptRunSummary {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `detectionScriptErrorDeviceCount`.
+    pub fn with_detection_script_error_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.detection_script_error_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `detectionScriptPendingDeviceCount`.
+    pub fn with_detection_script_pending_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.detection_script_pending_device_count = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `issueDetectedDeviceCount`.
+    pub fn with_issue_detected_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.issue_detected_device_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `lastScriptRunDateTime`.
+    pub fn with_last_script_run_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.last_script_run_date_time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `noIssueDetectedDeviceCount`.
+    pub fn with_no_issue_detected_device_count(
+        mut self,
+        value: impl ::std::convert::Into<i32>,
+    ) -> Self {
+        self.no_issue_detected_device_count = ::std::option::Option::Some(value.into());
+        self
     }
 }
 /// Whether child organizational units may override an assignment.
@@ -17737,6 +24500,38 @@ impl ::serde::Serialize for AndroidFotaDeploymentAssignmentTarget {
         map.end()
     }
 }
+impl AndroidFotaDeploymentAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `groupId`.
+    pub fn with_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Represents an assignment to an organizational unit.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentTarget`.
@@ -17848,6 +24643,48 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentTarget {
         map.end()
     }
 }
+impl OrganizationalUnitAssignmentTarget {
+    /// Sets `deviceAndAppManagementAssignmentFilterId`.
+    pub fn with_device_and_app_management_assignment_filter_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_id = ::graph_intune::Nullable::Value(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `deviceAndAppManagementAssignmentFilterType`.
+    pub fn with_device_and_app_management_assignment_filter_type(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::DeviceAndAppManagementAssignmentFilterType,
+        >,
+    ) -> Self {
+        self.device_and_app_management_assignment_filter_type = ::std::option::Option::Some(
+            value.into(),
+        );
+        self
+    }
+    /// Sets `organizationalUnitId`.
+    pub fn with_organizational_unit_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organizational_unit_id = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `assignmentConflictSetting`.
+    pub fn with_assignment_conflict_setting(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::OrganizationalUnitAssignmentConflictSettingKind,
+        >,
+    ) -> Self {
+        self.assignment_conflict_setting = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
 /// The concrete type `microsoft.graph.organizationalUnitAssignmentConflictSetting`; a property declared with this type uses [`OrganizationalUnitAssignmentConflictSettingKind`], which also covers its derived types.
@@ -17929,6 +24766,23 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSetting {
         map.end()
     }
 }
+impl OrganizationalUnitAssignmentConflictSetting {
+    /// Sets `assignmentOverride`.
+    pub fn with_assignment_override(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::OrganizationalUnitAssignmentOverride,
+        >,
+    ) -> Self {
+        self.assignment_override = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `versionNumber`.
+    pub fn with_version_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version_number = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
 /// Any value of `microsoft.graph.organizationalUnitAssignmentConflictSetting`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -17998,6 +24852,21 @@ impl OrganizationalUnitAssignmentConflictSettingKind {
             }
             Self::Unknown(value) => &value.version_number,
         }
+    }
+}
+impl ::std::convert::From<crate::models::OrganizationalUnitAssignmentConflictSetting>
+for OrganizationalUnitAssignmentConflictSettingKind {
+    fn from(value: crate::models::OrganizationalUnitAssignmentConflictSetting) -> Self {
+        Self::OrganizationalUnitAssignmentConflictSetting(value)
+    }
+}
+impl ::std::convert::From<
+    crate::models::OrganizationalUnitAssignmentInsertPriorityConflictSetting,
+> for OrganizationalUnitAssignmentConflictSettingKind {
+    fn from(
+        value: crate::models::OrganizationalUnitAssignmentInsertPriorityConflictSetting,
+    ) -> Self {
+        Self::OrganizationalUnitAssignmentInsertPriorityConflictSetting(value)
     }
 }
 impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSettingKind {
@@ -18160,5 +25029,27 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentInsertPriorityConflictSe
         ::graph_intune::runtime::write_member(&mut map, "priority", &self.priority)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl OrganizationalUnitAssignmentInsertPriorityConflictSetting {
+    /// Sets `assignmentOverride`.
+    pub fn with_assignment_override(
+        mut self,
+        value: impl ::std::convert::Into<
+            crate::models::OrganizationalUnitAssignmentOverride,
+        >,
+    ) -> Self {
+        self.assignment_override = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `versionNumber`.
+    pub fn with_version_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version_number = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `priority`.
+    pub fn with_priority(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.priority = ::std::option::Option::Some(value.into());
+        self
     }
 }

@@ -66,6 +66,16 @@ impl ::serde::Serialize for EntityBase {
         map.end()
     }
 }
+impl EntityBase {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+}
 /// `microsoft.graph.entity`.
 ///
 /// Any value of `microsoft.graph.entity`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -115,6 +125,26 @@ impl Entity {
             Self::Photo(value) => &value.id,
             Self::Unknown(value) => &value.id,
         }
+    }
+}
+impl ::std::convert::From<crate::models::DirectoryObject> for Entity {
+    fn from(value: crate::models::DirectoryObject) -> Self {
+        Self::DirectoryObject(value)
+    }
+}
+impl ::std::convert::From<crate::models::User> for Entity {
+    fn from(value: crate::models::User) -> Self {
+        Self::User(value)
+    }
+}
+impl ::std::convert::From<crate::models::GuestUser> for Entity {
+    fn from(value: crate::models::GuestUser) -> Self {
+        Self::GuestUser(value)
+    }
+}
+impl ::std::convert::From<crate::models::Photo> for Entity {
+    fn from(value: crate::models::Photo) -> Self {
+        Self::Photo(value)
     }
 }
 impl ::serde::Serialize for Entity {
@@ -292,6 +322,24 @@ impl ::serde::Serialize for DirectoryObject {
         map.end()
     }
 }
+impl DirectoryObject {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deletedDateTime`.
+    pub fn with_deleted_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.deleted_date_time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// `microsoft.graph.directoryObject`.
 ///
 /// Any value of `microsoft.graph.directoryObject`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -347,6 +395,21 @@ impl DirectoryObjectKind {
             Self::GuestUser(value) => &value.deleted_date_time,
             Self::Unknown(value) => &value.deleted_date_time,
         }
+    }
+}
+impl ::std::convert::From<crate::models::DirectoryObject> for DirectoryObjectKind {
+    fn from(value: crate::models::DirectoryObject) -> Self {
+        Self::DirectoryObject(value)
+    }
+}
+impl ::std::convert::From<crate::models::User> for DirectoryObjectKind {
+    fn from(value: crate::models::User) -> Self {
+        Self::User(value)
+    }
+}
+impl ::std::convert::From<crate::models::GuestUser> for DirectoryObjectKind {
+    fn from(value: crate::models::GuestUser) -> Self {
+        Self::GuestUser(value)
     }
 }
 impl ::serde::Serialize for DirectoryObjectKind {
@@ -534,6 +597,62 @@ impl ::serde::Serialize for User {
         map.end()
     }
 }
+impl User {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deletedDateTime`.
+    pub fn with_deleted_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.deleted_date_time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `manager`.
+    pub fn with_manager(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DirectoryObjectKind>,
+    ) -> Self {
+        self.manager = ::graph_intune::Nullable::Value(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `photo`.
+    pub fn with_photo(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Photo>,
+    ) -> Self {
+        self.photo = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `stream`.
+    pub fn with_stream(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::Photo>,
+        >,
+    ) -> Self {
+        self.stream = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}
 /// `microsoft.graph.user`.
 ///
 /// Any value of `microsoft.graph.user`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -621,6 +740,16 @@ impl UserKind {
             Self::GuestUser(value) => &value.stream,
             Self::Unknown(value) => &value.stream,
         }
+    }
+}
+impl ::std::convert::From<crate::models::User> for UserKind {
+    fn from(value: crate::models::User) -> Self {
+        Self::User(value)
+    }
+}
+impl ::std::convert::From<crate::models::GuestUser> for UserKind {
+    fn from(value: crate::models::GuestUser) -> Self {
+        Self::GuestUser(value)
     }
 }
 impl ::serde::Serialize for UserKind {
@@ -797,6 +926,70 @@ impl ::serde::Serialize for GuestUser {
         map.end()
     }
 }
+impl GuestUser {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `deletedDateTime`.
+    pub fn with_deleted_date_time(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.deleted_date_time = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `invitedBy`.
+    pub fn with_invited_by(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.invited_by = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `manager`.
+    pub fn with_manager(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DirectoryObjectKind>,
+    ) -> Self {
+        self.manager = ::graph_intune::Nullable::Value(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+    /// Sets `photo`.
+    pub fn with_photo(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Photo>,
+    ) -> Self {
+        self.photo = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `stream`.
+    pub fn with_stream(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::Photo>,
+        >,
+    ) -> Self {
+        self.stream = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}
 /// `microsoft.graph.photo`.
 ///
 /// Wire type: `microsoft.graph.photo`.
@@ -866,5 +1059,20 @@ impl ::serde::Serialize for Photo {
         ::graph_intune::runtime::write_member(&mut map, "height", &self.height)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl Photo {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `height`.
+    pub fn with_height(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.height = ::graph_intune::Nullable::Value(value.into());
+        self
     }
 }

@@ -142,6 +142,92 @@ impl ::serde::Serialize for SearchQuery {
         map.end()
     }
 }
+impl SearchQuery {
+    /// Sets `type`.
+    pub fn with_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.self_ = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `match`.
+    pub fn with_match(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#match = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `v4_0_3`.
+    pub fn with_v4_0_3(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.v4_0_3 = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `_id`.
+    pub fn with_id_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id_ = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `queryString`.
+    pub fn with_query_string(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query_string = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `query_string`.
+    pub fn with_query_string_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.query_string_2 = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `riskEventTypes_v2`.
+    pub fn with_risk_event_types_v2(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.risk_event_types_v2 = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `additionalData`.
+    pub fn with_additional_data_2(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.additional_data_2 = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `iOSVersion`.
+    pub fn with_i_os_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.i_os_version = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// `microsoft.graph.Self`.
 ///
 /// Wire type: `microsoft.graph.Self`.
@@ -287,6 +373,11 @@ impl Attachment {
             Self::FileAttachment(value) => &value.additional_data,
             Self::Unknown(value) => &value.additional_data,
         }
+    }
+}
+impl ::std::convert::From<crate::models::FileAttachment> for Attachment {
+    fn from(value: crate::models::FileAttachment) -> Self {
+        Self::FileAttachment(value)
     }
 }
 impl ::serde::Serialize for Attachment {

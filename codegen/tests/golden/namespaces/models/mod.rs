@@ -80,3 +80,23 @@ impl ::serde::Serialize for Group {
         map.end()
     }
 }
+impl Group {
+    /// Sets `displayName`.
+    pub fn with_display_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.display_name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `alert`.
+    pub fn with_alert(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::security::Alert>,
+    ) -> Self {
+        self.alert = ::graph_intune::Nullable::Value(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+}

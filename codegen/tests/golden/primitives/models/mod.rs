@@ -281,3 +281,143 @@ impl ::serde::Serialize for Everything {
         map.end()
     }
 }
+impl Everything {
+    /// Sets `string`.
+    pub fn with_string(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.string = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `boolean`.
+    pub fn with_boolean(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.boolean = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `byte`.
+    pub fn with_byte(mut self, value: impl ::std::convert::Into<u8>) -> Self {
+        self.byte = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `sbyte`.
+    pub fn with_sbyte(mut self, value: impl ::std::convert::Into<i8>) -> Self {
+        self.sbyte = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `int16`.
+    pub fn with_int16(mut self, value: impl ::std::convert::Into<i16>) -> Self {
+        self.int16 = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `int32`.
+    pub fn with_int32(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.int32 = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `int64`.
+    pub fn with_int64(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.int64 = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `single`.
+    pub fn with_single(mut self, value: impl ::std::convert::Into<f32>) -> Self {
+        self.single = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `double`.
+    pub fn with_double(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.double = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `decimal`.
+    pub fn with_decimal(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Decimal>,
+    ) -> Self {
+        self.decimal = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `guid`.
+    pub fn with_guid(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Guid>,
+    ) -> Self {
+        self.guid = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `dateTimeOffset`.
+    pub fn with_date_time_offset(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::DateTimeOffset>,
+    ) -> Self {
+        self.date_time_offset = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `date`.
+    pub fn with_date(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Date>,
+    ) -> Self {
+        self.date = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `timeOfDay`.
+    pub fn with_time_of_day(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::TimeOfDay>,
+    ) -> Self {
+        self.time_of_day = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn with_duration(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Duration>,
+    ) -> Self {
+        self.duration = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `binary`.
+    pub fn with_binary(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Binary>,
+    ) -> Self {
+        self.binary = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `untyped`.
+    pub fn with_untyped(
+        mut self,
+        value: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        self.untyped = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `label`.
+    pub fn with_label(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Label>,
+    ) -> Self {
+        self.label = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `access`.
+    pub fn with_access(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Access>,
+    ) -> Self {
+        self.access = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `int64s`.
+    pub fn with_int64s(
+        mut self,
+        value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<i64>>,
+    ) -> Self {
+        self.int64s = ::std::option::Option::Some(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+}

@@ -66,3 +66,13 @@ impl ::serde::Serialize for Session {
         map.end()
     }
 }
+impl Session {
+    /// Sets `caller`.
+    pub fn with_caller(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Group>,
+    ) -> Self {
+        self.caller = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}

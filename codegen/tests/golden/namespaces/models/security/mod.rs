@@ -66,6 +66,18 @@ impl ::serde::Serialize for Group {
         map.end()
     }
 }
+impl Group {
+    /// Sets `owner`.
+    pub fn with_owner(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Group>,
+    ) -> Self {
+        self.owner = ::graph_intune::Nullable::Value(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+}
 /// `microsoft.graph.security.alert`.
 ///
 /// Wire type: `microsoft.graph.security.alert`.
@@ -131,5 +143,17 @@ impl ::serde::Serialize for Alert {
         ::graph_intune::runtime::write_member(&mut map, "group", &self.group)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl Alert {
+    /// Sets `group`.
+    pub fn with_group(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::security::Group>,
+    ) -> Self {
+        self.group = ::graph_intune::Nullable::Value(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
     }
 }

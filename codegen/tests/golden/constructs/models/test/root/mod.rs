@@ -229,6 +229,24 @@ impl ::serde::Serialize for ItemBase {
         map.end()
     }
 }
+impl ItemBase {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `price`.
+    pub fn with_price(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Decimal>,
+    ) -> Self {
+        self.price = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+}
 /// Anything with an id.
 ///
 /// Any value of `test.root.item`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
@@ -270,6 +288,11 @@ impl Item {
             Self::Folder(value) => &value.price,
             Self::Unknown(value) => &value.price,
         }
+    }
+}
+impl ::std::convert::From<crate::models::test::root::Folder> for Item {
+    fn from(value: crate::models::test::root::Folder) -> Self {
+        Self::Folder(value)
     }
 }
 impl ::serde::Serialize for Item {
@@ -428,5 +451,63 @@ impl ::serde::Serialize for Folder {
         ::graph_intune::runtime::write_member(&mut map, "parent", &self.parent)?;
         ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
         map.end()
+    }
+}
+impl Folder {
+    /// Sets `id`.
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `price`.
+    pub fn with_price(
+        mut self,
+        value: impl ::std::convert::Into<::graph_intune::edm::Decimal>,
+    ) -> Self {
+        self.price = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `colors`.
+    pub fn with_colors(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::test::root::Color>,
+        >,
+    ) -> Self {
+        self.colors = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::test::root::Label>,
+    ) -> Self {
+        self.name = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `children`.
+    pub fn with_children(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<crate::models::test::root::Item>,
+        >,
+    ) -> Self {
+        self.children = ::graph_intune::Nullable::Value(
+            value.into_iter().map(::std::convert::Into::into).collect(),
+        );
+        self
+    }
+    /// Sets `parent`.
+    pub fn with_parent(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::test::root::Folder>,
+    ) -> Self {
+        self.parent = ::std::option::Option::Some(::std::boxed::Box::new(value.into()));
+        self
     }
 }

@@ -74,3 +74,23 @@ impl ::serde::Serialize for Item {
         map.end()
     }
 }
+impl Item {
+    /// Sets `type`.
+    pub fn with_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::graph_intune::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `self`.
+    pub fn with_self_(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::test::root::nested::Item>,
+    ) -> Self {
+        self.self_ = ::graph_intune::Nullable::Value(
+            ::std::boxed::Box::new(value.into()),
+        );
+        self
+    }
+}
