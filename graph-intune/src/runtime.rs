@@ -872,7 +872,8 @@ fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, GraphError> {
 }
 
 pub use crate::object::{
-    deserialize_object, write_additional, write_lenient_member, write_member, Member, Object,
+    collect_into, deserialize_object, write_additional, write_lenient_member, write_member, Member,
+    Object,
 };
 pub use crate::polymorphic::{
     deserialize_polymorphic, read_variant, serialize_variant, Polymorphic,

@@ -244,7 +244,7 @@ fn struct_setters(model: &Model, plan: &Plan, name: &Ident, sp: &StructPlan) -> 
         let (param, value) = if f.ty.collection {
             (
                 quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#element>>),
-                quote!(value.into_iter().map(::std::convert::Into::into).collect()),
+                quote!(::graph_intune::runtime::collect_into(value)),
             )
         } else if f.boxed {
             (

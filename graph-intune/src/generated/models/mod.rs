@@ -5115,7 +5115,7 @@ impl DeviceManagement {
         >,
     ) -> Self {
         self.device_compliance_policies = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5141,7 +5141,7 @@ impl DeviceManagement {
         >,
     ) -> Self {
         self.device_compliance_policy_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5153,7 +5153,7 @@ impl DeviceManagement {
         >,
     ) -> Self {
         self.device_compliance_scripts = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5683,7 +5683,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5702,7 +5702,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5714,7 +5714,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5726,7 +5726,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5748,7 +5748,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -5760,7 +5760,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -7007,7 +7007,7 @@ impl DeviceCompliancePolicySettingStateSummary {
         >,
     ) -> Self {
         self.device_compliance_setting_states = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -7372,7 +7372,7 @@ impl IntuneBrand {
         >,
     ) -> Self {
         self.company_portal_blocked_actions = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -7534,7 +7534,7 @@ impl IntuneBrand {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8330,7 +8330,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_category_summary = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8352,7 +8352,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_execution_state_summary = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8364,7 +8364,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_name_summary = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8376,7 +8376,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_severity_summary = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8388,7 +8388,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_state_summary = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8400,7 +8400,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.os_versions_summary = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8701,7 +8701,7 @@ impl DeviceComplianceScript {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8734,7 +8734,7 @@ impl DeviceComplianceScript {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -8748,7 +8748,7 @@ impl DeviceComplianceScript {
         >,
     ) -> Self {
         self.device_run_states = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -10159,7 +10159,7 @@ impl HasPayloadLinkResultItem {
         >,
     ) -> Self {
         self.sources = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -11078,7 +11078,7 @@ impl DeviceComplianceScheduledActionForRule {
         >,
     ) -> Self {
         self.scheduled_action_configurations = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -12599,7 +12599,7 @@ impl DeviceComplianceScriptValidationResult {
         >,
     ) -> Self {
         self.rule_errors = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -12611,7 +12611,7 @@ impl DeviceComplianceScriptValidationResult {
         >,
     ) -> Self {
         self.rules = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -12625,7 +12625,7 @@ impl DeviceComplianceScriptValidationResult {
         >,
     ) -> Self {
         self.script_errors = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13005,7 +13005,7 @@ impl RetireScheduledManagedDevice {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13604,7 +13604,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13757,7 +13757,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.restricted_apps = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13875,7 +13875,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13887,7 +13887,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13899,7 +13899,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13921,7 +13921,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -13933,7 +13933,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -14463,7 +14463,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -14680,7 +14680,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -14692,7 +14692,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -14704,7 +14704,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -14726,7 +14726,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -14738,7 +14738,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -15296,7 +15296,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -15527,7 +15527,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -15539,7 +15539,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -15551,7 +15551,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -15573,7 +15573,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -15585,7 +15585,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16158,7 +16158,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16399,7 +16399,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16411,7 +16411,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16423,7 +16423,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16445,7 +16445,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16457,7 +16457,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16822,7 +16822,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16911,7 +16911,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16923,7 +16923,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16935,7 +16935,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16957,7 +16957,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -16969,7 +16969,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17244,7 +17244,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17263,7 +17263,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17275,7 +17275,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17287,7 +17287,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17309,7 +17309,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17321,7 +17321,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -17476,7 +17476,7 @@ impl DeviceComplianceActionItem {
         >,
     ) -> Self {
         self.notification_message_cc_list = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18244,7 +18244,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18411,7 +18411,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.restricted_apps = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18435,7 +18435,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18447,7 +18447,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18459,7 +18459,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18481,7 +18481,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -18493,7 +18493,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19009,7 +19009,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19210,7 +19210,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19222,7 +19222,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19234,7 +19234,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19256,7 +19256,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19268,7 +19268,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -19899,7 +19899,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20176,7 +20176,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.valid_operating_system_build_ranges = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20190,7 +20190,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20202,7 +20202,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20214,7 +20214,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20236,7 +20236,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20248,7 +20248,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20721,7 +20721,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20884,7 +20884,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.valid_operating_system_build_ranges = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20898,7 +20898,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20910,7 +20910,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20922,7 +20922,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20944,7 +20944,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -20956,7 +20956,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21351,7 +21351,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21464,7 +21464,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21476,7 +21476,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21488,7 +21488,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21510,7 +21510,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21522,7 +21522,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -21917,7 +21917,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -22030,7 +22030,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -22042,7 +22042,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -22054,7 +22054,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -22076,7 +22076,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -22088,7 +22088,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }

@@ -648,7 +648,7 @@ impl User {
         >,
     ) -> Self {
         self.stream = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -985,7 +985,7 @@ impl GuestUser {
         >,
     ) -> Self {
         self.stream = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }

@@ -207,7 +207,7 @@ impl SearchQuery {
         >,
     ) -> Self {
         self.risk_event_types_v2 = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }

@@ -416,7 +416,7 @@ impl Everything {
         value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<i64>>,
     ) -> Self {
         self.int64s = ::std::option::Option::Some(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }

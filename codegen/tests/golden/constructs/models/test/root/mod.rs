@@ -478,7 +478,7 @@ impl Folder {
         >,
     ) -> Self {
         self.colors = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
@@ -498,7 +498,7 @@ impl Folder {
         >,
     ) -> Self {
         self.children = ::graph_intune::Nullable::Value(
-            value.into_iter().map(::std::convert::Into::into).collect(),
+            ::graph_intune::runtime::collect_into(value),
         );
         self
     }
