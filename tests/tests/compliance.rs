@@ -717,3 +717,38 @@ async fn read_the_device_status_overview() {
     assert_eq!(overview.configuration_version, Some(4));
     assert_eq!(to_json(&overview), body);
 }
+
+#[test]
+fn date_times_in_a_policy_body_round_trip_byte_for_byte() {
+    // 0, 1, 3, 6, 7 and 9 fractional digits, with `Z` and both offset signs.
+    let texts = [
+        "2017-01-01T00:02:43Z",
+        "2017-01-01T00:02:43.5Z",
+        "2017-01-01T00:02:43.577+05:30",
+        "2017-01-01T00:02:43.577596-08:00",
+        "2017-01-01T00:02:43.5775965-08:00",
+        "2017-01-01T00:02:43.577596500Z",
+        "2017-01-01T00:02:43.0000000+00:00",
+    ];
+    let template = entity_of_get_response(fixture!("iosCompliancePolicy-get-response.json"));
+    for text in texts {
+        let mut body = template.clone();
+        body["createdDateTime"] = json!(text);
+        body["lastModifiedDateTime"] = json!(text);
+        let wire = serde_json::to_string(&body).unwrap();
+        let policy: DeviceCompliancePolicy = serde_json::from_str(&wire).unwrap();
+        assert_eq!(variant_of(&policy), Some("iosCompliancePolicy"));
+        assert_eq!(
+            policy.created_date_time().as_ref().map(ToString::to_string),
+            Some(text.to_owned())
+        );
+        // The members come back in schema order, so compare the date-time
+        // members as text and the whole body as JSON.
+        let written = serde_json::to_string(&policy).unwrap();
+        for member in ["createdDateTime", "lastModifiedDateTime"] {
+            let exact = format!("\"{member}\":\"{text}\"");
+            assert!(written.contains(&exact), "{exact} not in {written}");
+        }
+        assert_eq!(json_of(&written), body, "{text}");
+    }
+}
