@@ -183,11 +183,7 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
                 complete = false;
                 break;
             };
-            builders
-                .entry(current)
-                .or_default()
-                .navigations
-                .insert(nav.name.clone());
+            offer_navigation(&mut builders, current, &nav.name);
             current = nav.target;
             collection = nav.collection;
             restrictions = nav.restrictions;
@@ -258,11 +254,7 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
     let ids: Vec<TypeId> = builders.keys().copied().collect();
     for id in ids {
         for (_, nav) in model.all_navigations(id) {
-            builders
-                .entry(id)
-                .or_default()
-                .navigations
-                .insert(nav.name.clone());
+            offer_navigation(&mut builders, id, &nav.name);
             mark(&mut builders, nav.target, nav.collection, nav.restrictions);
             builders.entry(nav.target).or_default().with_operations = true;
         }
@@ -293,16 +285,21 @@ fn select_contained(model: &Model, builders: &mut BTreeMap<TypeId, BuilderSpec>,
             if !nav.contains_target {
                 continue;
             }
-            builders
-                .entry(current)
-                .or_default()
-                .navigations
-                .insert(nav.name.clone());
+            offer_navigation(builders, current, &nav.name);
             mark(builders, nav.target, nav.collection, nav.restrictions);
             builders.entry(nav.target).or_default().with_operations = true;
             stack.push(nav.target);
         }
     }
+}
+
+/// Offers navigation property `name` on the item builder of `ty`.
+fn offer_navigation(builders: &mut BTreeMap<TypeId, BuilderSpec>, ty: TypeId, name: &str) {
+    builders
+        .entry(ty)
+        .or_default()
+        .navigations
+        .insert(name.to_owned());
 }
 
 fn mark(
