@@ -16,7 +16,7 @@ use percent_encoding::utf8_percent_encode;
 use serde::de::DeserializeOwned;
 
 use crate::error::GraphError;
-use crate::runtime::{fetch_page, Page, RequestBuilder, QUERY_COMPONENT};
+use crate::runtime::{fetch_page, FollowedLinks, Page, RequestBuilder, QUERY_COMPONENT};
 
 /// OData system query options for a collection request, such as
 /// `$filter=…&$top=…`.
@@ -181,7 +181,8 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, GraphError>> + Send>>;
 /// a page has none. A next link on another scheme, host or port than the
 /// client's base URL is not followed (the stream yields a
 /// [`GraphError::Config`] and sends nothing, so the access token does not
-/// leave), nor is a next link equal to the one just followed. After an
+/// leave), nor is a next link back to a page already read (the stream
+/// yields a [`GraphError::Config`] instead of looping). After an
 /// error the stream ends.
 ///
 /// Each page is a request of its own, with its own `client-request-id`,
@@ -208,6 +209,7 @@ enum State {
     Next {
         request: RequestBuilder,
         link: String,
+        followed: FollowedLinks,
     },
     Failed(GraphError),
     Done,
@@ -216,31 +218,34 @@ enum State {
 impl<T: DeserializeOwned + Send + 'static> Pages<T> {
     pub(crate) fn new(request: RequestBuilder) -> Self {
         let pages = stream::try_unfold(State::First(request), |state| async move {
-            let (request, page, followed) = match state {
+            let (request, page, mut followed) = match state {
                 State::Done => return Ok(None),
                 State::Failed(error) => return Err(error),
                 State::First(request) => {
+                    let followed = FollowedLinks::starting_at(&request.url());
                     let page: Page<T> = request.list().await?;
-                    (request, page, None)
+                    (request, page, followed)
                 }
-                State::Next { request, link } => {
+                State::Next {
+                    request,
+                    link,
+                    followed,
+                } => {
                     let page: Page<T> =
                         fetch_page(request.client(), &link, request.options()).await?;
-                    (request, page, Some(link))
+                    (request, page, followed)
                 }
             };
             let next = match &page.next_link {
                 None => State::Done,
-                // Yield this page, then the error.
-                Some(link) if Some(link) == followed.as_ref() => {
-                    State::Failed(GraphError::Config(format!(
-                        "the service returned the next link `{link}` for the page at that very \
-                         link; stopping instead of looping"
-                    )))
-                }
-                Some(link) => State::Next {
-                    request,
-                    link: link.clone(),
+                Some(link) => match followed.follow(link) {
+                    Ok(()) => State::Next {
+                        request,
+                        link: link.clone(),
+                        followed,
+                    },
+                    // Yield this page, then the error.
+                    Err(error) => State::Failed(error),
                 },
             };
             Ok(Some((page, next)))

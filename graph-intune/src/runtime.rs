@@ -302,10 +302,16 @@ impl RequestBuilder {
     /// sent with this builder's time-out and retry policy. For large
     /// collections prefer [`stream`](Self::stream), which does not hold
     /// every item in memory.
+    ///
+    /// A next link back to a page already read (the first page's URL, or
+    /// any link followed before) ends it with a [`GraphError::Config`]
+    /// instead of looping forever.
     pub async fn list_all<T: DeserializeOwned>(&self) -> Result<Vec<T>, GraphError> {
+        let mut followed = FollowedLinks::starting_at(&self.url());
         let mut page: Page<T> = self.list().await?;
         let mut items = std::mem::take(&mut page.value);
         while let Some(link) = page.next_link.take() {
+            followed.follow(&link)?;
             page = fetch_page(&self.client, &link, &self.options).await?;
             items.append(&mut page.value);
         }
@@ -605,6 +611,33 @@ struct Answer {
 
 /// Fetches the page at `link`, an absolute `@odata.nextLink`, refusing links
 /// that leave the origin of the client's base URL.
+/// The pages a paging loop has read, by URL, so that a next link back to
+/// any of them (a misbehaving service or proxy) stops the loop.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FollowedLinks(std::collections::HashSet<String>);
+
+impl FollowedLinks {
+    /// A loop whose first page is at `first`.
+    pub(crate) fn starting_at(first: &str) -> Self {
+        let mut links = FollowedLinks::default();
+        links.0.insert(first.to_owned());
+        links
+    }
+
+    /// Records that `link` is about to be followed; an error when a page at
+    /// that link was read already.
+    pub(crate) fn follow(&mut self, link: &str) -> Result<(), GraphError> {
+        if self.0.insert(link.to_owned()) {
+            Ok(())
+        } else {
+            Err(GraphError::Config(format!(
+                "the service returned the next link `{link}`, which points back to a page \
+                 already read; stopping instead of looping"
+            )))
+        }
+    }
+}
+
 pub(crate) async fn fetch_page<T: DeserializeOwned>(
     client: &GraphClient,
     link: &str,

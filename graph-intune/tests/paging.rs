@@ -293,3 +293,133 @@ fn streams_are_send_and_static() {
     drop(client);
     drop(stream);
 }
+
+/// Mounts `/beta/things` as two pages whose second page links back to the
+/// first (`back_to` is the link the second page returns).
+async fn mount_cycle(server: &MockServer, back_to: String) {
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .and(query_param_is_missing("$skiptoken"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": format!("{}/beta/things?$skiptoken=p2", server.uri()),
+            "value": [{"id": "1"}]
+        })))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .and(query_param("$skiptoken", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": back_to,
+            "value": [{"id": "2"}]
+        })))
+        .mount(server)
+        .await;
+}
+
+/// `list_all` on `things`, failing the test (instead of hanging it) if a
+/// regression makes it loop.
+async fn list_all_or_hang(client: &GraphClient) -> GraphError {
+    let request = client.request("things");
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        request.list_all::<Item>(),
+    )
+    .await
+    .expect("list_all must stop at a cycle, not loop")
+    .unwrap_err()
+}
+
+fn assert_cycle_error(error: &GraphError, link: &str) {
+    let GraphError::Config(message) = error else {
+        panic!("expected a Config error, got {error:?}");
+    };
+    assert_eq!(
+        message,
+        &format!(
+            "the service returned the next link `{link}`, which points back to a page already \
+             read; stopping instead of looping"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_next_link_back_to_the_first_page_ends_stream_pages_and_list_all() {
+    let server = MockServer::start().await;
+    let first = format!("{}/beta/things", server.uri());
+    mount_cycle(&server, first.clone()).await;
+    let client = client_for(&server);
+
+    let results: Vec<Result<Item, GraphError>> = client.request("things").stream().collect().await;
+    assert_eq!(results.len(), 3, "{results:?}");
+    assert_eq!(results[0].as_ref().map(|i| i.id.as_str()).ok(), Some("1"));
+    assert_eq!(results[1].as_ref().map(|i| i.id.as_str()).ok(), Some("2"));
+    assert_cycle_error(results[2].as_ref().unwrap_err(), &first);
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "nothing is sent a third time"
+    );
+
+    server.reset().await;
+    mount_cycle(&server, first.clone()).await;
+    let pages: Vec<Result<Page<Item>, GraphError>> =
+        client.request("things").pages().collect().await;
+    assert_eq!(pages.len(), 3, "two pages, then the error");
+    assert_cycle_error(pages[2].as_ref().unwrap_err(), &first);
+    assert_eq!(received(&server).await.len(), 2);
+
+    server.reset().await;
+    mount_cycle(&server, first.clone()).await;
+    let error = list_all_or_hang(&client).await;
+    assert_cycle_error(&error, &first);
+    assert_eq!(received(&server).await.len(), 2);
+}
+
+/// Mounts three pages of `/beta/things` where page 3 links back to page 2:
+/// neither the page just read nor the first one.
+async fn mount_cycle_to_the_middle(server: &MockServer) -> String {
+    let link = |token: &str| format!("{}/beta/things?$skiptoken={token}", server.uri());
+    for (token, next, id) in [
+        (None, "p2", "1"),
+        (Some("p2"), "p3", "2"),
+        (Some("p3"), "p2", "3"),
+    ] {
+        let mock = Mock::given(method("GET")).and(path("/beta/things"));
+        let mock = match token {
+            None => mock.and(query_param_is_missing("$skiptoken")),
+            Some(token) => mock.and(query_param("$skiptoken", token)),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.nextLink": link(next),
+            "value": [{"id": id}]
+        })))
+        .expect(1)
+        .mount(server)
+        .await;
+    }
+    link("p2")
+}
+
+#[tokio::test]
+async fn a_next_link_back_to_a_middle_page_ends_list_all_and_stream() {
+    let server = MockServer::start().await;
+    let back = mount_cycle_to_the_middle(&server).await;
+    let client = client_for(&server);
+    let error = list_all_or_hang(&client).await;
+    assert_cycle_error(&error, &back);
+    assert_eq!(received(&server).await.len(), 3);
+
+    server.reset().await;
+    let back = mount_cycle_to_the_middle(&server).await;
+    let results: Vec<Result<Item, GraphError>> = client.request("things").stream().collect().await;
+    let ids: Vec<_> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    assert_eq!(results.len(), 4);
+    assert_cycle_error(results[3].as_ref().unwrap_err(), &back);
+    assert_eq!(received(&server).await.len(), 3);
+}

@@ -17,10 +17,11 @@ pub fn workspace_root() -> PathBuf {
 ///
 /// Returns `None` (the caller skips, saying so) when the variable is unset and
 /// the default folder is absent, as in a user's clone. Panics when the
-/// variable names a missing folder, or when `CI=true` and there is no corpus:
-/// CI must never pass by skipping.
+/// variable names a missing folder, or when `CI` is set (see
+/// [`ci_requires_corpus`]) and there is no corpus: CI must never pass by
+/// skipping.
 pub fn corpus_dir(test: &str) -> Option<PathBuf> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let ci = ci_requires_corpus(std::env::var("CI").ok().as_deref());
     match std::env::var_os("GRAPH_METADATA_CORPUS") {
         Some(dir) => {
             let dir = workspace_root().join(dir);
@@ -38,7 +39,7 @@ pub fn corpus_dir(test: &str) -> Option<PathBuf> {
             }
             assert!(
                 !ci,
-                "CI=true but GRAPH_METADATA_CORPUS is unset and no corpus was found"
+                "CI is set but GRAPH_METADATA_CORPUS is unset and no corpus was found"
             );
             eprintln!(
                 "{test}: skipped: no Graph metadata corpus (set GRAPH_METADATA_CORPUS to its folder)"
@@ -137,3 +138,24 @@ pub mod seed {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 mod readme {}
+
+/// Whether the value of `CI` makes a missing corpus an error: any value but
+/// empty or `false` (in any case), so `CI=1` and `CI=True` count too.
+pub fn ci_requires_corpus(ci: Option<&str>) -> bool {
+    ci.is_some_and(|v| !v.is_empty() && !v.trim().eq_ignore_ascii_case("false"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ci_requires_corpus;
+
+    #[test]
+    fn any_ci_value_but_empty_or_false_requires_the_corpus() {
+        for value in ["true", "True", "TRUE", "1", "yes", "github-actions"] {
+            assert!(ci_requires_corpus(Some(value)), "{value}");
+        }
+        for value in [None, Some(""), Some("false"), Some("False"), Some("FALSE")] {
+            assert!(!ci_requires_corpus(value), "{value:?}");
+        }
+    }
+}
