@@ -82,7 +82,7 @@ impl Config {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             Diagnostic::new(
-                position(&file, text, offset),
+                Pos::of_offset(file.clone(), text.as_bytes(), offset),
                 e.message().trim_end().to_owned(),
             )
         })?;
@@ -90,7 +90,7 @@ impl Config {
             entries
                 .into_iter()
                 .map(|e| {
-                    let pos = position(&file, text, e.span().start);
+                    let pos = Pos::of_offset(file.clone(), text.as_bytes(), e.span().start);
                     (e.into_inner(), pos)
                 })
                 .unzip()
@@ -108,19 +108,6 @@ impl Config {
                 paths: path_positions,
             },
         })
-    }
-}
-
-/// The 1-based line and column (in characters) of byte `offset` in `text`.
-fn position(file: &Arc<str>, text: &str, offset: usize) -> Pos {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    Pos {
-        file: file.clone(),
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
     }
 }
 

@@ -32,6 +32,28 @@ pub struct Pos {
     pub column: u32,
 }
 
+impl Pos {
+    /// The position of byte `offset` of `text` (a file's bytes, not always
+    /// valid UTF-8): its line, and its column in characters.
+    pub fn of_offset(file: Arc<str>, text: &[u8], offset: usize) -> Pos {
+        let before = &text[..offset.min(text.len())];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Pos {
+            file,
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 impl PartialEq for Pos {
     fn eq(&self, _: &Self) -> bool {
         true

@@ -248,16 +248,16 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
             }
         }
     }
-    for spec in builders.values_mut() {
-        spec.with_operations = true;
-    }
     let ids: Vec<TypeId> = builders.keys().copied().collect();
     for id in ids {
         for (_, nav) in model.all_navigations(id) {
             offer_navigation(&mut builders, id, &nav.name);
             mark(&mut builders, nav.target, nav.collection, nav.restrictions);
-            builders.entry(nav.target).or_default().with_operations = true;
         }
+    }
+    // Everything is selected: every builder takes its operations.
+    for spec in builders.values_mut() {
+        spec.with_operations = true;
     }
     attach_operations(model, &mut builders, &mut closure);
     entry_points.sort_by_key(|e| entry_order(model, &e.name));

@@ -1,5 +1,5 @@
 //! Helpers for the end-to-end tests in `tests/`: where the real Microsoft
-//! Graph schemas are, and how to read them.
+//! Graph schemas are, how to read them, and the mock-server checks ([`mock`]).
 
 use std::path::{Path, PathBuf};
 
@@ -93,6 +93,8 @@ pub const VALID_SCHEMAS: &[&str] = &[
 /// The example of the Graph beta reference page "Update
 /// deviceCompliancePolicyAssignment" (`PATCH /deviceManagement/deviceCompliancePolicies/{id}/assignments/{id}`),
 /// the first acceptance test of this project.
+pub mod mock;
+
 pub mod seed {
     /// The request body of the example on the Graph beta reference page
     /// "Update deviceCompliancePolicyAssignment", copied verbatim.

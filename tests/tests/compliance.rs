@@ -14,12 +14,12 @@ use graph_intune::models::{
     DeviceComplianceScheduledActionForRule, ExclusionGroupAssignmentTarget, GroupAssignmentTarget,
     OperatingSystemVersionRange, RequiredPasswordType, Windows10CompliancePolicy,
 };
-use graph_intune::{GraphClient, Nullable};
+use graph_intune::Nullable;
+use graph_intune_tests::mock::{assert_request, body_of, client_for, only_request};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const TOKEN: &str = "test-token";
 const POLICIES: &str = "/beta/deviceManagement/deviceCompliancePolicies";
 const POLICY: &str = "/beta/deviceManagement/deviceCompliancePolicies/policy-1";
 
@@ -227,45 +227,12 @@ fn reference_status_and_overview_bodies_round_trip() {
 
 // ------------------------------------------------ mock server
 
-fn client_for(server: &MockServer) -> GraphClient {
-    GraphClient::builder()
-        .base_url(format!("{}/beta", server.uri()))
-        .bearer_token(TOKEN)
-        .build()
-        .unwrap()
-}
-
-/// Asserts method, raw path, no query, the credentials, and the JSON
-/// content type exactly when a body is sent.
-fn assert_request(
-    request: &Request,
-    expected_method: &str,
-    expected_path: &str,
-    body: Option<&Value>,
-) {
-    assert_eq!(request.method.as_str(), expected_method);
-    assert_eq!(request.url.path(), expected_path);
-    assert_eq!(request.url.query(), None);
-    let header_value = |name: &str| request.headers.get(name).map(|v| v.to_str().unwrap());
-    assert_eq!(header_value("authorization"), Some("Bearer test-token"));
-    assert_eq!(header_value("accept"), Some("application/json"));
-    match body {
-        Some(body) => {
-            assert_eq!(header_value("content-type"), Some("application/json"));
-            let sent: Value = serde_json::from_slice(&request.body).unwrap();
-            assert_eq!(&sent, body);
-        }
-        None => {
-            assert_eq!(header_value("content-type"), None);
-            assert!(request.body.is_empty());
-        }
+/// The shared request checks, and the body sent equal to `body`.
+fn assert_sent(request: &Request, method: &str, path: &str, body: Option<&Value>) {
+    assert_request(request, method, path, body.is_some());
+    if let Some(body) = body {
+        assert_eq!(&body_of(request), body);
     }
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
 }
 
 #[tokio::test]
@@ -316,7 +283,7 @@ async fn create_a_windows10_policy_built_in_rust_sends_exactly_what_was_set() {
         .await
         .unwrap();
 
-    assert_request(
+    assert_sent(
         &only_request(&server).await,
         "POST",
         POLICIES,
@@ -349,7 +316,7 @@ async fn create_sends_the_reference_request_body_exactly() {
         .create(&body)
         .await
         .unwrap();
-    assert_request(
+    assert_sent(
         &only_request(&server).await,
         "POST",
         POLICIES,
@@ -396,7 +363,7 @@ async fn list_decodes_four_policy_types_and_keeps_one_this_schema_lacks() {
         .await
         .unwrap();
 
-    assert_request(&only_request(&server).await, "GET", POLICIES, None);
+    assert_sent(&only_request(&server).await, "GET", POLICIES, None);
     assert_eq!(page.next_link, None);
     let variants: Vec<_> = page.value.iter().map(variant_of).collect();
     assert_eq!(
@@ -500,7 +467,7 @@ async fn assign_to_a_group_and_an_exclusion_group() {
         .await
         .unwrap();
 
-    assert_request(
+    assert_sent(
         &only_request(&server).await,
         "POST",
         &assign_path,
@@ -537,7 +504,7 @@ async fn assign_sends_the_reference_request_body_exactly() {
         .assign(&assignments)
         .await
         .unwrap();
-    assert_request(
+    assert_sent(
         &only_request(&server).await,
         "POST",
         &assign_path,
@@ -593,7 +560,7 @@ async fn schedule_a_block_action_for_a_rule() {
         .schedule_actions_for_rules(&[rule])
         .await
         .unwrap();
-    assert_request(
+    assert_sent(
         &only_request(&server).await,
         "POST",
         &action_path,
@@ -624,7 +591,7 @@ async fn schedule_sends_the_reference_request_body_exactly() {
         .schedule_actions_for_rules(&rules)
         .await
         .unwrap();
-    assert_request(
+    assert_sent(
         &only_request(&server).await,
         "POST",
         &action_path,
@@ -711,7 +678,7 @@ async fn read_the_device_status_overview() {
         .get()
         .await
         .unwrap();
-    assert_request(&only_request(&server).await, "GET", &overview_path, None);
+    assert_sent(&only_request(&server).await, "GET", &overview_path, None);
     assert_eq!(overview.success_count, Some(12));
     assert_eq!(overview.failed_count, Some(11));
     assert_eq!(overview.configuration_version, Some(4));

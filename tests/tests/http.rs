@@ -10,14 +10,14 @@ use graph_intune::models::{
     DeviceAndAppManagementAssignmentTarget, DeviceCompliancePolicyAssignment,
     GroupAssignmentTarget,
 };
-use graph_intune::{DecodeError, GraphClient, GraphError, Nullable, ServiceError};
+use graph_intune::{DecodeError, GraphError, Nullable, ServiceError};
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use graph_intune_tests::mock::{assert_request, body_of, client_for, header_value, only_request};
 use graph_intune_tests::seed::{REQUEST as SEED_REQUEST, RESPONSE as SEED_RESPONSE};
 
-const TOKEN: &str = "test-token";
 const POLICY: &str = "policy-1";
 const ASSIGNMENT: &str = "assignment-1";
 const ITEM_PATH: &str =
@@ -54,53 +54,6 @@ fn group_assignment_json(id: &str, group: &str) -> Value {
         "source": "direct",
         "sourceId": null
     })
-}
-
-fn client_for(server: &MockServer) -> GraphClient {
-    GraphClient::builder()
-        .base_url(format!("{}/beta", server.uri()))
-        .bearer_token(TOKEN)
-        .build()
-        .unwrap()
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
-}
-
-fn header_value<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request.headers.get(name).map(|v| v.to_str().unwrap())
-}
-
-/// Asserts method, raw (percent-encoded) path, no query, the credentials and
-/// `Accept`, and `Content-Type: application/json` exactly when a body is sent.
-fn assert_request(request: &Request, expected_method: &str, expected_path: &str, has_body: bool) {
-    assert_eq!(request.method.as_str(), expected_method);
-    assert_eq!(request.url.path(), expected_path);
-    assert_eq!(request.url.query(), None);
-    assert_eq!(
-        header_value(request, "authorization"),
-        Some("Bearer test-token")
-    );
-    assert_eq!(request.headers.get_all("authorization").iter().count(), 1);
-    assert_eq!(header_value(request, "accept"), Some("application/json"));
-    assert_eq!(request.headers.get_all("accept").iter().count(), 1);
-    if has_body {
-        assert_eq!(
-            header_value(request, "content-type"),
-            Some("application/json")
-        );
-        assert_eq!(request.headers.get_all("content-type").iter().count(), 1);
-    } else {
-        assert_eq!(header_value(request, "content-type"), None);
-        assert!(request.body.is_empty(), "expected no body");
-    }
-}
-
-fn body_of(request: &Request) -> Value {
-    serde_json::from_slice(&request.body).unwrap()
 }
 
 fn expect_service<T: std::fmt::Debug>(result: Result<T, GraphError>) -> ServiceError {

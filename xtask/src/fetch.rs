@@ -608,7 +608,7 @@ fn check(url: &str, body: &[u8], overlays: &[(String, String)]) -> Result<Vec<St
         errors,
     };
     let text = std::str::from_utf8(body).map_err(|e| {
-        let pos = position_of(body, e.valid_up_to());
+        let pos = Pos::of_offset(DOWNLOAD_NAME.into(), body, e.valid_up_to());
         invalid(
             Stage::Parse,
             Errors::from(Diagnostic::new(pos, "the download is not UTF-8 text")),
@@ -628,25 +628,6 @@ fn check(url: &str, body: &[u8], overlays: &[(String, String)]) -> Result<Vec<St
     let (_model, warnings) =
         codegen::model::Model::build(&documents).map_err(|e| invalid(Stage::Resolve, e))?;
     Ok(warnings.iter().map(ToString::to_string).collect())
-}
-
-/// The line and column (in characters) of byte `offset` of the download.
-fn position_of(body: &[u8], offset: usize) -> Pos {
-    let before = &body[..offset.min(body.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
-    Pos {
-        file: DOWNLOAD_NAME.into(),
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-    }
 }
 
 /// `4012345` → `4,012,345`.

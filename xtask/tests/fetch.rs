@@ -568,25 +568,13 @@ fn run_with(
     )
 }
 
-/// `4181136` → `4,181,136`, as the report writes sizes.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[test]
 fn binary_replaces_then_leaves_unchanged() {
     let scratch = Scratch::new();
     let mut served = own_schema();
     served.extend_from_slice(b"<!-- refreshed -->\n");
-    let size = thousands(served.len());
+    assert_eq!(xtask::fetch::thousands(4_181_117), "4,181,117");
+    let size = xtask::fetch::thousands(served.len() as u64);
 
     let server = Server::start(Reply::xml(served.clone()));
     let (code, stdout, stderr) = run(scratch.root(), &server.url, None);
