@@ -117,6 +117,24 @@ impl GraphError {
         matches!(self, GraphError::Transport(e) if e.is_timeout())
     }
 
+    /// `true` when the service may or may not have acted on the request:
+    /// the request was sent and then the connection broke, or the
+    /// time-out passed, before the whole answer came; or a gateway answered
+    /// `504 Gateway Timeout`.
+    ///
+    /// A `POST` (a create or an action such as `assign`) that failed so was
+    /// not sent again, so that it is never applied twice (see [what is
+    /// retried](crate::retry#what-is-retried)): look whether it took effect
+    /// before sending it again. For other methods this is what remained
+    /// after the retries.
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            GraphError::Transport(e) => !e.is_connect() && !e.is_builder(),
+            GraphError::Service(e) => e.status == StatusCode::GATEWAY_TIMEOUT,
+            _ => false,
+        }
+    }
+
     /// The details of a [`Service`](GraphError::Service) error, or `None`.
     pub fn as_service(&self) -> Option<&ServiceError> {
         match self {

@@ -12,15 +12,37 @@
 //!
 //! # What is retried
 //!
-//! * answers `429`, `503` and `504`, whatever the method: the request is sent
-//!   again with the same method, URL, headers (including the same
-//!   `client-request-id`) and body;
-//! * connection failures, where the connection could not be established and
-//!   so no byte of the request was sent.
+//! Whether a failed attempt is sent again depends on what failed and on
+//! whether the request is *idempotent*, that is whether sending it twice
+//! leaves the tenant as sending it once: `GET`, `HEAD`, `OPTIONS`, `PUT`,
+//! `DELETE` and `PATCH` are (a Graph `PATCH` sets the properties it carries,
+//! so sending it again sets them to the same values); `POST`, which creates
+//! objects and calls actions such as `assign`, is not. A duplicate create is
+//! worse than an error the caller can see, so a `POST` is sent again only
+//! when the service certainly did not act on it.
 //!
-//! Nothing else is: not other statuses, and not time-outs or connections
-//! broken after the request was sent, since the service may have acted on
-//! the request.
+//! | the attempt … | `GET`, `PATCH`, `PUT`, `DELETE` | `POST` (create, action) |
+//! |---|---|---|
+//! | could not connect: nothing was sent | retried | retried |
+//! | was sent, then the connection broke or the time-out passed before the whole answer came | retried | **not retried** |
+//! | was answered `429 Too Many Requests` | retried | retried |
+//! | was answered `503 Service Unavailable` | retried | retried |
+//! | was answered `504 Gateway Timeout` | retried | **not retried** |
+//! | was answered any other status | not retried | not retried |
+//!
+//! A `429` or `503` means the service turned the request away without acting
+//! on it (Graph's throttling guidance, and Microsoft's own SDK retry
+//! handlers, resend every method on those). A `504` comes from a gateway
+//! that gave up waiting for the service behind it, which may still have
+//! acted, exactly as when a connection breaks after the request was sent.
+//! When a `POST` is not retried for that reason,
+//! [`GraphError::is_outcome_unknown`](crate::GraphError::is_outcome_unknown)
+//! is `true`: look whether the object was created (or the action applied)
+//! before sending it again. A retried `DELETE` whose first attempt did
+//! reach the service answers `404 Not Found`.
+//!
+//! A retry sends the same method, URL, headers (including the same
+//! `client-request-id`) and body.
 //!
 //! # How long it waits
 //!
@@ -30,9 +52,9 @@
 //!   that long and never less. An HTTP-date is read against the answer's
 //!   own `Date` header when it has one, so a skewed local clock does not
 //!   matter.
-//! * Otherwise it waits an exponential backoff with jitter: before the
-//!   `n`-th retry, a random delay between half and all of
-//!   `min(base_backoff × 2ⁿ⁻¹, max_backoff)`.
+//! * Otherwise (and after a failed or broken connection) it waits an
+//!   exponential backoff with jitter: before the `n`-th retry, a random
+//!   delay between half and all of `min(base_backoff × 2ⁿ⁻¹, max_backoff)`.
 //!
 //! # When it gives up
 //!
@@ -46,13 +68,13 @@
 //! [`attempts`](crate::ServiceError::attempts) were made and the last
 //! [`retry_after`](crate::ServiceError::retry_after); see
 //! [`GraphError::is_throttled`](crate::GraphError::is_throttled). A
-//! connection that still fails is a
+//! connection that still fails, or still breaks, is a
 //! [`GraphError::Transport`](crate::GraphError::Transport).
 
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, DATE, RETRY_AFTER};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 /// How a client retries throttled (`429`), unavailable (`503`) and timed-out
 /// (`504`) answers and failed connections. See the [module
@@ -235,7 +257,57 @@ impl GiveUp {
     }
 }
 
-/// Whether an answer with this status is retried: `429`, `503`, `504`.
+/// How one attempt failed, as far as retrying is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No connection could be made: nothing of the request was sent.
+    NotSent,
+    /// The request was sent, or may have been, and no whole answer came:
+    /// the connection broke or the attempt's time-out passed.
+    NoAnswer,
+    /// The service answered with this status (not a 2xx).
+    Status(StatusCode),
+}
+
+impl Failure {
+    /// The failure of a send that returned `error`; `None` for an error that
+    /// no retry can mend (a request that could not even be built).
+    pub(crate) fn of_transport(error: &reqwest::Error) -> Option<Failure> {
+        if error.is_builder() {
+            None
+        } else if error.is_connect() {
+            Some(Failure::NotSent)
+        } else {
+            Some(Failure::NoAnswer)
+        }
+    }
+
+    /// Whether a request that failed so is sent again (if the policy still
+    /// allows): the table of the [module documentation](self).
+    pub(crate) fn is_retried(self, idempotent: bool) -> bool {
+        match self {
+            Failure::NotSent => true,
+            Failure::NoAnswer => idempotent,
+            Failure::Status(StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) => {
+                true
+            }
+            Failure::Status(StatusCode::GATEWAY_TIMEOUT) => idempotent,
+            Failure::Status(_) => false,
+        }
+    }
+}
+
+/// Whether sending a request with this method twice leaves the tenant as
+/// sending it once (see the [module documentation](self)).
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::PATCH
+    )
+}
+
+/// Whether this status is one of those that mean "try later": `429`,
+/// `503`, `504`.
 pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(
         status,
@@ -347,6 +419,51 @@ mod tests {
                 assert!(delay >= full / 2 && delay <= full, "{delay:?} vs {full:?}");
             }
         }
+    }
+
+    /// The table of the module documentation, row by row.
+    #[test]
+    fn what_is_retried_depends_on_the_failure_and_the_method() {
+        let rows = [
+            (Failure::NotSent, true, true),
+            (Failure::NoAnswer, true, false),
+            (Failure::Status(StatusCode::TOO_MANY_REQUESTS), true, true),
+            (Failure::Status(StatusCode::SERVICE_UNAVAILABLE), true, true),
+            (Failure::Status(StatusCode::GATEWAY_TIMEOUT), true, false),
+            (
+                Failure::Status(StatusCode::INTERNAL_SERVER_ERROR),
+                false,
+                false,
+            ),
+            (Failure::Status(StatusCode::BAD_GATEWAY), false, false),
+            (Failure::Status(StatusCode::NOT_FOUND), false, false),
+            (Failure::Status(StatusCode::CONFLICT), false, false),
+        ];
+        for (failure, idempotent, post) in rows {
+            assert_eq!(
+                failure.is_retried(true),
+                idempotent,
+                "{failure:?}, idempotent"
+            );
+            assert_eq!(failure.is_retried(false), post, "{failure:?}, POST");
+        }
+        let idempotent: Vec<bool> = [
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+            Method::POST,
+            Method::CONNECT,
+        ]
+        .iter()
+        .map(is_idempotent)
+        .collect();
+        assert_eq!(
+            idempotent,
+            [true, true, true, true, true, true, false, false]
+        );
     }
 
     #[test]

@@ -43,7 +43,7 @@ use tracing::Instrument;
 
 use crate::client::GraphClient;
 use crate::error::{DecodeError, GraphError, ServiceError};
-use crate::retry::RetryPolicy;
+use crate::retry::{Failure, RetryPolicy};
 
 pub use crate::paging::{Items, Pages, Query};
 pub use futures_core::Stream;
@@ -72,6 +72,9 @@ const SDK_VERSION: HeaderName = HeaderName::from_static("sdkversion");
 /// schema version (see
 /// [`GraphClientBuilder::include_unknown_enum_members`](crate::GraphClientBuilder::include_unknown_enum_members)).
 const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
+
+/// Why a request that may have reached the service is not sent again.
+const NOT_RETRIED: &str = "a POST is not sent again when the service may have acted on it";
 
 /// The message of the [`DecodeError`] returned when a success answer that
 /// should carry a value has an empty body.
@@ -200,7 +203,9 @@ impl RequestBuilder {
     /// whole answer) to `timeout`, instead of the client's
     /// [time-out](crate::GraphClientBuilder::timeout). An attempt that
     /// exceeds it fails with a [`GraphError::Transport`] for which
-    /// [`GraphError::is_timeout`] is `true`, and is not retried.
+    /// [`GraphError::is_timeout`] is `true`. The attempt is retried when the
+    /// request is idempotent (not a `POST`); see [what is
+    /// retried](crate::retry#what-is-retried).
     pub fn with_timeout(&self, timeout: Duration) -> Self {
         let mut next = self.clone();
         next.options.timeout = Some(timeout);
@@ -694,6 +699,7 @@ async fn execute(
     let url = reqwest::Url::parse(url)
         .map_err(|e| GraphError::Config(format!("invalid request URL `{url}`: {e}")))?;
     let policy = options.retry.unwrap_or_else(|| client.retry_policy());
+    let idempotent = crate::retry::is_idempotent(&method);
     let timeout = options.timeout.or_else(|| client.timeout());
     let client_request_id = uuid::Uuid::new_v4().to_string();
     let request_span = tracing::info_span!(
@@ -741,25 +747,31 @@ async fn execute(
                 Ok(answer) => answer,
                 Err(error) => {
                     let cause = crate::auth::error_chain(&error);
-                    // A failed connection sent nothing: always safe to retry.
-                    let retry = if error.is_connect() {
-                        Some(policy.next_delay(attempt, started.elapsed(), None))
-                    } else {
-                        None
+                    let failure = Failure::of_transport(&error);
+                    let what = match failure {
+                        Some(Failure::NotSent) => "connection failed",
+                        _ => "no answer",
                     };
-                    match retry {
-                        Some(Ok(delay)) => {
-                            span.in_scope(|| {
-                                tracing::warn!(delay = ?delay, error = %cause, "connection failed; retrying");
-                            });
-                            tokio::time::sleep(delay).await;
-                            continue;
+                    match failure {
+                        Some(failure) if failure.is_retried(idempotent) => {
+                            match policy.next_delay(attempt, started.elapsed(), None) {
+                                Ok(delay) => {
+                                    span.in_scope(|| {
+                                        tracing::warn!(delay = ?delay, timeout = error.is_timeout(), error = %cause, "{what}; retrying");
+                                    });
+                                    tokio::time::sleep(delay).await;
+                                    continue;
+                                }
+                                Err(why) => span.in_scope(|| {
+                                    tracing::warn!(timeout = error.is_timeout(), error = %cause, "{what}; giving up: {}", why.as_str());
+                                }),
+                            }
                         }
-                        Some(Err(why)) => span.in_scope(|| {
-                            tracing::warn!(error = %cause, "connection failed; giving up: {}", why.as_str());
+                        Some(_) => span.in_scope(|| {
+                            tracing::warn!(timeout = error.is_timeout(), error = %cause, "{what}; not retried: {NOT_RETRIED}");
                         }),
                         None => span.in_scope(|| {
-                            tracing::warn!(timeout = error.is_timeout(), error = %cause, "request failed");
+                            tracing::warn!(error = %cause, "the request could not be built");
                         }),
                     }
                     parent.record("attempts", attempt);
@@ -775,7 +787,8 @@ async fn execute(
                     body: answer_body,
                 });
             }
-            if crate::retry::is_retryable_status(status) {
+            let failure = Failure::Status(status);
+            if failure.is_retried(idempotent) {
                 let retry_after = crate::retry::retry_after(&answer_headers);
                 match policy.next_delay(attempt, started.elapsed(), retry_after) {
                     Ok(delay) => {
@@ -794,6 +807,8 @@ async fn execute(
                         );
                     }),
                 }
+            } else if crate::retry::is_retryable_status(status) {
+                span.in_scope(|| tracing::warn!("gateway time-out; not retried: {NOT_RETRIED}"));
             } else {
                 span.in_scope(|| tracing::debug!("answered with an error"));
             }
