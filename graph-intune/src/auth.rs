@@ -55,9 +55,29 @@ const BODY_SNIPPET_CHARS: usize = 200;
 /// (5 minutes by default, at most half the token's lifetime) before it
 /// expires. Then the next caller fetches a new one while concurrent callers
 /// wait for it: however many requests need a token at once, the endpoint
-/// receives one request. If that request fails, the callers that waited for
-/// it get its error (they do not each try again), and if the old token has
-/// not expired yet it is used meanwhile.
+/// receives one request.
+///
+/// # When refresh fails
+///
+/// A token request fails when the endpoint refuses it or answers with an
+/// error status, when its answer is not a bearer token response, when it
+/// cannot be sent or read (a connection failure), or when it takes longer
+/// than the [`timeout`](Self::timeout) (30 s by default).
+///
+/// - While the cached token has not expired (it is within its refresh
+///   margin), a failed refresh is not an error: the caller, and every caller
+///   that waited for that same request, gets the cached token, and a
+///   warning is logged. The next caller after that tries again, so each
+///   request made in the margin may wait for a token request (up to the
+///   timeout) before it goes out with the old token.
+/// - Once the cached token has expired (or when there is none), a failed
+///   request is a [`GraphError::Auth`] whose message says what failed (the
+///   status and the endpoint's `error`, `error_description`, trace and
+///   correlation ids; `the token request timed out: …`; `cannot reach the
+///   token endpoint: …`), and the Graph request is not sent. The callers
+///   that waited for that request get the same error; the next caller tries
+///   again.
+/// - A token request that succeeds replaces the cached token at once.
 ///
 /// Share one provider (it is cheap to wrap in an `Arc`, and
 /// `Arc<ClientCredentials>` is a `TokenProvider` too) between clients that
@@ -172,7 +192,12 @@ impl ClientCredentials {
         self
     }
 
-    /// Sets the time-out of one token request (default 30 s).
+    /// Sets the time-out of one token request, from sending it to reading
+    /// the whole answer (default [`DEFAULT_TIMEOUT`](Self::DEFAULT_TIMEOUT),
+    /// 30 s). It applies with a custom [`http_client`](Self::http_client)
+    /// too. A request that takes longer fails with a [`GraphError::Auth`]
+    /// whose message starts with `the token request timed out`, unless the
+    /// cached token is still valid (see [When refresh fails](Self#when-refresh-fails)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -250,19 +275,12 @@ impl ClientCredentials {
             .form(&form)
             .send()
             .await
-            .map_err(|e| {
-                self.auth_error(format!(
-                    "cannot reach the token endpoint: {}",
-                    error_chain(&e)
-                ))
-            })?;
+            .map_err(|e| self.transport_error("cannot reach the token endpoint", &e))?;
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| {
-            self.auth_error(format!(
-                "cannot read the token endpoint's answer: {}",
-                error_chain(&e)
-            ))
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error("cannot read the token endpoint's answer", &e))?;
         if !status.is_success() {
             tracing::warn!(token_endpoint = %endpoint, status = status.as_u16(), "the token endpoint refused");
             return Err(self.auth_error(describe_token_error(status, &body)));
@@ -289,6 +307,21 @@ impl ClientCredentials {
             refresh_at: sent + lifetime.saturating_sub(self.refresh_margin.min(lifetime / 2)),
             expires_at: sent + lifetime,
         })
+    }
+
+    /// The [`GraphError::Auth`] of a token request that could not be sent
+    /// or whose answer could not be read: `what` and the causes, or, when
+    /// the [`timeout`](Self::timeout) ran out, a message that says so.
+    fn transport_error(&self, what: &str, error: &reqwest::Error) -> GraphError {
+        if error.is_timeout() {
+            self.auth_error(format!(
+                "the token request timed out: no complete answer from the token \
+                 endpoint within {:?} (ClientCredentials::timeout)",
+                self.timeout
+            ))
+        } else {
+            self.auth_error(format!("{what}: {}", error_chain(error)))
+        }
     }
 
     /// An [`GraphError::Auth`] whose message cannot contain the secret.
@@ -582,5 +615,293 @@ mod tests {
         let debug = format!("{custom:?}");
         assert!(!debug.contains("pw"), "{debug}");
         assert!(debug.contains("<redacted>"), "{debug}");
+    }
+
+    /// What a failed refresh does while the cached token is still valid,
+    /// and once it has expired: against a wiremock token endpoint and Graph.
+    /// The cached token is put into its refresh window directly (a real
+    /// token stays out of it for at least half its lifetime, which is whole
+    /// seconds: half a second or more), so no test waits.
+    mod refresh_failure {
+        use std::net::{SocketAddr, TcpListener};
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        use std::time::{Duration, Instant};
+
+        use serde_json::{json, Value};
+        use wiremock::matchers::{header, method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        use super::super::{ClientCredentials, FreshToken};
+        use crate::{GraphClient, GraphError, RetryPolicy, TokenProvider};
+
+        const TOKEN_PATH: &str = "/tenant/oauth2/v2.0/token";
+        const SECRET: &str = "client-secret-value";
+
+        /// How the token endpoint fails.
+        #[derive(Clone, Copy, Debug)]
+        enum Failure {
+            /// `500 Internal Server Error` with a text body.
+            ServerError,
+            /// `200 OK` with a body that is not JSON.
+            NotJson,
+            /// The connection is accepted and closed at once.
+            ConnectionClosed,
+        }
+
+        const FAILURES: [Failure; 3] = [
+            Failure::ServerError,
+            Failure::NotJson,
+            Failure::ConnectionClosed,
+        ];
+
+        /// A token endpoint that always fails as `failure` says, and counts
+        /// the attempts.
+        enum TokenEndpoint {
+            Mock(MockServer),
+            /// A listener (kept bound) that closes every connection it
+            /// accepts, and the number it accepted.
+            Closing(SocketAddr, Arc<AtomicUsize>),
+        }
+
+        impl TokenEndpoint {
+            async fn start(failure: Failure) -> Self {
+                let answer = match failure {
+                    Failure::ServerError => {
+                        ResponseTemplate::new(500).set_body_string("upstream  busy\n")
+                    }
+                    Failure::NotJson => {
+                        ResponseTemplate::new(200).set_body_string("<html>sign-in page</html>")
+                    }
+                    Failure::ConnectionClosed => {
+                        let listener = TcpListener::bind("127.0.0.1:0").expect("a local port");
+                        let address = listener.local_addr().expect("its address");
+                        let accepted = Arc::new(AtomicUsize::new(0));
+                        let count = accepted.clone();
+                        std::thread::spawn(move || {
+                            for connection in listener.incoming() {
+                                count.fetch_add(1, Ordering::SeqCst);
+                                drop(connection);
+                            }
+                        });
+                        return TokenEndpoint::Closing(address, accepted);
+                    }
+                };
+                let server = MockServer::start().await;
+                Mock::given(method("POST"))
+                    .and(path(TOKEN_PATH))
+                    .respond_with(answer)
+                    .mount(&server)
+                    .await;
+                TokenEndpoint::Mock(server)
+            }
+
+            fn authority(&self) -> String {
+                match self {
+                    TokenEndpoint::Mock(server) => server.uri(),
+                    TokenEndpoint::Closing(address, _) => format!("http://{address}"),
+                }
+            }
+
+            async fn attempts(&self) -> usize {
+                match self {
+                    TokenEndpoint::Mock(server) => server
+                        .received_requests()
+                        .await
+                        .expect("request recording is on")
+                        .len(),
+                    TokenEndpoint::Closing(_, accepted) => accepted.load(Ordering::SeqCst),
+                }
+            }
+        }
+
+        fn credentials(endpoint: &TokenEndpoint) -> Arc<ClientCredentials> {
+            Arc::new(
+                ClientCredentials::new("tenant", "app", SECRET)
+                    .authority(endpoint.authority())
+                    .http_client(reqwest::Client::new()),
+            )
+        }
+
+        /// Caches `secret` as a token due for refresh now, valid for
+        /// `valid_for` more (zero: it has expired).
+        async fn cache_token(provider: &ClientCredentials, secret: &str, valid_for: Duration) {
+            let now = Instant::now();
+            provider.cache.state.lock().await.token = Some(FreshToken {
+                secret: secret.to_owned(),
+                refresh_at: now,
+                expires_at: now + valid_for,
+            });
+        }
+
+        async fn graph_accepting(token: &str, times: u64) -> MockServer {
+            let graph = MockServer::start().await;
+            Mock::given(method("GET"))
+                .and(path("/beta/things"))
+                .and(header("authorization", format!("Bearer {token}").as_str()))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+                .expect(times)
+                .mount(&graph)
+                .await;
+            graph
+        }
+
+        fn client(graph: &MockServer, provider: &Arc<ClientCredentials>) -> GraphClient {
+            GraphClient::builder()
+                .base_url(format!("{}/beta", graph.uri()))
+                .token_provider(provider.clone())
+                .retry(RetryPolicy::none())
+                .build()
+                .expect("a valid client")
+        }
+
+        /// The message of the `Auth` error that `failure` gives.
+        fn assert_failure_message(failure: Failure, message: &str) {
+            match failure {
+                Failure::ServerError => assert_eq!(
+                    message,
+                    "the token endpoint answered 500 Internal Server Error: upstream busy"
+                ),
+                Failure::NotJson => assert_eq!(
+                    message,
+                    "the token endpoint answered 200 OK with a body that is not a token \
+                     response: expected value at line 1 column 1"
+                ),
+                Failure::ConnectionClosed => {
+                    let cause = message
+                        .strip_prefix("cannot reach the token endpoint: ")
+                        .unwrap_or_else(|| panic!("{message}"));
+                    assert!(!cause.is_empty(), "{message}");
+                }
+            }
+            assert!(!message.contains(SECRET), "{message}");
+        }
+
+        #[tokio::test]
+        async fn a_failed_refresh_sends_the_still_valid_token() {
+            for failure in FAILURES {
+                let endpoint = TokenEndpoint::start(failure).await;
+                let provider = credentials(&endpoint);
+                cache_token(&provider, "old-token", Duration::from_secs(600)).await;
+                let graph = graph_accepting("old-token", 2).await;
+                let client = client(&graph, &provider);
+
+                for request in 1..=2 {
+                    let answer: Value = client
+                        .request("things")
+                        .get()
+                        .await
+                        .unwrap_or_else(|e| panic!("{failure:?}, request {request}: {e:?}"));
+                    assert_eq!(answer, json!({"ok": true}), "{failure:?}");
+                    // Every request in the refresh window tries again.
+                    assert_eq!(endpoint.attempts().await, request, "{failure:?}");
+                }
+                assert_eq!(
+                    graph.received_requests().await.expect("recorded").len(),
+                    2,
+                    "{failure:?}"
+                );
+                graph.verify().await;
+            }
+        }
+
+        #[tokio::test]
+        async fn a_failed_refresh_of_an_expired_token_is_an_auth_error() {
+            for failure in FAILURES {
+                let endpoint = TokenEndpoint::start(failure).await;
+                let provider = credentials(&endpoint);
+                cache_token(&provider, "old-token", Duration::ZERO).await;
+                let graph = graph_accepting("old-token", 0).await;
+                let client = client(&graph, &provider);
+
+                let error = client
+                    .request("things")
+                    .get::<Value>()
+                    .await
+                    .expect_err("no valid token");
+                match &error {
+                    GraphError::Auth(message) => assert_failure_message(failure, message),
+                    other => panic!("{failure:?}: expected an Auth error, got {other:?}"),
+                }
+                assert!(
+                    error
+                        .to_string()
+                        .starts_with("cannot get an access token: "),
+                    "{error}"
+                );
+                assert_eq!(endpoint.attempts().await, 1, "{failure:?}");
+                // The provider itself says the same, after one more attempt.
+                match provider.access_token().await {
+                    Err(GraphError::Auth(message)) => assert_failure_message(failure, &message),
+                    other => panic!("{failure:?}: expected an Auth error, got {other:?}"),
+                }
+                assert_eq!(endpoint.attempts().await, 2, "{failure:?}");
+                graph.verify().await;
+            }
+        }
+
+        #[tokio::test]
+        async fn concurrent_callers_share_one_failed_refresh_and_the_still_valid_token() {
+            let login = MockServer::start().await;
+            Mock::given(method("POST"))
+                .and(path(TOKEN_PATH))
+                .respond_with(
+                    ResponseTemplate::new(503)
+                        .set_body_string("busy")
+                        .set_delay(Duration::from_millis(50)),
+                )
+                .mount(&login)
+                .await;
+            let provider = Arc::new(
+                ClientCredentials::new("tenant", "app", SECRET)
+                    .authority(login.uri())
+                    .http_client(reqwest::Client::new()),
+            );
+            cache_token(&provider, "old-token", Duration::from_secs(600)).await;
+
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..10 {
+                let provider = provider.clone();
+                tasks.spawn(async move { provider.access_token().await });
+            }
+            while let Some(result) = tasks.join_next().await {
+                assert_eq!(result.expect("the task ran").expect("a token"), "old-token");
+            }
+            assert_eq!(
+                login.received_requests().await.expect("recorded").len(),
+                1,
+                "one refresh for all the callers"
+            );
+        }
+
+        #[tokio::test]
+        async fn the_new_token_replaces_the_old_once_a_refresh_succeeds() {
+            let login = MockServer::start().await;
+            Mock::given(method("POST"))
+                .and(path(TOKEN_PATH))
+                .respond_with(ResponseTemplate::new(500))
+                .up_to_n_times(1)
+                .with_priority(1)
+                .mount(&login)
+                .await;
+            Mock::given(method("POST"))
+                .and(path(TOKEN_PATH))
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                    "token_type": "Bearer", "expires_in": 3599, "access_token": "new-token"
+                })))
+                .mount(&login)
+                .await;
+            let provider = Arc::new(
+                ClientCredentials::new("tenant", "app", SECRET)
+                    .authority(login.uri())
+                    .http_client(reqwest::Client::new()),
+            );
+            cache_token(&provider, "old-token", Duration::from_secs(600)).await;
+
+            assert_eq!(provider.access_token().await.expect("a token"), "old-token");
+            assert_eq!(provider.access_token().await.expect("a token"), "new-token");
+            assert_eq!(provider.access_token().await.expect("a token"), "new-token");
+            assert_eq!(login.received_requests().await.expect("recorded").len(), 2);
+        }
     }
 }

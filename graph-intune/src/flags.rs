@@ -115,3 +115,89 @@ impl<'de, M: EnumMember> Deserialize<'de> for Flags<M> {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{EnumMember, Flags};
+
+    #[derive(Clone, PartialEq, Debug)]
+    enum Access {
+        Read,
+        Write,
+        Other(String),
+    }
+
+    impl From<String> for Access {
+        fn from(name: String) -> Self {
+            match name.as_str() {
+                "read" => Access::Read,
+                "write" => Access::Write,
+                _ => Access::Other(name),
+            }
+        }
+    }
+
+    impl EnumMember for Access {
+        fn as_str(&self) -> &str {
+            match self {
+                Access::Read => "read",
+                Access::Write => "write",
+                Access::Other(name) => name,
+            }
+        }
+    }
+
+    fn flags(members: &[Access]) -> Flags<Access> {
+        members.iter().cloned().collect()
+    }
+
+    #[test]
+    fn remove_clears_a_member_that_is_set() {
+        let mut set = flags(&[Access::Read, Access::Other("audit".into()), Access::Write]);
+        assert!(set.remove(&Access::Other("audit".into())));
+        assert_eq!(set, flags(&[Access::Read, Access::Write]));
+        assert_eq!(set.to_string(), "read,write");
+        assert!(set.remove(&Access::Read));
+        assert_eq!(set, flags(&[Access::Write]));
+        assert!(set.remove(&Access::Write));
+        assert!(set.is_empty());
+        assert_eq!(set.to_string(), "");
+    }
+
+    #[test]
+    fn remove_of_a_member_not_set_changes_nothing() {
+        let mut set = flags(&[Access::Read]);
+        assert!(!set.remove(&Access::Write));
+        assert!(!set.remove(&Access::Other("read ".into())));
+        assert_eq!(set, flags(&[Access::Read]));
+        let mut empty = Flags::<Access>::new();
+        assert!(!empty.remove(&Access::Read));
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn iter_gives_the_members_in_order_each_once() {
+        let set: Flags<Access> =
+            serde_json::from_str("\"write, audit,read,write\"").expect("a flags value");
+        let members: Vec<&Access> = set.iter().collect();
+        assert_eq!(
+            members,
+            [
+                &Access::Write,
+                &Access::Other("audit".into()),
+                &Access::Read
+            ]
+        );
+        assert_eq!(set.iter().len(), 3);
+
+        let mut inserted = Flags::new();
+        assert!(inserted.insert(Access::Read));
+        assert!(inserted.insert(Access::Write));
+        assert!(!inserted.insert(Access::Read));
+        assert_eq!(
+            inserted.iter().map(EnumMember::as_str).collect::<Vec<_>>(),
+            ["read", "write"]
+        );
+        assert_eq!(Flags::<Access>::new().iter().next(), None);
+    }
+}

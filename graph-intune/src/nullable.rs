@@ -109,3 +109,65 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Nullable;
+
+    #[test]
+    fn value_mut_changes_only_a_value() {
+        let mut value = Nullable::Value(String::from("a"));
+        value.value_mut().expect("a value").push('b');
+        assert_eq!(value, Nullable::Value(String::from("ab")));
+
+        let mut null = Nullable::<String>::Null;
+        assert_eq!(null.value_mut(), None);
+        assert_eq!(null, Nullable::Null);
+
+        let mut absent = Nullable::<String>::Absent;
+        assert_eq!(absent.value_mut(), None);
+        assert_eq!(absent, Nullable::Absent);
+    }
+
+    #[test]
+    fn into_option_keeps_only_a_value() {
+        assert_eq!(Nullable::Value(7).into_option(), Some(7));
+        assert_eq!(Nullable::<i32>::Null.into_option(), None);
+        assert_eq!(Nullable::<i32>::Absent.into_option(), None);
+    }
+
+    #[test]
+    fn as_ref_keeps_the_state_and_borrows_the_value() {
+        let value = Nullable::Value(String::from("a"));
+        let borrowed: Nullable<&String> = value.as_ref();
+        assert_eq!(borrowed, Nullable::Value(&String::from("a")));
+        assert!(std::ptr::eq(
+            borrowed.value().copied().expect("a value"),
+            value.value().expect("a value")
+        ));
+        assert_eq!(Nullable::<String>::Null.as_ref(), Nullable::Null);
+        assert_eq!(Nullable::<String>::Absent.as_ref(), Nullable::Absent);
+    }
+
+    #[test]
+    fn map_keeps_the_state_and_maps_only_a_value() {
+        assert_eq!(Nullable::Value(2).map(|n| n * 10), Nullable::Value(20));
+        let mut calls = 0;
+        assert_eq!(
+            Nullable::<i32>::Null.map(|n| {
+                calls += 1;
+                n.to_string()
+            }),
+            Nullable::<String>::Null
+        );
+        assert_eq!(
+            Nullable::<i32>::Absent.map(|n| {
+                calls += 1;
+                n.to_string()
+            }),
+            Nullable::<String>::Absent
+        );
+        assert_eq!(calls, 0, "the function is not called without a value");
+        assert_eq!(Nullable::Value("x").map(str::len), Nullable::Value(1usize));
+    }
+}

@@ -433,10 +433,19 @@ impl RequestBuilder {
         Ok(answer.body)
     }
 
-    /// `PUT` of a media resource's bytes with their `Content-Type`.
+    /// `PUT` of a media resource's bytes with their `Content-Type`; any 2xx
+    /// answer is a success and its body is ignored.
+    ///
+    /// A `content_type` that is not a valid header value (one with a
+    /// control character such as CR, LF or NUL) is a [`GraphError::Config`]
+    /// and nothing is sent; its message shows the value with those
+    /// characters escaped (`\r`, `\n`, `\0`).
     pub async fn put_bytes(&self, content_type: &str, bytes: Vec<u8>) -> Result<(), GraphError> {
         let content_type = HeaderValue::from_str(content_type).map_err(|e| {
-            GraphError::Config(format!("invalid content type `{content_type}`: {e}"))
+            GraphError::Config(format!(
+                "invalid content type `{}`: {e}",
+                content_type.escape_debug()
+            ))
         })?;
         let body = Payload {
             bytes,

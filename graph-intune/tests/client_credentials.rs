@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use graph_intune::{ClientCredentials, Cloud, GraphClient, GraphError, TokenProvider};
 use serde_json::{json, Value};
@@ -338,6 +338,136 @@ async fn cloud_defaults_give_the_authority_and_the_scope() {
 
     let form = form_of(&received(&login).await[0]);
     assert_eq!(form["scope"], format!("{}/.default", graph.uri()));
+}
+
+#[tokio::test]
+async fn an_expired_token_is_not_used_when_its_refresh_fails() {
+    let login = MockServer::start().await;
+    let graph = MockServer::start().await;
+    // A token that has expired when it is next needed, then a failure.
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("expired-token", 0))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&login)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({
+            "error": "temporarily_unavailable",
+            "error_description": "AADSTS50196: The server is busy.",
+            "trace_id": "trace-2"
+        })))
+        .mount(&login)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/beta/things"))
+        .and(header("authorization", "Bearer expired-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&graph)
+        .await;
+
+    let client = GraphClient::builder()
+        .base_url(format!("{}/beta", graph.uri()))
+        .token_provider(credentials(&login))
+        .build()
+        .expect("valid client");
+    let _: Value = client
+        .request("things")
+        .get()
+        .await
+        .expect("the first token");
+    let error = client
+        .request("things")
+        .get::<Value>()
+        .await
+        .expect_err("the token has expired and cannot be refreshed");
+    match &error {
+        GraphError::Auth(message) => assert_eq!(
+            message,
+            "the token endpoint answered 500 Internal Server Error: temporarily_unavailable: \
+             AADSTS50196: The server is busy. (trace id trace-2)"
+        ),
+        other => panic!("expected an Auth error, got {other:?}"),
+    }
+    assert_eq!(received(&login).await.len(), 2);
+    assert_eq!(
+        received(&graph).await.len(),
+        1,
+        "the expired token is not sent"
+    );
+}
+
+#[tokio::test]
+async fn a_token_request_slower_than_the_timeout_is_an_auth_error() {
+    let login = MockServer::start().await;
+    let graph = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("too-late", 3600).set_delay(Duration::from_secs(30)))
+        .expect(1)
+        .mount(&login)
+        .await;
+
+    let timeout = Duration::from_millis(100);
+    let client = GraphClient::builder()
+        .base_url(format!("{}/beta", graph.uri()))
+        .token_provider(credentials(&login).timeout(timeout))
+        .build()
+        .expect("valid client");
+    let started = Instant::now();
+    let error = client
+        .request("things")
+        .get::<Value>()
+        .await
+        .expect_err("the token request times out");
+    assert!(started.elapsed() >= timeout, "{:?}", started.elapsed());
+    match &error {
+        GraphError::Auth(message) => assert_eq!(
+            message,
+            "the token request timed out: no complete answer from the token endpoint \
+             within 100ms (ClientCredentials::timeout)"
+        ),
+        other => panic!("expected an Auth error, got {other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "cannot get an access token: the token request timed out: no complete answer \
+         from the token endpoint within 100ms (ClientCredentials::timeout)"
+    );
+    assert!(received(&graph).await.is_empty(), "nothing sent to Graph");
+}
+
+#[tokio::test]
+async fn a_token_request_faster_than_the_timeout_succeeds() {
+    let login = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(token_answer("in-time", 3600).set_delay(Duration::from_millis(100)))
+        .expect(1)
+        .mount(&login)
+        .await;
+
+    let provider = credentials(&login).timeout(Duration::from_secs(10));
+    let started = Instant::now();
+    assert_eq!(provider.access_token().await.expect("a token"), "in-time");
+    assert!(started.elapsed() >= Duration::from_millis(100));
+    assert_eq!(provider.access_token().await.expect("cached"), "in-time");
+    assert_eq!(received(&login).await.len(), 1);
+}
+
+#[test]
+fn the_default_timeout_is_30_seconds() {
+    assert_eq!(ClientCredentials::DEFAULT_TIMEOUT, Duration::from_secs(30));
+    let shown = format!("{:?}", ClientCredentials::new(TENANT, CLIENT_ID, SECRET));
+    assert!(shown.contains("timeout: 30s"), "{shown}");
+    let shown = format!(
+        "{:?}",
+        ClientCredentials::new(TENANT, CLIENT_ID, SECRET).timeout(Duration::from_millis(1500))
+    );
+    assert!(shown.contains("timeout: 1.5s"), "{shown}");
 }
 
 #[test]

@@ -449,6 +449,105 @@ async fn post_no_content_accepts_200_202_204_and_ignores_the_body() {
 // ------------------------------------------------------------------- pages
 
 #[tokio::test]
+async fn put_bytes_sends_the_bytes_with_their_content_type() {
+    let server = MockServer::start().await;
+    // Not UTF-8, with a NUL and CR LF: the body must go out byte for byte.
+    let bytes = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe,
+    ];
+    Mock::given(method("PUT"))
+        .and(path(
+            "/beta/deviceAppManagement/mobileApps/app%201/largeIcon/$value",
+        ))
+        .and(header("content-type", "image/png"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/beta/things/report/content"))
+        .and(header("content-type", "text/csv; charset=utf-8"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("ignored, not JSON"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    client
+        .request("deviceAppManagement")
+        .segment("mobileApps")
+        .key("app 1")
+        .segment("largeIcon/$value")
+        .put_bytes("image/png", bytes.clone())
+        .await
+        .expect("204 is a success");
+    client
+        .request("things")
+        .key("report")
+        .segment("content")
+        .put_bytes("text/csv; charset=utf-8", b"a,b\r\n1,2\r\n".to_vec())
+        .await
+        .expect("200 is a success and its body is ignored");
+
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 2);
+    let icon = &requests[0];
+    assert_eq!(icon.method.as_str(), "PUT");
+    assert_eq!(
+        icon.url.path(),
+        "/beta/deviceAppManagement/mobileApps/app%201/largeIcon/$value"
+    );
+    assert_eq!(icon.url.query(), None);
+    assert_eq!(icon.body, bytes);
+    assert_eq!(header_value(icon, "content-type"), Some("image/png"));
+    assert_eq!(icon.headers.get_all("content-type").iter().count(), 1);
+    assert_eq!(header_value(icon, "content-length"), Some("11"));
+    assert_eq!(
+        header_value(icon, "authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(header_value(icon, "accept"), Some("application/json"));
+    let report = &requests[1];
+    assert_eq!(report.method.as_str(), "PUT");
+    assert_eq!(report.url.path(), "/beta/things/report/content");
+    assert_eq!(report.body, b"a,b\r\n1,2\r\n");
+    assert_eq!(
+        header_value(report, "content-type"),
+        Some("text/csv; charset=utf-8")
+    );
+}
+
+#[tokio::test]
+async fn put_bytes_with_an_invalid_content_type_is_a_config_error_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+    let media = client.request("things").key("1").segment("$value");
+
+    let error = media
+        .put_bytes("image/png\r\nX-Injected: 1", vec![1, 2, 3])
+        .await
+        .unwrap_err();
+    match &error {
+        GraphError::Config(message) => assert_eq!(
+            message,
+            "invalid content type `image/png\\r\\nX-Injected: 1`: failed to parse header value"
+        ),
+        other => panic!("expected a Config error, got {other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "invalid client configuration: invalid content type `image/png\\r\\nX-Injected: 1`: \
+         failed to parse header value"
+    );
+    let message = expect_config(media.put_bytes("text/plain\0\x7f", Vec::new()).await);
+    assert_eq!(
+        message,
+        "invalid content type `text/plain\\0\\u{7f}`: failed to parse header value"
+    );
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
 async fn list_decodes_a_page_and_next_page_follows_the_link() {
     let server = MockServer::start().await;
     let next_link = format!("{}/beta/things?$skiptoken=abc", server.uri());
