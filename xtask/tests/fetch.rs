@@ -496,12 +496,12 @@ fn dropped_connection_is_refused() {
 #[test]
 fn nothing_listening_is_a_network_error() {
     let scratch = Scratch::new();
-    // A port that was free a moment ago.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // A port bound but not listening: it refuses connections, and no other
+    // test can take it while `socket` lives.
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&any.into()).unwrap();
+    let port = socket.local_addr().unwrap().as_socket().unwrap().port();
     let url = format!("http://127.0.0.1:{port}/$metadata");
     let err = scratch.refused(&scratch.options(&url));
     assert!(matches!(err, FetchError::Network { .. }), "{err:?}");
