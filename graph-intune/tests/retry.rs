@@ -321,39 +321,60 @@ async fn retries_can_be_turned_off_for_the_client_or_one_request() {
     assert_eq!(received(&server).await.len(), 5);
 }
 
+/// A token provider that lets a reserved port listen when it is asked for
+/// the token of the second attempt: the first attempt is certainly refused,
+/// the second certainly connects, and no clock decides which.
+struct ListenOnSecondAttempt {
+    socket: Mutex<Option<socket2::Socket>>,
+    calls: std::sync::atomic::AtomicU32,
+    server: Mutex<Option<RawServer>>,
+}
+
+#[async_trait::async_trait]
+impl graph_intune::TokenProvider for ListenOnSecondAttempt {
+    async fn access_token(&self) -> Result<String, GraphError> {
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        if call == 2 {
+            let socket = self
+                .socket
+                .lock()
+                .expect("not poisoned")
+                .take()
+                .expect("the socket, once");
+            socket.listen(16).expect("the socket listens");
+            let server = RawServer::start(socket.into(), vec![Then::Answer(CREATED)]);
+            *self.server.lock().expect("not poisoned") = Some(server);
+        }
+        Ok(TOKEN.to_owned())
+    }
+}
+
 #[tokio::test]
 async fn a_connection_refused_before_anything_was_sent_is_retried_even_for_a_post() {
-    // A port that is reserved but refuses connections until the test
-    // lets it listen, once the client has seen a refusal.
+    // A port that is reserved but refuses connections until the token
+    // provider lets it listen, before the second attempt.
     let socket = refusing_socket();
     let port = local_port(&socket);
-    let refused = Arc::new(tokio::sync::Notify::new());
-    let _logs = notify_on_log(&refused, "connection failed; retrying");
+    let provider = Arc::new(ListenOnSecondAttempt {
+        socket: Mutex::new(Some(socket)),
+        calls: 0.into(),
+        server: Mutex::new(None),
+    });
     let client = GraphClient::builder()
         .base_url(format!("http://127.0.0.1:{port}/beta"))
-        .bearer_token(TOKEN)
+        .token_provider(Arc::clone(&provider))
         .retry(fast_policy().max_attempts(3))
         .build()
         .expect("valid client");
-    let mut request = tokio::spawn(async move {
-        client
-            .request("things")
-            .post::<_, Value>(&json!({"a": 1}))
-            .await
-    });
-
-    tokio::select! {
-        () = refused.notified() => {}
-        ended = &mut request => panic!("not retried after the refusal: {ended:?}"),
-    }
-    socket.listen(16).expect("the socket listens");
-    let server = RawServer::start(socket.into(), vec![Then::Answer(CREATED)]);
-    let created = request
+    let created: Value = client
+        .request("things")
+        .post(&json!({"a": 1}))
         .await
-        .expect("task ran")
-        .expect("created after the refusal");
+        .expect("created on the second attempt");
     assert_eq!(created, json!({"id": "1"}));
-    let requests = server.requests();
+    assert_eq!(provider.calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let server = provider.server.lock().expect("not poisoned").take();
+    let requests = server.expect("listening").requests();
     assert_eq!(requests.len(), 1, "{requests:?}");
     assert_eq!(requests[0].line, "POST /beta/things HTTP/1.1");
     assert_eq!(requests[0].body, br#"{"a":1}"#);
@@ -662,34 +683,6 @@ fn local_port(socket: &socket2::Socket) -> u16 {
         .as_socket()
         .expect("an IP socket")
         .port()
-}
-
-/// Installs a log subscriber for this thread that wakes `notify` each time
-/// a log line contains `needle`.
-fn notify_on_log(
-    notify: &Arc<tokio::sync::Notify>,
-    needle: &'static str,
-) -> tracing::subscriber::DefaultGuard {
-    #[derive(Clone)]
-    struct Watch(Arc<tokio::sync::Notify>, &'static str);
-    impl Write for Watch {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            if String::from_utf8_lossy(bytes).contains(self.1) {
-                self.0.notify_one();
-            }
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let watch = Watch(Arc::clone(notify), needle);
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || watch.clone())
-        .finish();
-    tracing::subscriber::set_default(subscriber)
 }
 
 /// Asserts that a request the raw server read twice was sent identically:
