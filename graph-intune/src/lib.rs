@@ -80,7 +80,7 @@ pub struct ReadmeExamples;
 pub use auth::{ClientCredentials, StaticToken, TokenProvider};
 pub use client::{GraphClient, GraphClientBuilder};
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{DecodeError, GraphError, ServiceError};
+pub use error::{DecodeError, GraphError, NextLinkRefusal, ServiceError};
 pub use flags::{EnumMember, Flags};
 pub use generated::{models, requests};
 pub use nullable::Nullable;

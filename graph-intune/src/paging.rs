@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::GraphClient;
 use crate::common::APPLICATION_JSON;
-use crate::error::GraphError;
+use crate::error::{GraphError, NextLinkRefusal};
 use crate::request::{RequestBuilder, RequestOptions};
 use crate::send::decode;
 
@@ -133,8 +133,10 @@ impl RequestBuilder {
     /// next link. Items come once each, in the order of the pages.
     ///
     /// A next link on another scheme, host or port than the client's base
-    /// URL ends the stream with a [`GraphError::Config`], and nothing is
-    /// sent there. Any error ends the stream. See [`Items`].
+    /// URL ends the stream with a [`GraphError::NextLink`]
+    /// ([`NextLinkRefusal::OtherOrigin`]), and nothing is sent there; so
+    /// does a next link back to a page already read
+    /// ([`NextLinkRefusal::Cycle`]). Any error ends the stream. See [`Items`].
     ///
     /// ```no_run
     /// use futures_util::TryStreamExt;
@@ -175,8 +177,8 @@ impl RequestBuilder {
     /// every item in memory.
     ///
     /// A next link back to a page already read (the first page's URL, or
-    /// any link followed before) ends it with a [`GraphError::Config`]
-    /// instead of looping forever.
+    /// any link followed before) ends it with a [`GraphError::NextLink`]
+    /// ([`NextLinkRefusal::Cycle`]) instead of looping forever.
     pub async fn list_all<T: DeserializeOwned>(&self) -> Result<Vec<T>, GraphError> {
         let mut followed = FollowedLinks::starting_at(&self.url());
         let mut page: Page<T> = self.list().await?;
@@ -195,8 +197,10 @@ impl GraphClient {
     ///
     /// Returns `Ok(None)` when `page` is the last one. The link must point
     /// to the same scheme, host and port as [`base_url`](Self::base_url);
-    /// otherwise a [`GraphError::Config`] is returned and nothing is sent,
-    /// so that the access token never leaves for another host.
+    /// otherwise a [`GraphError::NextLink`] is returned
+    /// ([`NextLinkRefusal::OtherOrigin`], or [`NextLinkRefusal::Unparsable`]
+    /// for a link that is not an absolute URL) and nothing is sent, so that
+    /// the access token never leaves for another host.
     ///
     /// [`RequestBuilder::stream`] and [`RequestBuilder::pages`] follow the
     /// links for you.
@@ -226,16 +230,17 @@ impl FollowedLinks {
         links
     }
 
-    /// Records that `link` is about to be followed; an error when a page at
-    /// that link was read already.
+    /// Records that `link` is about to be followed; a
+    /// [`NextLinkRefusal::Cycle`] error when a page at that link was read
+    /// already.
     fn follow(&mut self, link: &str) -> Result<(), GraphError> {
         if self.0.insert(link.to_owned()) {
             Ok(())
         } else {
-            Err(GraphError::Config(format!(
-                "the service returned the next link `{link}`, which points back to a page \
-                 already read; stopping instead of looping"
-            )))
+            Err(GraphError::NextLink {
+                url: link.to_owned(),
+                reason: NextLinkRefusal::Cycle,
+            })
         }
     }
 }
@@ -247,15 +252,16 @@ async fn fetch_page<T: DeserializeOwned>(
     link: &str,
     options: &RequestOptions,
 ) -> Result<Page<T>, GraphError> {
-    let refuse =
-        |why: String| GraphError::Config(format!("cannot follow the next link `{link}`: {why}"));
-    let target = reqwest::Url::parse(link).map_err(|e| refuse(e.to_string()))?;
-    let base = reqwest::Url::parse(client.base_url()).map_err(|e| refuse(e.to_string()))?;
+    let refuse = |reason| GraphError::NextLink {
+        url: link.to_owned(),
+        reason,
+    };
+    let target = reqwest::Url::parse(link).map_err(|_| refuse(NextLinkRefusal::Unparsable))?;
+    let base = reqwest::Url::parse(client.base_url()).map_err(|e| {
+        GraphError::Config(format!("invalid base URL `{}`: {e}", client.base_url()))
+    })?;
     if target.origin() != base.origin() {
-        return Err(refuse(format!(
-            "it is not on the origin of the base URL `{}`",
-            client.base_url()
-        )));
+        return Err(refuse(NextLinkRefusal::OtherOrigin));
     }
     let answer = client
         .sender(options)
@@ -273,10 +279,11 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, GraphError>> + Send>>;
 /// polled again after the previous one, following `@odata.nextLink` until
 /// a page has none. A next link on another scheme, host or port than the
 /// client's base URL is not followed (the stream yields a
-/// [`GraphError::Config`] and sends nothing, so the access token does not
-/// leave), nor is a next link back to a page already read (the stream
-/// yields a [`GraphError::Config`] instead of looping). After an
-/// error the stream ends.
+/// [`GraphError::NextLink`] with [`NextLinkRefusal::OtherOrigin`] and sends
+/// nothing, so the access token does not leave), nor is a next link back to
+/// a page already read (the stream yields a [`GraphError::NextLink`] with
+/// [`NextLinkRefusal::Cycle`] instead of looping). After an error the
+/// stream ends.
 ///
 /// Each page is a request of its own, with its own `client-request-id`,
 /// retried as the client's [`RetryPolicy`](crate::RetryPolicy) says.

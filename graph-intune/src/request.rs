@@ -35,7 +35,9 @@ use crate::send::{decode, Answer, Payload};
 ///   documentation;
 /// * retry throttled requests as the client's [`RetryPolicy`] says;
 /// * send a body serialized with `serde_json`, with
-///   `Content-Type: application/json`, when they take one;
+///   `Content-Type: application/json`, when they take one (a body that
+///   cannot be serialized is a [`GraphError::Serialize`], and nothing is
+///   sent);
 /// * treat any 2xx status as success, and return [`GraphError::Service`]
 ///   for any other status;
 /// * return [`GraphError::Decode`], naming the JSON path of the offending

@@ -34,6 +34,8 @@
 //!   `attempt`, `status` and `request_id` (Graph's id of that answer).
 //!   Retries and give-ups are logged at `WARN`, answers at `DEBUG`. No
 //!   header and no body is logged, so the token never is.
+//! * Its body, if any, is serialized to JSON before anything is sent: a
+//!   body that cannot be is a [`GraphError::Serialize`](crate::GraphError::Serialize).
 //!
 //! This module gathers the runtime's public items; they are defined in the
 //! crate's layers: request building and sending, then paging over

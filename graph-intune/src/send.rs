@@ -58,10 +58,10 @@ pub(crate) struct Payload {
 }
 
 impl Payload {
-    /// `body` serialized as JSON.
+    /// `body` serialized as JSON; a [`GraphError::Serialize`] when it
+    /// cannot be.
     pub(crate) fn json<B: Serialize + ?Sized>(body: &B) -> Result<Self, GraphError> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| GraphError::Config(format!("cannot serialize the request body: {e}")))?;
+        let bytes = serde_json::to_vec(body).map_err(GraphError::Serialize)?;
         Ok(Payload {
             bytes,
             content_type: HeaderValue::from_static(APPLICATION_JSON),
