@@ -368,3 +368,106 @@ fn normalize_base_url(raw: &str) -> Result<String, GraphError> {
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use crate::reserved::RESERVED_CLIENT_METHODS;
+
+    /// Names on the reserved list that are not methods of an inherent
+    /// `impl GraphClient`: trait methods that generated code must not
+    /// shadow.
+    const TRAIT_METHODS: &[&str] = &["clone"];
+
+    /// The method names of the inherent `impl GraphClient` blocks in `items`.
+    fn collect_methods(items: &[syn::Item], methods: &mut BTreeSet<String>) {
+        for item in items {
+            match item {
+                syn::Item::Impl(block) if block.trait_.is_none() => {
+                    let syn::Type::Path(ty) = &*block.self_ty else {
+                        continue;
+                    };
+                    if ty
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "GraphClient")
+                    {
+                        for member in &block.items {
+                            if let syn::ImplItem::Fn(method) = member {
+                                methods.insert(method.sig.ident.to_string());
+                            }
+                        }
+                    }
+                }
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        collect_methods(items, methods);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The method names of `GraphClient` in every hand-written source file
+    /// under `dir` (the generated code is what must avoid them).
+    fn graph_client_methods(dir: &Path, methods: &mut BTreeSet<String>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|name| name != "generated") {
+                    graph_client_methods(&path, methods);
+                }
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let file =
+                    syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                collect_methods(&file.items, methods);
+            }
+        }
+    }
+
+    /// The list the generator reads (`src/reserved.rs`) must name every
+    /// method of `GraphClient`, public or not, or a generated entry point
+    /// could take its name; and nothing else but the trait methods.
+    #[test]
+    fn reserved_client_methods_are_the_methods_of_graph_client() {
+        let mut methods = BTreeSet::new();
+        graph_client_methods(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut methods,
+        );
+        // The scan finds the methods wherever they are defined.
+        for known in ["builder", "request", "sender", "next_page"] {
+            assert!(methods.contains(known), "{known} not found in {methods:?}");
+        }
+        let reserved: BTreeSet<String> = RESERVED_CLIENT_METHODS
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect();
+        let missing: Vec<&String> = methods.difference(&reserved).collect();
+        assert!(
+            missing.is_empty(),
+            "add these GraphClient methods to RESERVED_CLIENT_METHODS in src/reserved.rs, \
+             then run `cargo xtask codegen`: {missing:?}"
+        );
+        let stale: Vec<&String> = reserved
+            .difference(&methods)
+            .filter(|name| !TRAIT_METHODS.contains(&name.as_str()))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "RESERVED_CLIENT_METHODS names what is not a GraphClient method: {stale:?}"
+        );
+        assert_eq!(
+            reserved.len(),
+            RESERVED_CLIENT_METHODS.len(),
+            "RESERVED_CLIENT_METHODS has duplicates"
+        );
+    }
+}

@@ -61,6 +61,10 @@ mod object;
 pub mod odata;
 mod polymorphic;
 
+/// The names the generated code must leave to the runtime (a file of its
+/// own, without inner attributes, because the generator `include!`s it).
+mod reserved;
+
 #[rustfmt::skip]
 #[allow(
     clippy::all,

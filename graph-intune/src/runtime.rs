@@ -53,3 +53,5 @@ pub use crate::polymorphic::{
 };
 pub use crate::query::Query;
 pub use crate::request::RequestBuilder;
+#[doc(hidden)]
+pub use crate::reserved::RESERVED_CLIENT_METHODS;
