@@ -1,5 +1,6 @@
-//! Access tokens: the OAuth 2.0 client-credentials flow, and the token
-//! cache it shares between concurrent requests.
+//! Access tokens: the [`TokenProvider`] trait that the client asks for
+//! them, the OAuth 2.0 client-credentials flow, and the token cache it
+//! shares between concurrent requests.
 //!
 //! [`ClientCredentials`] is a [`TokenProvider`] for a
 //! daemon or script that signs in as an application (an app registration
@@ -8,7 +9,7 @@
 //! identity platform for a token with the application's id and secret,
 //! caches it until shortly before it expires, and asks again then.
 //!
-//! For a token you already have, use
+//! For a token you already have, use [`StaticToken`] or
 //! [`GraphClientBuilder::bearer_token`](crate::GraphClientBuilder::bearer_token);
 //! for any other source, implement [`TokenProvider`].
 //! With the `azure` cargo feature, `AzureCredential` adapts the Azure SDK's
@@ -16,14 +17,14 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
-use crate::client::TokenProvider;
 use crate::cloud::Cloud;
+use crate::common::{error_chain, redact, APPLICATION_JSON, KEY_SEGMENT, REDACTED, USER_AGENT};
 use crate::error::GraphError;
 
 #[cfg(feature = "azure")]
@@ -31,12 +32,89 @@ mod azure;
 #[cfg(feature = "azure")]
 pub use azure::AzureCredential;
 
-/// The text shown instead of secrets in `Debug` output and in messages.
-pub(crate) const REDACTED: &str = "<redacted>";
-
 /// How many characters of a token endpoint answer that is not an OAuth 2.0
 /// error document an [`GraphError::Auth`] message quotes.
 const BODY_SNIPPET_CHARS: usize = 200;
+
+/// A source of OAuth 2.0 access tokens for Microsoft Graph.
+///
+/// The client calls [`access_token`](TokenProvider::access_token) before
+/// every request, so an implementation can refresh tokens as they expire
+/// (and should cache them: the call is on the path of every request). For a
+/// token that never changes use [`StaticToken`], or simply
+/// [`GraphClientBuilder::bearer_token`](crate::GraphClientBuilder::bearer_token).
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::{GraphError, TokenProvider};
+///
+/// struct FromEnvironment;
+///
+/// #[async_trait::async_trait]
+/// impl TokenProvider for FromEnvironment {
+///     async fn access_token(&self) -> Result<String, GraphError> {
+///         std::env::var("GRAPH_TOKEN")
+///             .map_err(|e| GraphError::Auth(format!("GRAPH_TOKEN: {e}")))
+///     }
+/// }
+///
+/// let client = graph_intune::GraphClient::builder()
+///     .token_provider(FromEnvironment)
+///     .build()?;
+/// # Ok::<(), GraphError>(())
+/// ```
+#[async_trait::async_trait]
+pub trait TokenProvider: Send + Sync + 'static {
+    /// Returns the access token to send, without the `Bearer ` prefix.
+    ///
+    /// An error is returned unchanged by the request that asked for the
+    /// token, and no request is sent; report failures to get a token as
+    /// [`GraphError::Auth`].
+    async fn access_token(&self) -> Result<String, GraphError>;
+}
+
+#[async_trait::async_trait]
+impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
+    async fn access_token(&self) -> Result<String, GraphError> {
+        (**self).access_token().await
+    }
+}
+
+/// A fixed bearer token.
+///
+/// Its `Debug` output does not show the token.
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::StaticToken;
+///
+/// let token = StaticToken::new("eyJ0eXAi…");
+/// assert_eq!(format!("{token:?}"), r#"StaticToken("<redacted>")"#);
+/// ```
+#[derive(Clone)]
+pub struct StaticToken(String);
+
+impl StaticToken {
+    /// Wraps `token` (the access token itself, without the `Bearer ` prefix).
+    pub fn new(token: impl Into<String>) -> Self {
+        StaticToken(token.into())
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("StaticToken").field(&REDACTED).finish()
+    }
+}
+
+#[async_trait::async_trait]
+impl TokenProvider for StaticToken {
+    async fn access_token(&self) -> Result<String, GraphError> {
+        Ok(self.0.clone())
+    }
+}
 
 /// A [`TokenProvider`] for the OAuth 2.0 client-credentials grant of the
 /// Microsoft identity platform: an application signs in with its client id
@@ -222,7 +300,7 @@ impl ClientCredentials {
             .authority
             .as_deref()
             .unwrap_or_else(|| self.cloud.authority_host());
-        let tenant = utf8_percent_encode(&self.tenant, crate::runtime::KEY_SEGMENT);
+        let tenant = utf8_percent_encode(&self.tenant, KEY_SEGMENT);
         format!("{authority}/{tenant}/oauth2/v2.0/token")
     }
 
@@ -240,7 +318,7 @@ impl ClientCredentials {
         self.default_http
             .get_or_init(|| {
                 reqwest::Client::builder()
-                    .user_agent(crate::client::USER_AGENT)
+                    .user_agent(USER_AGENT)
                     .build()
                     .map_err(|e| format!("cannot create the HTTP client: {e}"))
             })
@@ -270,7 +348,7 @@ impl ClientCredentials {
         let response = self
             .http()?
             .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::ACCEPT, APPLICATION_JSON)
             .timeout(self.timeout)
             .form(&form)
             .send()
@@ -432,30 +510,6 @@ fn describe_token_error(status: reqwest::StatusCode, body: &[u8]) -> String {
     message
 }
 
-/// Replaces every occurrence of `secret` in `text` with `<redacted>`.
-pub(crate) fn redact(text: String, secret: &str) -> String {
-    if secret.is_empty() || !text.contains(secret) {
-        text
-    } else {
-        text.replace(secret, REDACTED)
-    }
-}
-
-/// The causes of an error, without its own message (a `reqwest::Error`'s own
-/// message names the URL, query included).
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = Vec::new();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
-    }
-    if parts.is_empty() {
-        parts.push(error.to_string());
-    }
-    parts.join(": ")
-}
-
 /// A token just received, with when to replace it.
 pub(crate) struct FreshToken {
     pub(crate) secret: String,
@@ -572,15 +626,6 @@ mod tests {
             let answer: TokenAnswer = serde_json::from_str(json).unwrap();
             assert_eq!(answer.expires_in, expected, "{json}");
         }
-    }
-
-    #[test]
-    fn redact_replaces_every_occurrence() {
-        assert_eq!(
-            redact("a s3 b s3".into(), "s3"),
-            "a <redacted> b <redacted>"
-        );
-        assert_eq!(redact("nothing".into(), ""), "nothing");
     }
 
     #[test]

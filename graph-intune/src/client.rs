@@ -13,13 +13,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::de::DeserializeOwned;
-
-use crate::auth::REDACTED;
 use crate::cloud::{ApiVersion, Cloud};
+use crate::common::REDACTED;
 use crate::error::GraphError;
+use crate::request::{RequestBuilder, RequestOptions};
 use crate::retry::RetryPolicy;
-use crate::runtime::{self, Page, RequestBuilder};
+use crate::send::Sender;
+
+pub use crate::auth::{StaticToken, TokenProvider};
+pub use crate::common::USER_AGENT;
 
 /// The base URL used when none is given: the Microsoft Graph beta endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
@@ -27,90 +29,6 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.microsoft.com/beta";
 /// The default time-out of one attempt of a request: 100 seconds, as in the
 /// Microsoft Graph .NET SDK.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
-
-/// The `User-Agent` of the default HTTP clients and the `SdkVersion` header
-/// of every request: `graph-intune/<crate version>`.
-pub const USER_AGENT: &str = concat!("graph-intune/", env!("CARGO_PKG_VERSION"));
-
-/// A source of OAuth 2.0 access tokens for Microsoft Graph.
-///
-/// The client calls [`access_token`](TokenProvider::access_token) before
-/// every request, so an implementation can refresh tokens as they expire
-/// (and should cache them: the call is on the path of every request). For a
-/// token that never changes use [`StaticToken`], or simply
-/// [`GraphClientBuilder::bearer_token`].
-///
-/// # Examples
-///
-/// ```
-/// use graph_intune::{GraphError, TokenProvider};
-///
-/// struct FromEnvironment;
-///
-/// #[async_trait::async_trait]
-/// impl TokenProvider for FromEnvironment {
-///     async fn access_token(&self) -> Result<String, GraphError> {
-///         std::env::var("GRAPH_TOKEN")
-///             .map_err(|e| GraphError::Auth(format!("GRAPH_TOKEN: {e}")))
-///     }
-/// }
-///
-/// let client = graph_intune::GraphClient::builder()
-///     .token_provider(FromEnvironment)
-///     .build()?;
-/// # Ok::<(), GraphError>(())
-/// ```
-#[async_trait::async_trait]
-pub trait TokenProvider: Send + Sync + 'static {
-    /// Returns the access token to send, without the `Bearer ` prefix.
-    ///
-    /// An error is returned unchanged by the request that asked for the
-    /// token, and no request is sent; report failures to get a token as
-    /// [`GraphError::Auth`].
-    async fn access_token(&self) -> Result<String, GraphError>;
-}
-
-#[async_trait::async_trait]
-impl<T: TokenProvider + ?Sized> TokenProvider for Arc<T> {
-    async fn access_token(&self) -> Result<String, GraphError> {
-        (**self).access_token().await
-    }
-}
-
-/// A fixed bearer token.
-///
-/// Its `Debug` output does not show the token.
-///
-/// # Examples
-///
-/// ```
-/// use graph_intune::StaticToken;
-///
-/// let token = StaticToken::new("eyJ0eXAi…");
-/// assert_eq!(format!("{token:?}"), r#"StaticToken("<redacted>")"#);
-/// ```
-#[derive(Clone)]
-pub struct StaticToken(String);
-
-impl StaticToken {
-    /// Wraps `token` (the access token itself, without the `Bearer ` prefix).
-    pub fn new(token: impl Into<String>) -> Self {
-        StaticToken(token.into())
-    }
-}
-
-impl fmt::Debug for StaticToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("StaticToken").field(&REDACTED).finish()
-    }
-}
-
-#[async_trait::async_trait]
-impl TokenProvider for StaticToken {
-    async fn access_token(&self) -> Result<String, GraphError> {
-        Ok(self.0.clone())
-    }
-}
 
 /// A client for the Microsoft Graph API.
 ///
@@ -189,33 +107,17 @@ impl GraphClient {
         RequestBuilder::new(self.clone(), root)
     }
 
-    /// Fetches the page after `page`, following its `@odata.nextLink`.
-    ///
-    /// Returns `Ok(None)` when `page` is the last one. The link must point
-    /// to the same scheme, host and port as [`base_url`](Self::base_url);
-    /// otherwise a [`GraphError::Config`] is returned and nothing is sent,
-    /// so that the access token never leaves for another host.
-    ///
-    /// [`RequestBuilder::stream`] and [`RequestBuilder::pages`] follow the
-    /// links for you.
-    pub async fn next_page<T: DeserializeOwned>(
-        &self,
-        page: &Page<T>,
-    ) -> Result<Option<Page<T>>, GraphError> {
-        match &page.next_link {
-            None => Ok(None),
-            Some(link) => runtime::fetch_page(self, link, &Default::default())
-                .await
-                .map(Some),
+    /// What sending a request needs of the client, with the request's
+    /// `options` put in place of the client's settings.
+    pub(crate) fn sender(&self, options: &RequestOptions) -> Sender<'_> {
+        let inner = &*self.inner;
+        Sender {
+            http: &inner.http,
+            tokens: &*inner.token_provider,
+            retry: options.retry.unwrap_or(inner.retry),
+            timeout: options.timeout.or(inner.timeout),
+            include_unknown_enum_members: inner.include_unknown_enum_members,
         }
-    }
-
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.inner.http
-    }
-
-    pub(crate) fn token_provider(&self) -> &dyn TokenProvider {
-        &*self.inner.token_provider
     }
 }
 
@@ -465,4 +367,107 @@ fn normalize_base_url(raw: &str) -> Result<String, GraphError> {
         return Err(invalid("a base URL cannot have a query or a fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use crate::reserved::RESERVED_CLIENT_METHODS;
+
+    /// Names on the reserved list that are not methods of an inherent
+    /// `impl GraphClient`: trait methods that generated code must not
+    /// shadow.
+    const TRAIT_METHODS: &[&str] = &["clone"];
+
+    /// The method names of the inherent `impl GraphClient` blocks in `items`.
+    fn collect_methods(items: &[syn::Item], methods: &mut BTreeSet<String>) {
+        for item in items {
+            match item {
+                syn::Item::Impl(block) if block.trait_.is_none() => {
+                    let syn::Type::Path(ty) = &*block.self_ty else {
+                        continue;
+                    };
+                    if ty
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "GraphClient")
+                    {
+                        for member in &block.items {
+                            if let syn::ImplItem::Fn(method) = member {
+                                methods.insert(method.sig.ident.to_string());
+                            }
+                        }
+                    }
+                }
+                syn::Item::Mod(module) => {
+                    if let Some((_, items)) = &module.content {
+                        collect_methods(items, methods);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The method names of `GraphClient` in every hand-written source file
+    /// under `dir` (the generated code is what must avoid them).
+    fn graph_client_methods(dir: &Path, methods: &mut BTreeSet<String>) {
+        let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|name| name != "generated") {
+                    graph_client_methods(&path, methods);
+                }
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let file =
+                    syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                collect_methods(&file.items, methods);
+            }
+        }
+    }
+
+    /// The list the generator reads (`src/reserved.rs`) must name every
+    /// method of `GraphClient`, public or not, or a generated entry point
+    /// could take its name; and nothing else but the trait methods.
+    #[test]
+    fn reserved_client_methods_are_the_methods_of_graph_client() {
+        let mut methods = BTreeSet::new();
+        graph_client_methods(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut methods,
+        );
+        // The scan finds the methods wherever they are defined.
+        for known in ["builder", "request", "sender", "next_page"] {
+            assert!(methods.contains(known), "{known} not found in {methods:?}");
+        }
+        let reserved: BTreeSet<String> = RESERVED_CLIENT_METHODS
+            .iter()
+            .map(|name| (*name).to_owned())
+            .collect();
+        let missing: Vec<&String> = methods.difference(&reserved).collect();
+        assert!(
+            missing.is_empty(),
+            "add these GraphClient methods to RESERVED_CLIENT_METHODS in src/reserved.rs, \
+             then run `cargo xtask codegen`: {missing:?}"
+        );
+        let stale: Vec<&String> = reserved
+            .difference(&methods)
+            .filter(|name| !TRAIT_METHODS.contains(&name.as_str()))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "RESERVED_CLIENT_METHODS names what is not a GraphClient method: {stale:?}"
+        );
+        assert_eq!(
+            reserved.len(),
+            RESERVED_CLIENT_METHODS.len(),
+            "RESERVED_CLIENT_METHODS has duplicates"
+        );
+    }
 }

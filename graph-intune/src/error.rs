@@ -65,9 +65,67 @@ pub enum GraphError {
     /// (the message then quotes its `error` and `error_description`).
     #[error("cannot get an access token: {0}")]
     Auth(String),
-    /// The client was configured wrongly (bad base URL, no credentials).
+    /// The client was configured wrongly (bad base URL, no credentials), or
+    /// a request was given a value that cannot be sent (such as a media
+    /// type that is not a valid header value).
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// A request body could not be serialized to JSON (for example a map
+    /// whose keys are not strings, or a `Serialize` implementation that
+    /// failed). Nothing was sent.
+    #[error("cannot serialize the request body to JSON")]
+    Serialize(#[source] serde_json::Error),
+    /// The client did not follow the `@odata.nextLink` of a page, for the
+    /// `reason` given, and sent nothing to it. The pages read before are
+    /// unaffected: a stream yields them, then this error.
+    #[error("refused to follow the next link `{url}`: {reason}")]
+    NextLink {
+        /// The next link, as the service returned it.
+        url: String,
+        /// Why it was not followed.
+        reason: NextLinkRefusal,
+    },
+}
+
+/// Why the client did not follow an `@odata.nextLink`: the reason of a
+/// [`GraphError::NextLink`].
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::{GraphError, NextLinkRefusal};
+///
+/// fn is_paging_loop(error: &GraphError) -> bool {
+///     matches!(
+///         error,
+///         GraphError::NextLink { reason: NextLinkRefusal::Cycle, .. }
+///     )
+/// }
+/// # let _ = is_paging_loop;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NextLinkRefusal {
+    /// The link is not on the scheme, host and port of the client's base
+    /// URL: following it would send the access token to another server.
+    OtherOrigin,
+    /// The link leads back to a page already read (the first one, or one
+    /// reached by an earlier link): following it would loop forever.
+    Cycle,
+    /// The link is not a valid absolute URL.
+    Unparsable,
+}
+
+impl fmt::Display for NextLinkRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NextLinkRefusal::OtherOrigin => {
+                "it is not on the scheme, host and port of the client's base URL"
+            }
+            NextLinkRefusal::Cycle => "it leads back to a page already read",
+            NextLinkRefusal::Unparsable => "it is not a valid absolute URL",
+        })
+    }
 }
 
 impl GraphError {
@@ -376,3 +434,60 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn next_link_errors_name_the_link_and_the_reason() {
+        let cases = [
+            (
+                NextLinkRefusal::OtherOrigin,
+                "it is not on the scheme, host and port of the client's base URL",
+            ),
+            (
+                NextLinkRefusal::Cycle,
+                "it leads back to a page already read",
+            ),
+            (
+                NextLinkRefusal::Unparsable,
+                "it is not a valid absolute URL",
+            ),
+        ];
+        for (reason, why) in cases {
+            let error = GraphError::NextLink {
+                url: "https://elsewhere.example/beta/x?$skiptoken=1".to_owned(),
+                reason,
+            };
+            assert_eq!(
+                error.to_string(),
+                format!(
+                    "refused to follow the next link \
+                     `https://elsewhere.example/beta/x?$skiptoken=1`: {why}"
+                )
+            );
+            assert!(error.source().is_none());
+            assert_eq!(error.status(), None);
+            assert!(!error.is_outcome_unknown());
+        }
+    }
+
+    #[test]
+    fn serialize_errors_carry_the_serde_json_error_as_their_source() {
+        let cause = serde_json::to_vec(&std::collections::HashMap::from([((1, 2), 3)]))
+            .expect_err("tuple keys are not JSON object keys");
+        let error = GraphError::Serialize(cause);
+        assert_eq!(
+            error.to_string(),
+            "cannot serialize the request body to JSON"
+        );
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("key must be a string")
+        );
+        assert_eq!(error.status(), None);
+    }
+}

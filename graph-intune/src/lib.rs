@@ -29,19 +29,41 @@
 
 extern crate self as graph_intune;
 
-pub mod auth;
-pub mod client;
+// The runtime, in layers. A module uses only modules of the layers above
+// it, or of its own layer without a cycle; the exception is `client` and
+// `request`, which use each other (a client starts requests, a request is
+// sent by its client).
+//
+// 1. Shared constants and helpers; settings and errors.
 pub mod cloud;
-pub mod edm;
+mod common;
 pub mod error;
+pub mod retry;
+// 2. Access tokens.
+pub mod auth;
+// 3. Sending one request; query options.
+mod query;
+mod send;
+// 4. The client, and request building.
+pub mod client;
+mod request;
+// 5. Collections.
+mod paging;
+// 6. The public paths of the runtime's items (and of the model support
+//    below), for generated code and callers.
+pub mod runtime;
+
+// Support for the generated models.
+pub mod edm;
 mod flags;
 mod nullable;
 mod object;
 pub mod odata;
-mod paging;
 mod polymorphic;
-pub mod retry;
-pub mod runtime;
+
+/// The names the generated code must leave to the runtime (a file of its
+/// own, without inner attributes, because the generator `include!`s it).
+mod reserved;
 
 #[rustfmt::skip]
 #[allow(
@@ -59,12 +81,12 @@ mod generated;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
 
-pub use auth::ClientCredentials;
-pub use client::{GraphClient, GraphClientBuilder, StaticToken, TokenProvider};
+pub use auth::{ClientCredentials, StaticToken, TokenProvider};
+pub use client::{GraphClient, GraphClientBuilder};
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{DecodeError, GraphError, ServiceError};
+pub use error::{DecodeError, GraphError, NextLinkRefusal, ServiceError};
 pub use flags::{EnumMember, Flags};
 pub use generated::{models, requests};
 pub use nullable::Nullable;
+pub use query::Query;
 pub use retry::RetryPolicy;
-pub use runtime::Query;

@@ -1,174 +1,273 @@
-//! OData query options and streams over every page of a collection.
+//! Collections: the [`Page`]s of a collection request, the methods of
+//! [`RequestBuilder`] and [`GraphClient`] that read them, and the streams
+//! ([`Pages`], [`Items`]) that follow `@odata.nextLink` until the last page.
 //!
-//! [`Query`] types the system query options (`$top`, `$filter`, …) of a
-//! collection request; [`Pages`] and [`Items`] are the streams returned by
-//! [`RequestBuilder::pages`](crate::runtime::RequestBuilder::pages) and
-//! [`RequestBuilder::stream`](crate::runtime::RequestBuilder::stream), which
-//! follow `@odata.nextLink` until the last page.
+//! The next links are checked here: a link is followed only when it is on
+//! the origin of the client's base URL (so that the access token never
+//! leaves for another host) and leads to a page not read yet.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::{stream, TryStreamExt};
-use percent_encoding::utf8_percent_encode;
+use reqwest::Method;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use crate::error::GraphError;
-use crate::runtime::{fetch_page, FollowedLinks, Page, RequestBuilder, QUERY_COMPONENT};
+use crate::client::GraphClient;
+use crate::common::APPLICATION_JSON;
+use crate::error::{GraphError, NextLinkRefusal};
+use crate::request::{RequestBuilder, RequestOptions};
+use crate::send::decode;
 
-/// OData system query options for a collection request, such as
-/// `$filter=…&$top=…`.
-///
-/// Each setter replaces an earlier value of the same option; options are
-/// sent in the order they were first set, names and values percent-encoded
-/// (a space as `%20`, `'` as `%27`, `,` as `%2C`; `$` is kept). Apply a query
-/// with [`RequestBuilder::with_query`](crate::runtime::RequestBuilder::with_query).
-///
-/// The values are OData expressions, passed through as given: quote string
-/// literals in `$filter` yourself (`displayName eq 'Windows'`, with `'`
-/// doubled inside a literal), and `$search` values as Graph expects them
-/// (`"displayName:win"`).
+/// One page of a collection, as Graph returns it:
+/// `{"value": [...], "@odata.nextLink": "...", "@odata.count": n, ...}`.
 ///
 /// # Examples
 ///
 /// ```
-/// use graph_intune::Query;
+/// use graph_intune::runtime::Page;
 ///
-/// let query = Query::new()
-///     .filter("displayName eq 'Win 10'")
-///     .select(["id", "displayName"])
-///     .orderby(["displayName desc"])
-///     .top(50)
-///     .count(true);
-/// assert_eq!(
-///     query.to_string(),
-///     "$filter=displayName%20eq%20%27Win%2010%27&$select=id%2CdisplayName\
-///      &$orderby=displayName%20desc&$top=50&$count=true"
-/// );
+/// let page: Page<String> = serde_json::from_str(
+///     r#"{"value": ["a", "b"], "@odata.nextLink": "https://graph.microsoft.com/beta/x?$skiptoken=1"}"#,
+/// )?;
+/// assert_eq!(page.value, ["a", "b"]);
+/// assert!(!page.is_last());
+/// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Query {
-    /// Unencoded `(name, value)` pairs, names unique.
-    params: Vec<(String, String)>,
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub value: Vec<T>,
+    /// The URL of the next page, absent on the last page. Follow it with
+    /// [`GraphClient::next_page`].
+    #[serde(
+        rename = "@odata.nextLink",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub next_link: Option<String>,
+    /// The total number of items in the collection, when the request asked
+    /// for it with `$count=true`.
+    #[serde(
+        rename = "@odata.count",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub count: Option<i64>,
+    /// The other members of the answer, such as `@odata.context`.
+    #[serde(flatten)]
+    pub additional_data: serde_json::Map<String, serde_json::Value>,
 }
 
-impl Query {
-    /// An empty query.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// `$top`: the most items per page (the service may send fewer and a
-    /// next link).
-    pub fn top(self, top: u32) -> Self {
-        self.param("$top", top.to_string())
-    }
-
-    /// `$skip`: how many items to skip.
-    pub fn skip(self, skip: u32) -> Self {
-        self.param("$skip", skip.to_string())
-    }
-
-    /// `$filter`: an OData boolean expression such as
-    /// `isAssigned eq true`.
-    pub fn filter(self, filter: impl Into<String>) -> Self {
-        self.param("$filter", filter)
-    }
-
-    /// `$select`: the properties to return, joined with `,`.
-    pub fn select<I>(self, properties: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.param("$select", join(properties))
-    }
-
-    /// `$expand`: the navigation properties to include, joined with `,`
-    /// (each may carry nested options, such as `assignments($select=id)`).
-    pub fn expand<I>(self, properties: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.param("$expand", join(properties))
-    }
-
-    /// `$orderby`: the sort keys, each a property optionally followed by
-    /// ` asc` or ` desc`, joined with `,`.
-    pub fn orderby<I>(self, keys: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.param("$orderby", join(keys))
-    }
-
-    /// `$count`: whether to return the total number of items as
-    /// [`Page::count`].
-    pub fn count(self, count: bool) -> Self {
-        self.param("$count", if count { "true" } else { "false" })
-    }
-
-    /// `$search`: a search expression, such as `"displayName:win"`
-    /// (with its double quotes).
-    pub fn search(self, search: impl Into<String>) -> Self {
-        self.param("$search", search)
-    }
-
-    /// Any other query parameter, such as `$skiptoken` or a custom one.
-    /// Replaces an earlier parameter of the same name.
-    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let name = name.into();
-        let value = value.into();
-        match self.params.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.params.push((name, value)),
+impl<T> Page<T> {
+    /// A last page holding `value`, with no count and no other data.
+    pub fn new(value: Vec<T>) -> Self {
+        Page {
+            value,
+            next_link: None,
+            count: None,
+            additional_data: serde_json::Map::new(),
         }
+    }
+
+    /// Sets the link to the next page.
+    pub fn with_next_link(mut self, next_link: impl Into<String>) -> Self {
+        self.next_link = Some(next_link.into());
         self
     }
 
-    /// `true` when no option is set.
-    pub fn is_empty(&self) -> bool {
-        self.params.is_empty()
+    /// Sets the total number of items of the collection.
+    pub fn with_count(mut self, count: i64) -> Self {
+        self.count = Some(count);
+        self
     }
 
-    /// The options as unencoded `(name, value)` pairs, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    /// `true` when there is no page after this one.
+    pub fn is_last(&self) -> bool {
+        self.next_link.is_none()
     }
 }
 
-/// The percent-encoded query string, without a leading `?`.
-impl fmt::Display for Query {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, (name, value)) in self.params.iter().enumerate() {
-            if index > 0 {
-                f.write_str("&")?;
-            }
-            write!(
-                f,
-                "{}={}",
-                utf8_percent_encode(name, QUERY_COMPONENT),
-                utf8_percent_encode(value, QUERY_COMPONENT)
-            )?;
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Page::new(Vec::new())
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.value.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.value.iter()
+    }
+}
+
+impl RequestBuilder {
+    /// Sends `GET` to a collection and decodes one [`Page`] of it.
+    ///
+    /// Use [`GraphClient::next_page`] to get the following pages,
+    /// [`stream`](Self::stream) or [`pages`](Self::pages) to go through them
+    /// all as they come, or [`list_all`](Self::list_all) to collect them.
+    pub async fn list<T: DeserializeOwned>(&self) -> Result<Page<T>, GraphError> {
+        self.get().await
+    }
+
+    /// Every item of a collection, page after page, as a [`Stream`]: the
+    /// stream sends `GET` for the first page when first polled, and follows
+    /// `@odata.nextLink` as the items are consumed, until a page has no
+    /// next link. Items come once each, in the order of the pages.
+    ///
+    /// A next link on another scheme, host or port than the client's base
+    /// URL ends the stream with a [`GraphError::NextLink`]
+    /// ([`NextLinkRefusal::OtherOrigin`]), and nothing is sent there; so
+    /// does a next link back to a page already read
+    /// ([`NextLinkRefusal::Cycle`]). Any error ends the stream. See [`Items`].
+    ///
+    /// ```no_run
+    /// use futures_util::TryStreamExt;
+    /// use graph_intune::Query;
+    ///
+    /// # async fn run(client: graph_intune::GraphClient) -> Result<(), graph_intune::GraphError> {
+    /// let mut policies = client
+    ///     .request("deviceManagement")
+    ///     .segment("deviceCompliancePolicies")
+    ///     .with_query(&Query::new().select(["id", "displayName"]).top(100))
+    ///     .stream::<serde_json::Value>();
+    /// while let Some(policy) = policies.try_next().await? {
+    ///     println!("{}", policy["displayName"]);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn stream<T: DeserializeOwned + Send + 'static>(&self) -> Items<T> {
+        Pages::new(self.clone()).items()
+    }
+
+    /// The pages of a collection as a [`Stream`], following
+    /// `@odata.nextLink` until a page has none; like
+    /// [`stream`](Self::stream), but page by page, so that
+    /// [`Page::count`] and the other members of each answer can be read.
+    /// See [`Pages`].
+    pub fn pages<T: DeserializeOwned + Send + 'static>(&self) -> Pages<T> {
+        Pages::new(self.clone())
+    }
+
+    /// Sends `GET` to a collection and follows `@odata.nextLink` until the
+    /// last page, returning the items of all pages in order.
+    ///
+    /// The next links must be on the same scheme, host and port as the
+    /// client's base URL (see [`GraphClient::next_page`]); each page is
+    /// sent with this builder's time-out and retry policy. For large
+    /// collections prefer [`stream`](Self::stream), which does not hold
+    /// every item in memory.
+    ///
+    /// A next link back to a page already read (the first page's URL, or
+    /// any link followed before) ends it with a [`GraphError::NextLink`]
+    /// ([`NextLinkRefusal::Cycle`]) instead of looping forever.
+    pub async fn list_all<T: DeserializeOwned>(&self) -> Result<Vec<T>, GraphError> {
+        let mut followed = FollowedLinks::starting_at(&self.url());
+        let mut page: Page<T> = self.list().await?;
+        let mut items = std::mem::take(&mut page.value);
+        while let Some(link) = page.next_link.take() {
+            followed.follow(&link)?;
+            page = fetch_page(self.client(), &link, self.options()).await?;
+            items.append(&mut page.value);
         }
-        Ok(())
+        Ok(items)
     }
 }
 
-fn join<I>(items: I) -> String
-where
-    I: IntoIterator,
-    I::Item: Into<String>,
-{
-    items
-        .into_iter()
-        .map(Into::into)
-        .collect::<Vec<String>>()
-        .join(",")
+impl GraphClient {
+    /// Fetches the page after `page`, following its `@odata.nextLink`.
+    ///
+    /// Returns `Ok(None)` when `page` is the last one. The link must point
+    /// to the same scheme, host and port as [`base_url`](Self::base_url);
+    /// otherwise a [`GraphError::NextLink`] is returned
+    /// ([`NextLinkRefusal::OtherOrigin`], or [`NextLinkRefusal::Unparsable`]
+    /// for a link that is not an absolute URL) and nothing is sent, so that
+    /// the access token never leaves for another host.
+    ///
+    /// [`RequestBuilder::stream`] and [`RequestBuilder::pages`] follow the
+    /// links for you.
+    pub async fn next_page<T: DeserializeOwned>(
+        &self,
+        page: &Page<T>,
+    ) -> Result<Option<Page<T>>, GraphError> {
+        match &page.next_link {
+            None => Ok(None),
+            Some(link) => fetch_page(self, link, &RequestOptions::default())
+                .await
+                .map(Some),
+        }
+    }
+}
+
+/// The pages a paging loop has read, by URL, so that a next link back to
+/// any of them (a misbehaving service or proxy) stops the loop.
+#[derive(Debug, Clone, Default)]
+struct FollowedLinks(HashSet<String>);
+
+impl FollowedLinks {
+    /// A loop whose first page is at `first`.
+    fn starting_at(first: &str) -> Self {
+        let mut links = FollowedLinks::default();
+        links.0.insert(first.to_owned());
+        links
+    }
+
+    /// Records that `link` is about to be followed; a
+    /// [`NextLinkRefusal::Cycle`] error when a page at that link was read
+    /// already.
+    fn follow(&mut self, link: &str) -> Result<(), GraphError> {
+        if self.0.insert(link.to_owned()) {
+            Ok(())
+        } else {
+            Err(GraphError::NextLink {
+                url: link.to_owned(),
+                reason: NextLinkRefusal::Cycle,
+            })
+        }
+    }
+}
+
+/// Fetches the page at `link`, an absolute `@odata.nextLink`, refusing links
+/// that leave the origin of the client's base URL.
+async fn fetch_page<T: DeserializeOwned>(
+    client: &GraphClient,
+    link: &str,
+    options: &RequestOptions,
+) -> Result<Page<T>, GraphError> {
+    let refuse = |reason| GraphError::NextLink {
+        url: link.to_owned(),
+        reason,
+    };
+    let target = reqwest::Url::parse(link).map_err(|_| refuse(NextLinkRefusal::Unparsable))?;
+    let base = reqwest::Url::parse(client.base_url()).map_err(|e| {
+        GraphError::Config(format!("invalid base URL `{}`: {e}", client.base_url()))
+    })?;
+    if target.origin() != base.origin() {
+        return Err(refuse(NextLinkRefusal::OtherOrigin));
+    }
+    let answer = client
+        .sender(options)
+        .execute(Method::GET, target.as_str(), None, APPLICATION_JSON)
+        .await?;
+    decode(&answer)
 }
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, GraphError>> + Send>>;
@@ -180,10 +279,11 @@ type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, GraphError>> + Send>>;
 /// polled again after the previous one, following `@odata.nextLink` until
 /// a page has none. A next link on another scheme, host or port than the
 /// client's base URL is not followed (the stream yields a
-/// [`GraphError::Config`] and sends nothing, so the access token does not
-/// leave), nor is a next link back to a page already read (the stream
-/// yields a [`GraphError::Config`] instead of looping). After an
-/// error the stream ends.
+/// [`GraphError::NextLink`] with [`NextLinkRefusal::OtherOrigin`] and sends
+/// nothing, so the access token does not leave), nor is a next link back to
+/// a page already read (the stream yields a [`GraphError::NextLink`] with
+/// [`NextLinkRefusal::Cycle`] instead of looping). After an error the
+/// stream ends.
 ///
 /// Each page is a request of its own, with its own `client-request-id`,
 /// retried as the client's [`RetryPolicy`](crate::RetryPolicy) says.
@@ -293,36 +393,5 @@ impl<T> fmt::Debug for Pages<T> {
 impl<T> fmt::Debug for Items<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items").finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn setters_replace_and_keep_the_first_position() {
-        let query = Query::new()
-            .top(5)
-            .filter("a eq 1")
-            .top(10)
-            .skip(3)
-            .expand(["assignments($select=id)"])
-            .search("\"displayName:win\"")
-            .count(false)
-            .param("custom", "x&y");
-        assert_eq!(
-            query.to_string(),
-            "$top=10&$filter=a%20eq%201&$skip=3&$expand=assignments%28$select%3Did%29\
-             &$search=%22displayName%3Awin%22&$count=false&custom=x%26y"
-        );
-        assert_eq!(query.iter().next(), Some(("$top", "10")));
-        assert!(!query.is_empty());
-        assert!(Query::new().is_empty());
-        assert_eq!(Query::new().to_string(), "");
-        assert_eq!(
-            Query::new().select(Vec::<String>::new()).to_string(),
-            "$select="
-        );
     }
 }

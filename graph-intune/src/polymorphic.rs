@@ -1,4 +1,5 @@
-//! Support for the generated polymorphic enums: dispatch on `@odata.type`.
+//! Support for the generated polymorphic enums: dispatch on `@odata.type`
+//! when reading, [`WithODataType`] when writing.
 //!
 //! Reading streams when `@odata.type` is the object's first member (as Graph
 //! writes it): the chosen variant's struct is read from the same map, so an
@@ -13,8 +14,6 @@ use serde::de::value::{MapAccessDeserializer, StrDeserializer};
 use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-
-use crate::runtime::WithODataType;
 
 const ODATA_TYPE: &str = "@odata.type";
 
@@ -34,6 +33,59 @@ pub fn serialize_variant<T: Serialize, S: Serializer>(
         WithODataType::new(odata_type, value).serialize(serializer)
     }
 }
+
+/// Serializes `inner` (a struct that serializes as a JSON object) with `"@odata.type": odata_type` put first.
+///
+/// Generated polymorphic enums use it for values built in Rust, which carry
+/// no `@odata.type` of their own. `inner` must not serialize an
+/// `@odata.type` member itself, or the output would hold it twice.
+///
+/// # Examples
+///
+/// ```
+/// use graph_intune::runtime::WithODataType;
+///
+/// #[derive(serde::Serialize)]
+/// struct Target {
+///     #[serde(rename = "groupId")]
+///     group_id: String,
+/// }
+///
+/// let target = Target { group_id: "g1".into() };
+/// let json = serde_json::to_string(&WithODataType::new(
+///     "#microsoft.graph.groupAssignmentTarget",
+///     &target,
+/// ))?;
+/// assert_eq!(
+///     json,
+///     r##"{"@odata.type":"#microsoft.graph.groupAssignmentTarget","groupId":"g1"}"##
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, serde::Serialize)]
+pub struct WithODataType<'a, T: ?Sized + Serialize> {
+    /// The OData type name, such as `#microsoft.graph.groupAssignmentTarget`.
+    #[serde(rename = "@odata.type")]
+    pub odata_type: &'a str,
+    /// The value whose members follow `@odata.type`.
+    #[serde(flatten)]
+    pub inner: &'a T,
+}
+
+impl<'a, T: ?Sized + Serialize> WithODataType<'a, T> {
+    /// Pairs `inner` with its OData type name.
+    pub fn new(odata_type: &'a str, inner: &'a T) -> Self {
+        WithODataType { odata_type, inner }
+    }
+}
+
+impl<T: ?Sized + Serialize> Clone for WithODataType<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized + Serialize> Copy for WithODataType<'_, T> {}
 
 /// A generated polymorphic enum: builds the variant for a type name.
 pub trait Polymorphic: Sized {

@@ -3,7 +3,7 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use graph_intune::runtime::Page;
-use graph_intune::{GraphClient, GraphError, Query};
+use graph_intune::{GraphClient, GraphError, NextLinkRefusal, Query};
 use serde::Deserialize;
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -177,13 +177,21 @@ async fn a_next_link_to_another_host_is_refused_and_that_host_receives_nothing()
     let results: Vec<Result<Item, GraphError>> = client.request("things").stream().collect().await;
     assert_eq!(results.len(), 2, "the first page's item, then the error");
     assert_eq!(results[0].as_ref().expect("first item").id, "1");
+    let steal = format!("{}/beta/things?$skiptoken=steal", elsewhere.uri());
     match &results[1] {
-        Err(GraphError::Config(message)) => {
-            assert!(message.contains(&elsewhere.uri()), "{message}");
-            assert!(message.contains("origin"), "{message}");
+        Err(GraphError::NextLink { url, reason }) => {
+            assert_eq!(url, &steal);
+            assert_eq!(*reason, NextLinkRefusal::OtherOrigin);
         }
-        other => panic!("expected a Config error, got {other:?}"),
+        other => panic!("expected a NextLink error, got {other:?}"),
     }
+    assert_eq!(
+        results[1].as_ref().unwrap_err().to_string(),
+        format!(
+            "refused to follow the next link `{steal}`: it is not on the scheme, host and \
+             port of the client's base URL"
+        )
+    );
     assert!(received(&elsewhere).await.is_empty());
     assert_eq!(received(&server).await.len(), 1);
 }
@@ -194,12 +202,20 @@ async fn next_links_with_another_scheme_or_host_name_are_refused() {
     let address = server.address();
     let other_scheme = format!("https://127.0.0.1:{}/beta/things?x=1", address.port());
     let other_host = format!("http://localhost:{}/beta/things?x=1", address.port());
-    for link in [other_scheme, other_host, "not a url".to_owned()] {
+    for (link, expected) in [
+        (other_scheme, NextLinkRefusal::OtherOrigin),
+        (other_host, NextLinkRefusal::OtherOrigin),
+        ("not a url".to_owned(), NextLinkRefusal::Unparsable),
+        ("/beta/things?x=1".to_owned(), NextLinkRefusal::Unparsable),
+    ] {
         let client = client_for(&server);
         let page = Page::<Item>::new(Vec::new()).with_next_link(link.clone());
         match client.next_page(&page).await {
-            Err(GraphError::Config(message)) => assert!(message.contains(&link), "{message}"),
-            other => panic!("{link}: expected a Config error, got {other:?}"),
+            Err(GraphError::NextLink { url, reason }) => {
+                assert_eq!(url, link);
+                assert_eq!(reason, expected, "{link}");
+            }
+            other => panic!("{link}: expected a NextLink error, got {other:?}"),
         }
     }
     assert!(received(&server).await.is_empty());
@@ -221,7 +237,13 @@ async fn a_next_link_pointing_to_itself_ends_the_stream_with_an_error() {
     let client = client_for(&server);
     let results: Vec<Result<Item, GraphError>> = client.request("things").stream().collect().await;
     assert_eq!(results.len(), 3, "{results:?}");
-    assert!(matches!(results[2], Err(GraphError::Config(_))));
+    assert!(
+        matches!(
+            &results[2],
+            Err(GraphError::NextLink { url, reason: NextLinkRefusal::Cycle }) if *url == same
+        ),
+        "{results:?}"
+    );
     assert_eq!(received(&server).await.len(), 2);
 }
 
@@ -331,15 +353,14 @@ async fn list_all_or_hang(client: &GraphClient) -> GraphError {
 }
 
 fn assert_cycle_error(error: &GraphError, link: &str) {
-    let GraphError::Config(message) = error else {
-        panic!("expected a Config error, got {error:?}");
+    let GraphError::NextLink { url, reason } = error else {
+        panic!("expected a NextLink error, got {error:?}");
     };
+    assert_eq!(url, link);
+    assert_eq!(*reason, NextLinkRefusal::Cycle);
     assert_eq!(
-        message,
-        &format!(
-            "the service returned the next link `{link}`, which points back to a page already \
-             read; stopping instead of looping"
-        )
+        error.to_string(),
+        format!("refused to follow the next link `{link}`: it leads back to a page already read")
     );
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use graph_intune::error::DecodeError;
 use graph_intune::runtime::{Page, RequestBuilder, WithODataType};
-use graph_intune::{GraphClient, GraphError, StaticToken, TokenProvider};
+use graph_intune::{GraphClient, GraphError, NextLinkRefusal, StaticToken, TokenProvider};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -649,8 +649,13 @@ async fn next_page_refuses_links_to_another_origin() {
     let server = MockServer::start().await;
     let client = client_for(&server);
     let page = Page::<Thing>::new(Vec::new()).with_next_link("https://evil.example/beta/things");
-    let message = expect_config(client.next_page(&page).await);
-    assert!(message.contains("evil.example"), "{message}");
+    match client.next_page(&page).await {
+        Err(GraphError::NextLink { url, reason }) => {
+            assert_eq!(url, "https://evil.example/beta/things");
+            assert_eq!(reason, NextLinkRefusal::OtherOrigin);
+        }
+        other => panic!("expected a NextLink error, got {other:?}"),
+    }
     assert!(received(&server).await.is_empty());
 }
 
@@ -1064,16 +1069,27 @@ async fn unreachable_server_is_a_transport_error() {
 }
 
 #[tokio::test]
-async fn unserializable_body_is_a_config_error_and_nothing_is_sent() {
+async fn unserializable_body_is_a_serialize_error_and_nothing_is_sent() {
     let server = MockServer::start().await;
     let client = client_for(&server);
     let mut body = HashMap::new();
     body.insert((1, 2), "tuple keys cannot be JSON object keys");
-    let message = expect_config(client.request("things").post::<_, Thing>(&body).await);
-    assert!(
-        message.starts_with("cannot serialize the request body: "),
-        "{message}"
+    let error = client
+        .request("things")
+        .post::<_, Thing>(&body)
+        .await
+        .unwrap_err();
+    let GraphError::Serialize(cause) = &error else {
+        panic!("expected a Serialize error, got {error:?}");
+    };
+    assert_eq!(cause.to_string(), "key must be a string");
+    assert_eq!(
+        error.to_string(),
+        "cannot serialize the request body to JSON"
     );
+    let source = std::error::Error::source(&error).expect("the serde_json error");
+    assert_eq!(source.to_string(), "key must be a string");
+    assert!(error.status().is_none());
     assert!(received(&server).await.is_empty());
 }
 

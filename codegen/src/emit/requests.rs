@@ -16,10 +16,20 @@ use super::names::{self, Scope};
 use super::plan::Plan;
 use super::{docs, ident, ClientEntry, Options};
 
-/// Methods every item builder or collection builder may have.
+/// Methods every item builder or collection builder may have: the
+/// generator's own (see [`common_methods`], [`item_builder`],
+/// [`collection_builder`]). Builders hold their `RequestBuilder` in a private
+/// field, so the runtime's method names do not reach them.
 const RESERVED: &[&str] = &[
     "new", "path", "query", "get", "update", "delete", "by_id", "list", "stream", "pages", "create",
 ];
+
+/// The runtime's list of `GraphClient` method names, which client entry
+/// points must not take; kept with the runtime, which tests it against
+/// `GraphClient`'s methods.
+mod runtime {
+    include!("../../../graph-intune/src/reserved.rs");
+}
 
 /// The start of the `requests` module: its docs and the client entry points.
 /// The builders of each entity type ([`builders`]) follow.
@@ -72,19 +82,12 @@ fn client_entry(
 ) -> TokenStream {
     let mut scope = Scope::new();
     // The runtime's own `GraphClient` methods: a schema name must not shadow
-    // them (inherent) or be shadowed by them (trait).
-    for reserved in [
-        "builder",
-        "base_url",
-        "cloud",
-        "retry_policy",
-        "timeout",
-        "include_unknown_enum_members",
-        "request",
-        "next_page",
-        "service_operations",
-        "clone",
-    ] {
+    // them (inherent) or be shadowed by them (trait); and the extension
+    // trait's `service_operations`.
+    for reserved in runtime::RESERVED_CLIENT_METHODS
+        .iter()
+        .chain(&["service_operations"])
+    {
         scope.reserve(reserved);
     }
     let mut signatures = Vec::new();
@@ -648,5 +651,66 @@ fn parameter_type(model: &Model, plan: &Plan, ty: TypeUse) -> TokenStream {
         quote!(str)
     } else {
         elem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::ClientEntry;
+    use crate::{Input, Scope};
+
+    /// A service whose entity sets are named after `GraphClient` methods.
+    const SCHEMA: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="svc" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="thing">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityContainer Name="Service">
+        <EntitySet Name="nextPage" EntityType="svc.thing" />
+        <EntitySet Name="sender" EntityType="svc.thing" />
+        <EntitySet Name="clone" EntityType="svc.thing" />
+        <EntitySet Name="things" EntityType="svc.thing" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+
+    fn requests_module(client_entry: ClientEntry) -> String {
+        let inputs = [Input {
+            name: "svc.xml",
+            text: SCHEMA,
+        }];
+        let output =
+            crate::generate(&inputs, &Scope::All, client_entry).unwrap_or_else(|e| panic!("{e}"));
+        output
+            .files
+            .into_iter()
+            .find(|file| file.path.ends_with("requests.rs"))
+            .map(|file| file.contents)
+            .expect("a requests module")
+    }
+
+    #[test]
+    fn entry_points_do_not_take_the_names_of_the_runtime_client_methods() {
+        assert!(super::runtime::RESERVED_CLIENT_METHODS.contains(&"next_page"));
+        for client_entry in [ClientEntry::Inherent, ClientEntry::ExtensionTrait] {
+            let code = requests_module(client_entry);
+            for (method, segment) in [
+                ("next_page_2", "nextPage"),
+                ("sender_2", "sender"),
+                ("clone_2", "clone"),
+                ("things", "things"),
+            ] {
+                let call = format!("self.request(\"{segment}\")");
+                let definition = format!("fn {method}(&self)");
+                assert!(
+                    code.contains(&definition) && code.contains(&call),
+                    "{client_entry:?}: no `{definition}` for `{segment}` in\n{code}"
+                );
+            }
+            assert!(!code.contains("fn next_page(&self)"), "{code}");
+        }
     }
 }

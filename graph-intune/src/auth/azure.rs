@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use azure_core::credentials::TokenCredential;
 
-use crate::auth::{FreshToken, TokenCache, REDACTED};
-use crate::client::TokenProvider;
+use super::{FreshToken, TokenCache, TokenProvider};
 use crate::cloud::Cloud;
+use crate::common::REDACTED;
 use crate::error::GraphError;
 
 /// A [`TokenProvider`] that gets its tokens from an Azure SDK
@@ -57,7 +57,7 @@ impl AzureCredential {
         AzureCredential {
             credential,
             scope: Cloud::Global.graph_scope(),
-            refresh_margin: crate::ClientCredentials::DEFAULT_REFRESH_MARGIN,
+            refresh_margin: super::ClientCredentials::DEFAULT_REFRESH_MARGIN,
             cache: TokenCache::default(),
         }
     }
