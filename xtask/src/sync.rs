@@ -889,17 +889,20 @@ impl Snapshot {
         let mut generated = BTreeMap::new();
         let mut folders = BTreeSet::new();
         if generated_dir.is_dir() {
-            walk(&generated_dir, "", &mut |relative, path| match path {
-                Some(path) => {
-                    let bytes = fs::read(path).map_err(|e| format!("`{}`: {e}", path.display()))?;
-                    generated.insert(relative.to_owned(), bytes);
-                    Ok(())
+            let mut entries = Vec::new();
+            walk(&generated_dir, "", &mut entries)?;
+            for entry in entries {
+                match entry {
+                    Entry::Folder(relative) => {
+                        folders.insert(relative);
+                    }
+                    Entry::File(relative, path) => {
+                        let bytes =
+                            fs::read(&path).map_err(|e| format!("`{}`: {e}", path.display()))?;
+                        generated.insert(relative, bytes);
+                    }
                 }
-                None => {
-                    folders.insert(relative.to_owned());
-                    Ok(())
-                }
-            })?;
+            }
         }
         Ok(Snapshot {
             schema_path,
@@ -934,13 +937,14 @@ impl Snapshot {
         let mut present_files = Vec::new();
         let mut present_folders = Vec::new();
         if self.generated_dir.is_dir() {
-            walk(&self.generated_dir, "", &mut |relative, path| {
-                match path {
-                    Some(_) => present_files.push(relative.to_owned()),
-                    None => present_folders.push(relative.to_owned()),
+            let mut entries = Vec::new();
+            walk(&self.generated_dir, "", &mut entries)?;
+            for entry in entries {
+                match entry {
+                    Entry::Folder(relative) => present_folders.push(relative),
+                    Entry::File(relative, _) => present_files.push(relative),
                 }
-                Ok(())
-            })?;
+            }
         }
         for relative in present_files {
             if !self.generated.contains_key(&relative) {
@@ -970,14 +974,16 @@ impl Snapshot {
     }
 }
 
-/// Calls `visit` for every folder (`None`) and file (`Some(path)`) below
-/// `dir`, `relative` being its `/`-separated path from the starting folder.
-fn walk(
-    dir: &Path,
-    relative: &str,
-    visit: &mut dyn FnMut(&str, Option<&Path>) -> Result<(), String>,
-) -> Result<(), String> {
-    visit(relative, None)?;
+/// A folder or file below a walked folder, by `/`-separated relative path
+/// (the walked folder itself is `""`).
+enum Entry {
+    Folder(String),
+    File(String, PathBuf),
+}
+
+/// Every folder and file below `dir`, `relative` being `dir`'s own path.
+fn walk(dir: &Path, relative: &str, out: &mut Vec<Entry>) -> Result<(), String> {
+    out.push(Entry::Folder(relative.to_owned()));
     let entries = fs::read_dir(dir).map_err(|e| format!("`{}`: {e}", dir.display()))?;
     for entry in entries {
         let entry = entry.map_err(|e| format!("`{}`: {e}", dir.display()))?;
@@ -989,9 +995,9 @@ fn walk(
             format!("{relative}/{name}")
         };
         if path.is_dir() {
-            walk(&path, &child, visit)?;
+            walk(&path, &child, out)?;
         } else {
-            visit(&child, Some(&path))?;
+            out.push(Entry::File(child, path));
         }
     }
     Ok(())
@@ -1371,19 +1377,16 @@ pub fn main(args: SyncArgs) -> ExitCode {
     let json = to_json(&report);
     let mut written = Vec::new();
     if let Some(path) = &args.report {
-        written.push(write_file(path, &format!("{markdown}\n")));
+        written.push(write_file(path, &markdown));
     }
     if let Some(Some(path)) = &args.json {
         written.push(write_file(path, &format!("{json}\n")));
     }
     written.push(append_to_env_file("GITHUB_OUTPUT", &github_output(&report)));
-    written.push(append_to_env_file(
-        "GITHUB_STEP_SUMMARY",
-        &format!("{markdown}\n"),
-    ));
+    written.push(append_to_env_file("GITHUB_STEP_SUMMARY", &markdown));
     match &args.json {
         Some(None) => println!("{json}"),
-        _ => println!("{markdown}"),
+        _ => print!("{markdown}"),
     }
     let mut failed = false;
     for e in written.into_iter().filter_map(Result::err) {
@@ -1396,5 +1399,67 @@ pub fn main(args: SyncArgs) -> ExitCode {
     match report.exit_code() {
         1 if args.exit_zero_on_change => ExitCode::SUCCESS,
         code => ExitCode::from(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Model {
+        let path = crate::workspace_root()
+            .join("codegen/tests/fixtures")
+            .join(name);
+        let text = fs::read_to_string(&path).expect("the diff fixture");
+        model::load(&[(name, &text)]).expect("the fixture loads").0
+    }
+
+    /// What each breaking change of the diff fixtures asks of a user.
+    #[test]
+    fn actions_of_the_diff_fixtures() {
+        let (old, new) = (fixture("diff-old.xml"), fixture("diff-new.xml"));
+        let scope = DiffScope::All;
+        let actions = Actions {
+            old: &old,
+            new: &new,
+            scope: &scope,
+        };
+        let found: Vec<(String, String)> = diff::diff(&old, &new, &scope)
+            .changes
+            .iter()
+            .filter(|c| c.impact == Impact::Breaking)
+            .map(|c| (c.subject.clone(), actions.action(c)))
+            .collect();
+        let expected: &[(&str, &str)] = &[
+            ("microsoft.graph.allDevicesTarget", "struct `AllDevicesTarget` is removed: remove the code that names it"),
+            ("microsoft.graph.assign(microsoft.graph.device)/comment", "`assign()` no longer takes `comment`: remove it from its calls"),
+            ("microsoft.graph.assign(microsoft.graph.device)/extra", "`assign()` takes a new parameter `extra`: pass it in its calls"),
+            ("microsoft.graph.assign(microsoft.graph.device)/mode", "parameter `mode` of `assign()` changes (`Edm.String`, nullable → `Edm.String`, not nullable): update its calls"),
+            ("microsoft.graph.assign(microsoft.graph.device)/targets", "parameter `targets` of `assign()` changes (`Collection(microsoft.graph.target)`, nullable → `Collection(microsoft.graph.groupTarget)`, nullable): update its calls"),
+            ("microsoft.graph.colors", "review the code that uses `Colors` (flags changed)"),
+            ("microsoft.graph.count(Collection(microsoft.graph.device))", "`count()` returns another type (`Edm.Int32` → `Edm.Int64`): update the code that uses its result"),
+            ("microsoft.graph.device/oldNav", "field `Device::old_nav` is removed, with its request builder method `old_nav()` where a path reached it: remove the code that uses them"),
+            ("microsoft.graph.device/owner", "field `Device::owner` changes (`microsoft.graph.user`, nullable → `Collection(microsoft.graph.user)`, nullable): update the code that uses it"),
+            ("microsoft.graph.filterType/exclude", "variant `FilterType::Exclude` is removed: remove the match arms and values that name it"),
+            ("microsoft.graph.groupTarget", "parameter `targets` of `assign()`: `GroupTarget` is now `GroupTargetKind`"),
+            ("microsoft.graph.groupTarget/groupId", "field `GroupTarget::group_id` changes type (`Edm.String` → `Edm.Guid`): update the code that reads it or sets it with `with_group_id`"),
+            ("microsoft.graph.groupTarget/note", "field `GroupTarget::note` is now `Option<…>` instead of `Nullable<…>`: update the code that reads it (`Nullable::Null` and `Nullable::Value(x)` correspond to `None` and `Some(x)`)"),
+            ("microsoft.graph.groupTarget/retired", "field `GroupTarget::retired` and its setter `with_retired` are removed: remove the code that reads or sets them"),
+            ("microsoft.graph.label", "review the code that uses `Label` (underlying type changed)"),
+            ("microsoft.graph.photo", "review the code that uses `Photo` (stream changed)"),
+            ("microsoft.graph.room", "review the code that uses `Room` (open type changed)"),
+            ("microsoft.graph.shape", "review the code that uses `Shape` (type kind changed)"),
+            ("microsoft.graph.special", "struct `Special` gains fields `group_id`, `note`, `created_by`; it joins enum `GroupTargetKind`: update the code that builds or matches `Special`"),
+            ("microsoft.graph.sync(microsoft.graph.device)", "`sync()` changes between action and function (action → function): update its calls"),
+            ("microsoft.graph.sync(microsoft.graph.device)", "`sync()` returns another type (none → `Edm.Boolean`): update the code that uses its result"),
+            ("microsoft.graph.user", "struct `User` becomes an enum with only an `Unknown` variant (no concrete type derives from it); its fields move to struct `UserBase`; `User` is no longer a variant of enum `Entity`: update the code that builds or matches `User`"),
+            ("microsoft.graph.user", "review the code that uses `User` (open type changed)"),
+            ("microsoft.graph.wipe(microsoft.graph.device)", "the request builder method `wipe()` is removed: remove its calls"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(s, a)| (s.to_string(), a.to_string()))
+            .collect();
+        assert_eq!(found, expected);
     }
 }

@@ -866,9 +866,8 @@ mod sync {
         let (report, server) = scratch.sync(served.clone(), &mut tests);
         assert_eq!(report.status, Status::Changed);
         assert_eq!(report.exit_code(), 1);
-        assert_eq!(
-            tests.schemas_seen,
-            [served.clone()],
+        assert!(
+            tests.schemas_seen == [served.clone()],
             "the tests ran once, on the new schema"
         );
         assert!(scratch.schema_bytes() == served);
@@ -1231,6 +1230,315 @@ The download from {url} ({size} bytes) replaced `metadata/graph-beta.xml`; the c
                 url = server.url,
                 size = size(&report)
             )
+        );
+    }
+
+    /// The JSON report and the workflow outputs of a breaking change.
+    #[test]
+    fn json_and_workflow_outputs() {
+        let scratch = Scratch::with_generated();
+        let served = edited(&[(
+            r#"        <Member Name="include" Value="1" />
+        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            r#"        <Member Name="include" Value="1" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+        )]);
+        let (report, server) = scratch.sync(served.clone(), &mut FakeTests::passing());
+        let json: serde_json::Value = serde_json::from_str(&to_json(&report)).unwrap();
+        assert_eq!(
+            json["changes"],
+            serde_json::json!([{
+                "subject": "microsoft.graph.deviceAndAppManagementAssignmentFilterType/exclude",
+                "kind": "enum_member_removed",
+                "impact": "breaking",
+                "detail": "value 2",
+                "action": "variant `DeviceAndAppManagementAssignmentFilterType::Exclude` is removed: remove the match arms and values that name it",
+            }])
+        );
+        let head: Vec<(&str, serde_json::Value)> = [
+            "verdict",
+            "title",
+            "exit_code",
+            "breaking",
+            "compatible",
+            "status",
+            "url",
+            "schema",
+            "config",
+            "output",
+            "bytes",
+            "generation",
+            "tests",
+        ]
+        .into_iter()
+        .map(|key| (key, json[key].clone()))
+        .collect();
+        assert_eq!(
+            head,
+            [
+                ("verdict", "1 breaking change".into()),
+                ("title", "Schema sync: 1 breaking change".into()),
+                ("exit_code", 1.into()),
+                ("breaking", 1.into()),
+                ("compatible", 0.into()),
+                ("status", "changed".into()),
+                ("url", server.url.as_str().into()),
+                ("schema", "metadata/graph-beta.xml".into()),
+                ("config", "metadata/codegen.toml".into()),
+                ("output", "graph-intune/src/generated".into()),
+                ("bytes", served.len().into()),
+                (
+                    "generation",
+                    serde_json::json!({"status": "done", "written": ["models/mod.rs"], "removed": []})
+                ),
+                (
+                    "tests",
+                    serde_json::json!({"status": "passed", "command": "cargo test --workspace"})
+                ),
+            ]
+        );
+        assert_eq!(json["overlay"].as_array().map(Vec::len), Some(5));
+        assert_eq!(
+            json["overlay"][0],
+            serde_json::json!({
+                "type": "microsoft.graph.organizationalUnitAssignmentOverride",
+                "at": "metadata/overlay.xml:12:7",
+                "status": "needed",
+            })
+        );
+        assert_eq!(
+            github_output(&report),
+            "status=changed\nverdict=1 breaking change\ntitle=Schema sync: 1 breaking change\n\
+             breaking=true\nlabels=schema-sync,breaking\n"
+        );
+    }
+
+    /// Runs `cargo xtask sync` on a scratch workspace, with `GITHUB_OUTPUT`
+    /// and `GITHUB_STEP_SUMMARY` set to files of the scratch folder (and
+    /// never to the ones of a workflow this test may run in).
+    fn run(scratch: &Scratch, url: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["sync", "--root"])
+            .arg(scratch.root())
+            .args(["--url", url])
+            .args(extra)
+            .env_remove("GRAPH_TOKEN")
+            .env("GITHUB_OUTPUT", scratch.root().join("github-output"))
+            .env("GITHUB_STEP_SUMMARY", scratch.root().join("step-summary"))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn read(scratch: &Scratch, file: &str) -> String {
+        fs::read_to_string(scratch.root().join(file)).unwrap_or_default()
+    }
+
+    /// The binary: the test command after `--` decides exit status 1 or 2;
+    /// `--exit-zero-on-change` turns 1 into 0; the reports go to the files
+    /// named, the step outputs and summary to the workflow's files.
+    #[test]
+    fn binary_exit_statuses_reports_and_workflow_files() {
+        let scratch = Scratch::with_generated();
+        let before = (scratch.schema_bytes(), scratch.generated());
+        let served = edited(&[(
+            r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">"#,
+            r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">
+        <Property Name="createdDateTime" Type="Edm.DateTimeOffset" />"#,
+        )]);
+        let server = Server::start(Reply::xml(served.clone()));
+
+        // The tests fail: 2, the working tree as before.
+        let (code, stdout, stderr) = run(&scratch, &server.url, &["--", "false"]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stdout.starts_with(
+                "## Schema sync: 1 compatible change; the regenerated code fails its tests\n"
+            ),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("\n`false` failed (exit status: 1).\n"),
+            "{stdout}"
+        );
+        assert!((scratch.schema_bytes(), scratch.generated()) == before);
+        assert_eq!(
+            read(&scratch, "github-output"),
+            "status=failed\nverdict=1 compatible change\n\
+             title=Schema sync: 1 compatible change; the regenerated code fails its tests\n\
+             breaking=false\nlabels=schema-sync\n"
+        );
+        assert_eq!(read(&scratch, "step-summary"), stdout);
+        fs::remove_file(scratch.root().join("github-output")).unwrap();
+        fs::remove_file(scratch.root().join("step-summary")).unwrap();
+
+        // The tests pass: 1, or 0 with --exit-zero-on-change; the JSON on
+        // stdout, the Markdown in the report file.
+        let report_md = scratch.root().join("report.md").display().to_string();
+        let (code, stdout, stderr) = run(
+            &scratch,
+            &server.url,
+            &[
+                "--exit-zero-on-change",
+                "--report",
+                &report_md,
+                "--json",
+                "--",
+                "true",
+            ],
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["exit_code"], 1);
+        assert_eq!(json["tests"]["command"], "true");
+        let markdown = read(&scratch, "report.md");
+        assert!(
+            markdown.starts_with("## Schema sync: 1 compatible change\n"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.ends_with("\n### Tests\n\n`true` passed.\n"),
+            "{markdown}"
+        );
+        assert_eq!(read(&scratch, "step-summary"), markdown);
+        assert!(
+            read(&scratch, "github-output").starts_with("status=changed\n"),
+            "{}",
+            read(&scratch, "github-output")
+        );
+        assert!(scratch.schema_bytes() == served);
+        assert!(scratch.generated() != before.1);
+
+        // The same download again: 0, nothing to do, the tests not run.
+        let sync_json = scratch.root().join("sync.json").display().to_string();
+        let (code, stdout, stderr) = run(
+            &scratch,
+            &server.url,
+            &["--json", &sync_json, "--", "false"],
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stdout.starts_with("## Schema sync: no change\n"),
+            "{stdout}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&read(&scratch, "sync.json")).unwrap();
+        assert_eq!(json["status"], "no_change");
+        assert_eq!(json["tests"], serde_json::json!({"status": "not_run"}));
+
+        // A failed download: 3.
+        let server = Server::start(Reply::Full {
+            status: "500 Internal Server Error",
+            content_type: "text/plain",
+            body: Arc::new(b"boom".to_vec()),
+        });
+        let (code, stdout, stderr) = run(&scratch, &server.url, &[]);
+        assert_eq!(code, Some(3), "{stderr}");
+        assert!(
+            stdout.starts_with("## Schema sync: could not fetch the schema\n"),
+            "{stdout}"
+        );
+        assert!(scratch.schema_bytes() == served);
+    }
+
+    /// The scheduled workflow's sync step, run as written (its command line
+    /// against a scratch workspace and a local server), gives the pull
+    /// request step what it reads: the report at `body-path` and the step
+    /// outputs it names.
+    #[test]
+    fn workflow_steps_run_as_written() {
+        let workflow_path = xtask::workspace_root().join(".github/workflows/schema-sync.yml");
+        let workflow = fs::read_to_string(&workflow_path).unwrap();
+        // The folded `run: >-` scalar of the step `id: sync`.
+        let lines: Vec<&str> = workflow.lines().collect();
+        let id = lines.iter().position(|l| l.trim() == "- id: sync").unwrap();
+        assert_eq!(lines[id + 1].trim(), "run: >-");
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let command: Vec<&str> = lines[id + 2..]
+            .iter()
+            .take_while(|l| !l.trim().is_empty() && indent(l) > indent(lines[id + 1]))
+            .flat_map(|l| l.split_whitespace())
+            .collect();
+        assert_eq!(command[..3], ["cargo", "xtask", "sync"], "{command:?}");
+        assert!(
+            lines.iter().filter(|l| l.contains("run:")).count() == 1,
+            "the sync step is the workflow's only command"
+        );
+
+        let scratch = Scratch::with_generated();
+        let runner_temp = scratch.root().join("runner-temp");
+        fs::create_dir(&runner_temp).unwrap();
+        let args: Vec<String> = command[3..]
+            .iter()
+            .map(|a| {
+                a.trim_matches('"')
+                    .replace("$RUNNER_TEMP", &runner_temp.display().to_string())
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let served = edited(&[(
+            r#"        <Member Name="include" Value="1" />
+        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            r#"        <Member Name="include" Value="1" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+        )]);
+        let server = Server::start(Reply::xml(served));
+        let mut extra = args.clone();
+        extra.extend(["--", "true"]);
+        let (code, stdout, stderr) = run(&scratch, &server.url, &extra);
+        assert_eq!(
+            code,
+            Some(0),
+            "changed and the tests pass: the job goes on\n{stderr}"
+        );
+
+        // The pull request's body is the report.
+        let body_path = workflow
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("body-path: "))
+            .unwrap()
+            .replace("${{ runner.temp }}", &runner_temp.display().to_string());
+        assert_eq!(fs::read_to_string(&body_path).unwrap(), stdout);
+        assert!(
+            stdout.starts_with("## Schema sync: 1 breaking change\n"),
+            "{stdout}"
+        );
+        // Every step output the workflow reads is written.
+        let outputs = read(&scratch, "github-output");
+        let mut named: Vec<&str> = workflow
+            .split("steps.sync.outputs.")
+            .skip(1)
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, ["labels", "title"]);
+        for name in named {
+            assert!(
+                outputs.lines().any(|l| l.starts_with(&format!("{name}="))),
+                "`{name}` is not among the outputs:\n{outputs}"
+            );
+        }
+        assert!(
+            outputs.contains("\nlabels=schema-sync,breaking\n"),
+            "{outputs}"
+        );
+        assert!(
+            outputs.contains("\ntitle=Schema sync: 1 breaking change\n"),
+            "{outputs}"
         );
     }
 }
