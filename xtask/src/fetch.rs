@@ -25,9 +25,10 @@ pub const DOWNLOAD_NAME: &str = "$metadata (downloaded)";
 /// How many diagnostics an [`FetchError::InvalidCsdl`] message shows.
 const SHOWN_ERRORS: usize = 10;
 
-/// Arguments of `cargo xtask fetch-metadata`.
-#[derive(Debug, clap::Args)]
-pub struct FetchArgs {
+/// Where `$metadata` is downloaded from: the options `fetch-metadata` and
+/// `sync` share.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SourceArgs {
     /// The API version whose `$metadata` is downloaded.
     #[arg(long, value_enum, default_value_t = VersionArg::Beta)]
     pub version: VersionArg,
@@ -40,6 +41,24 @@ pub struct FetchArgs {
     /// A bearer token sent as `Authorization: Bearer TOKEN` (never printed).
     #[arg(long, env = "GRAPH_TOKEN", hide_env_values = true)]
     pub token: Option<Token>,
+}
+
+impl SourceArgs {
+    /// The URL to download: `--url`, else the `$metadata` URL of `--version`
+    /// on `--cloud`.
+    pub fn url(&self) -> String {
+        self.url.clone().unwrap_or_else(|| {
+            metadata_url(&Cloud::from(self.cloud), &ApiVersion::from(self.version))
+        })
+    }
+}
+
+/// Arguments of `cargo xtask fetch-metadata`.
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Where to download from.
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// The generation config, relative to the workspace root: its schema is
     /// the file replaced, its overlays take part in the check.
     #[arg(long, default_value = "metadata/codegen.toml")]
@@ -149,6 +168,10 @@ pub struct FetchOptions {
     pub connect_timeout: Duration,
     /// How long the server may stay silent while the body is read.
     pub read_timeout: Duration,
+    /// Whether the download must resolve together with the config's
+    /// overlays (`fetch-metadata`), or only on its own (`sync`, which reports
+    /// a conflicting overlay itself, after the download).
+    pub with_overlays: bool,
 }
 
 impl FetchOptions {
@@ -163,6 +186,7 @@ impl FetchOptions {
             output: None,
             connect_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(120),
+            with_overlays: true,
         }
     }
 }
@@ -306,6 +330,8 @@ pub enum Stage {
     Parse,
     /// Resolving names together with the overlays.
     Resolve,
+    /// Resolving names of the download alone (no overlays were given).
+    ResolveAlone,
 }
 
 impl fmt::Display for Stage {
@@ -313,6 +339,7 @@ impl fmt::Display for Stage {
         f.write_str(match self {
             Stage::Parse => "it does not parse",
             Stage::Resolve => "it does not resolve together with the overlays",
+            Stage::ResolveAlone => "it does not resolve",
         })
     }
 }
@@ -358,6 +385,7 @@ fn plan(options: &FetchOptions) -> Result<Plan, FetchError> {
     let overlays = files
         .overlays
         .into_iter()
+        .filter(|_| options.with_overlays)
         .map(|name| read(root, &name).map(|text| (name, text)))
         .collect::<Result<Vec<_>, _>>()
         .map_err(FetchError::Config)?;
@@ -625,8 +653,13 @@ fn check(url: &str, body: &[u8], overlays: &[(String, String)]) -> Result<Vec<St
             .map_err(|d| invalid(Stage::Parse, d.into()))?;
         documents.push(document);
     }
+    let stage = if overlays.is_empty() {
+        Stage::ResolveAlone
+    } else {
+        Stage::Resolve
+    };
     let (_model, warnings) =
-        codegen::model::Model::build(&documents).map_err(|e| invalid(Stage::Resolve, e))?;
+        codegen::model::Model::build(&documents).map_err(|e| invalid(stage, e))?;
     Ok(warnings.iter().map(ToString::to_string).collect())
 }
 
@@ -646,15 +679,12 @@ pub fn thousands(n: u64) -> String {
 impl FetchArgs {
     /// The options these arguments describe.
     pub fn options(&self) -> FetchOptions {
-        let url = self.url.clone().unwrap_or_else(|| {
-            metadata_url(&Cloud::from(self.cloud), &ApiVersion::from(self.version))
-        });
         let root = self.root.clone().unwrap_or_else(crate::workspace_root);
         FetchOptions {
-            token: self.token.clone(),
+            token: self.source.token.clone(),
             config: self.config.clone(),
             output: self.output.clone(),
-            ..FetchOptions::new(url, root)
+            ..FetchOptions::new(self.source.url(), root)
         }
     }
 }

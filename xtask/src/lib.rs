@@ -15,6 +15,7 @@ pub mod cost;
 pub mod diff;
 pub mod fetch;
 pub mod schemas;
+pub mod sync;
 
 /// The workspace root (the folder above this crate).
 pub fn workspace_root() -> PathBuf {

@@ -57,6 +57,14 @@ enum Command {
     /// `--root` or `--all` is given.
     /// Exit status 0: nothing breaking; 1: something breaking; 2: error.
     Diff(xtask::diff::DiffArgs),
+    /// Keeps up with the schema in one step: fetches `$metadata` (as
+    /// `fetch-metadata`), compares it with the committed schema (as `diff`),
+    /// regenerates (as `codegen`), runs the workspace tests, and prints a
+    /// Markdown report for a pull request. Nothing is committed; when
+    /// generation or the tests fail, the schema and the generated code are
+    /// put back. Exit status 0: no change; 1: changed, tests pass; 2:
+    /// changed, something fails; 3: could not fetch.
+    Sync(xtask::sync::SyncArgs),
     /// Prints the results of the last `cargo bench` runs as a Markdown
     /// table: each benchmark's median, its group's baseline and the ratio.
     /// Measures what the generated code costs to compile: `cargo check`
@@ -101,6 +109,7 @@ fn main() -> ExitCode {
         Command::CompileSchemas { corpus, out, files } => compile_schemas(corpus, &out, &files),
         Command::FetchMetadata(args) => xtask::fetch::main(args),
         Command::Diff(args) => xtask::diff::main(args),
+        Command::Sync(args) => xtask::sync::main(args),
         Command::CompileCost { corpus, schema } => {
             let root = xtask::workspace_root();
             let Some(corpus) = corpus_dir(&root, corpus) else {

@@ -680,3 +680,865 @@ fn binary_sends_token_option() {
     // The option wins over the environment.
     server.assert_request(Some("opt-s3cret"));
 }
+
+// ---------------------------------------------------------------------------
+// `cargo xtask sync`: fetch, diff, regenerate, test, report
+
+mod sync {
+    use std::collections::BTreeMap;
+    use std::fs;
+    use std::path::Path;
+    use std::process::Command;
+    use std::sync::Arc;
+
+    use xtask::sync::{
+        github_output, render, sync, to_json, Status, SyncOptions, SyncReport, TestOutcome,
+        TestRunner,
+    };
+
+    use super::{corpus_file, own_schema, Progress, Reply, Scratch, Server};
+
+    /// The generated folder of the workspace, relative to the root.
+    const GENERATED: &str = "graph-intune/src/generated";
+
+    /// A test runner that passes or fails without running anything, and
+    /// records the schema file as it was when it ran.
+    struct FakeTests {
+        pass: bool,
+        schemas_seen: Vec<Vec<u8>>,
+    }
+
+    impl FakeTests {
+        fn passing() -> Self {
+            FakeTests {
+                pass: true,
+                schemas_seen: Vec::new(),
+            }
+        }
+
+        fn failing() -> Self {
+            FakeTests {
+                pass: false,
+                schemas_seen: Vec::new(),
+            }
+        }
+    }
+
+    impl TestRunner for FakeTests {
+        fn command(&self) -> String {
+            "cargo test --workspace".to_owned()
+        }
+
+        fn run(&mut self, root: &Path) -> TestOutcome {
+            self.schemas_seen
+                .push(fs::read(root.join("metadata/graph-beta.xml")).unwrap());
+            if self.pass {
+                TestOutcome::Passed
+            } else {
+                TestOutcome::Failed {
+                    status: "exit status: 101".to_owned(),
+                    output: "test seed::round_trip ... FAILED\n\
+                             test result: FAILED. 11 passed; 1 failed; 0 ignored"
+                        .to_owned(),
+                }
+            }
+        }
+    }
+
+    impl Scratch {
+        /// A scratch workspace with `metadata/` and the generated code.
+        fn with_generated() -> Scratch {
+            let scratch = Scratch::new();
+            graph_intune_tests::copy_dir(
+                &xtask::workspace_root().join(GENERATED),
+                &scratch.root().join(GENERATED),
+            );
+            scratch
+        }
+
+        /// Every file of the generated folder, with its bytes.
+        fn generated(&self) -> BTreeMap<String, Vec<u8>> {
+            fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+                for entry in fs::read_dir(dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        walk(&path, base, out);
+                    } else {
+                        let relative = path.strip_prefix(base).unwrap();
+                        out.insert(relative.display().to_string(), fs::read(&path).unwrap());
+                    }
+                }
+            }
+            let mut out = BTreeMap::new();
+            let dir = self.root().join(GENERATED);
+            walk(&dir, &dir, &mut out);
+            out
+        }
+
+        fn sync_options(&self, url: &str) -> SyncOptions {
+            SyncOptions {
+                fetch: self.options(url),
+                progress: Progress::Quiet,
+            }
+        }
+
+        /// Serves `body` and syncs against it.
+        fn sync(&self, body: Vec<u8>, tests: &mut FakeTests) -> (SyncReport, Server) {
+            let server = Server::start(Reply::xml(body));
+            let report = sync(&self.sync_options(&server.url), tests).unwrap();
+            server.assert_request(None);
+            (report, server)
+        }
+    }
+
+    /// The workspace's schema with each `(from, to)` replaced once.
+    fn edited(edits: &[(&str, &str)]) -> Vec<u8> {
+        let mut text = String::from_utf8(own_schema()).unwrap();
+        for (from, to) in edits {
+            assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+            text = text.replacen(from, to, 1);
+        }
+        text.into_bytes()
+    }
+
+    /// The workspace's schema with `types` added at the end of the
+    /// `microsoft.graph` namespace; returns it and the line they start at.
+    fn with_types(types: &str) -> (Vec<u8>, usize) {
+        let text = String::from_utf8(own_schema()).unwrap();
+        let at = text.find("    </Schema>").unwrap();
+        let line = text[..at].lines().count() + 1;
+        (
+            format!("{}{types}{}", &text[..at], &text[at..]).into_bytes(),
+            line,
+        )
+    }
+
+    /// The size of the download, as the report shows it.
+    fn size(report: &SyncReport) -> String {
+        xtask::fetch::thousands(report.bytes.unwrap())
+    }
+
+    #[test]
+    fn no_change() {
+        let scratch = Scratch::with_generated();
+        let generated = scratch.generated();
+        let mut tests = FakeTests::passing();
+        let served = own_schema();
+        let (report, server) = scratch.sync(served.clone(), &mut tests);
+        assert_eq!(report.status, Status::NoChange);
+        assert_eq!(report.exit_code(), 0);
+        assert!(tests.schemas_seen.is_empty(), "no tests without a change");
+        assert_eq!(
+            render(&report),
+            format!(
+                "## Schema sync: no change\n\n\
+                 The download from {} ({} bytes) is identical to `metadata/graph-beta.xml`: nothing changed.\n",
+                server.url,
+                xtask::fetch::thousands(served.len() as u64)
+            )
+        );
+        assert!(scratch.schema_bytes() == served);
+        assert!(scratch.generated() == generated);
+    }
+
+    /// A compatible change: a property and an enum member added.
+    #[test]
+    fn compatible_changes() {
+        let scratch = Scratch::with_generated();
+        let generated = scratch.generated();
+        let served = edited(&[
+            (
+                r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">"#,
+                r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">
+        <Property Name="createdDateTime" Type="Edm.DateTimeOffset" />"#,
+            ),
+            (
+                r#"        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+                r#"        <Member Name="exclude" Value="2" />
+        <Member Name="unknownFutureValue" Value="3" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            ),
+        ]);
+        let mut tests = FakeTests::passing();
+        let (report, server) = scratch.sync(served.clone(), &mut tests);
+        assert_eq!(report.status, Status::Changed);
+        assert_eq!(report.exit_code(), 1);
+        assert!(
+            tests.schemas_seen == [served.clone()],
+            "the tests ran once, on the new schema"
+        );
+        assert!(scratch.schema_bytes() == served);
+        assert!(scratch.generated() != generated);
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: 2 compatible changes
+
+The download from {url} ({size} bytes) replaced `metadata/graph-beta.xml`; the changes below are limited to what `metadata/codegen.toml` selects. Regenerated `graph-intune/src/generated`: `models/mod.rs` written.
+
+### Compatible changes
+
+- `microsoft.graph.deviceAndAppManagementAssignmentFilterType`
+  - `unknownFutureValue`: enum member added: value 3
+- `microsoft.graph.deviceCompliancePolicyAssignment`
+  - `createdDateTime`: property added: `Edm.DateTimeOffset`, nullable
+
+### Overlay
+
+- Still needed (not in the schema): `microsoft.graph.organizationalUnitAssignmentOverride`, `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentConflictSetting`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
+
+### Tests
+
+`cargo test --workspace` passed.
+"#,
+                url = server.url,
+                size = size(&report)
+            )
+        );
+    }
+
+    /// Breaking changes: a property type, a nullability, an enum member
+    /// removed, and a type that gains its first derived type.
+    #[test]
+    fn breaking_changes() {
+        let scratch = Scratch::with_generated();
+        let served = edited(&[
+            (
+                r#"      <ComplexType Name="groupAssignmentTarget" BaseType="graph.deviceAndAppManagementAssignmentTarget">
+        <Property Name="groupId" Type="Edm.String" />"#,
+                r#"      <ComplexType Name="groupAssignmentTarget" BaseType="graph.deviceAndAppManagementAssignmentTarget">
+        <Property Name="groupId" Type="Edm.Guid" />"#,
+            ),
+            (
+                r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">
+        <Property Name="source" Type="graph.deviceAndAppManagementAssignmentSource" Nullable="false" />
+        <Property Name="sourceId" Type="Edm.String" />"#,
+                r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">
+        <Property Name="source" Type="graph.deviceAndAppManagementAssignmentSource" Nullable="false" />
+        <Property Name="sourceId" Type="Edm.String" Nullable="false" />"#,
+            ),
+            (
+                r#"        <Member Name="include" Value="1" />
+        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+                r#"        <Member Name="include" Value="1" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            ),
+            (
+                r#"      <EntityType Name="deviceCompliancePolicyGroupAssignment" BaseType="graph.entity">"#,
+                r#"      <EntityType Name="deviceComplianceEmailActionItem" BaseType="graph.deviceComplianceActionItem">
+        <Property Name="recipients" Type="Collection(Edm.String)" />
+      </EntityType>
+      <EntityType Name="deviceCompliancePolicyGroupAssignment" BaseType="graph.entity">"#,
+            ),
+        ]);
+        let mut tests = FakeTests::passing();
+        let (report, server) = scratch.sync(served.clone(), &mut tests);
+        assert_eq!(report.status, Status::Changed);
+        assert_eq!(report.exit_code(), 1);
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: 4 breaking changes
+
+The download from {url} ({size} bytes) replaced `metadata/graph-beta.xml`; the changes below are limited to what `metadata/codegen.toml` selects. Regenerated `graph-intune/src/generated`: `models/mod.rs`, `requests.rs` written.
+
+### Breaking changes
+
+Code written against the current bindings may stop compiling; what to change in it:
+
+- `microsoft.graph.deviceAndAppManagementAssignmentFilterType/exclude`: enum member removed: value 2
+  - variant `DeviceAndAppManagementAssignmentFilterType::Exclude` is removed: remove the match arms and values that name it
+- `microsoft.graph.deviceComplianceActionItem`: polymorphism changed: `microsoft.graph.deviceComplianceActionItem` gains its first derived type `microsoft.graph.deviceComplianceEmailActionItem`: fields, parameters and return values of type `DeviceComplianceActionItem` become `DeviceComplianceActionItemKind`
+  - `DeviceComplianceScheduledActionForRule::scheduled_action_configurations`: `DeviceComplianceActionItem` is now `DeviceComplianceActionItemKind`
+- `microsoft.graph.deviceCompliancePolicyAssignment/sourceId`: property nullability changed: nullable → not nullable
+  - field `DeviceCompliancePolicyAssignment::source_id` is now `Option<…>` instead of `Nullable<…>`: update the code that reads it (`Nullable::Null` and `Nullable::Value(x)` correspond to `None` and `Some(x)`)
+- `microsoft.graph.groupAssignmentTarget/groupId`: property type changed: `Edm.String` → `Edm.Guid`
+  - field `GroupAssignmentTarget::group_id` changes type (`Edm.String` → `Edm.Guid`): update the code that reads it or sets it with `with_group_id`
+
+### Compatible changes
+
+- `microsoft.graph.deviceComplianceEmailActionItem`
+  - type added: entity type, base `microsoft.graph.deviceComplianceActionItem`
+
+### Overlay
+
+- Still needed (not in the schema): `microsoft.graph.organizationalUnitAssignmentOverride`, `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentConflictSetting`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
+
+### Tests
+
+`cargo test --workspace` passed.
+"#,
+                url = server.url,
+                size = size(&report)
+            )
+        );
+    }
+
+    /// The schema now defines an overlay type identically: the report says
+    /// the overlay entry can be deleted.
+    #[test]
+    fn overlay_entry_now_redundant() {
+        let scratch = Scratch::with_generated();
+        let (served, line) = with_types(
+            r#"      <EnumType Name="organizationalUnitAssignmentOverride">
+        <Member Name="allowed" Value="0" />
+        <Member Name="denied" Value="1" />
+        <Member Name="unknown" Value="2" />
+        <Member Name="unknownFutureValue" Value="3" />
+      </EnumType>
+"#,
+        );
+        let mut tests = FakeTests::passing();
+        let (report, server) = scratch.sync(served.clone(), &mut tests);
+        assert_eq!(report.status, Status::Changed);
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: no change
+
+The download from {url} ({size} bytes) replaced `metadata/graph-beta.xml`; nothing that `metadata/codegen.toml` selects changed. The generated code in `graph-intune/src/generated` is unchanged.
+
+### Overlay
+
+- `microsoft.graph.organizationalUnitAssignmentOverride` (metadata/overlay.xml:12:7): the schema now defines it identically (metadata/graph-beta.xml:{line}:7): **delete this overlay entry**.
+- Still needed (not in the schema): `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentConflictSetting`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
+
+### Tests
+
+`cargo test --workspace` passed.
+"#,
+                url = server.url,
+                size = size(&report),
+                line = line
+            )
+        );
+    }
+
+    /// The schema defines an overlay type differently: generation fails,
+    /// and the working tree is as before.
+    #[test]
+    fn overlay_conflict_fails_and_restores() {
+        let scratch = Scratch::with_generated();
+        let before = (scratch.schema_bytes(), scratch.generated());
+        // The enum as in the overlay, the conflict setting with
+        // `versionNumber` nullable (the overlay has `Nullable="false"`).
+        let (served, line) = with_types(
+            r#"      <EnumType Name="organizationalUnitAssignmentOverride">
+        <Member Name="allowed" Value="0" />
+        <Member Name="denied" Value="1" />
+        <Member Name="unknown" Value="2" />
+        <Member Name="unknownFutureValue" Value="3" />
+      </EnumType>
+      <ComplexType Name="organizationalUnitAssignmentConflictSetting">
+        <Property Name="assignmentOverride" Type="graph.organizationalUnitAssignmentOverride" Nullable="false" />
+        <Property Name="versionNumber" Type="Edm.Int32" />
+      </ComplexType>
+"#,
+        );
+        let mut tests = FakeTests::passing();
+        let (report, server) = scratch.sync(served, &mut tests);
+        assert_eq!(report.status, Status::Failed);
+        assert_eq!(report.exit_code(), 2);
+        assert!(tests.schemas_seen.is_empty());
+        assert!((scratch.schema_bytes(), scratch.generated()) == before);
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: no change; generation failed
+
+The download from {url} ({size} bytes) differs from `metadata/graph-beta.xml`, but generating the code failed. **Nothing was changed**: `metadata/graph-beta.xml` and `graph-intune/src/generated` are as they were.
+
+### Overlay
+
+- `microsoft.graph.organizationalUnitAssignmentOverride` (metadata/overlay.xml:12:7): the schema now defines it identically (metadata/graph-beta.xml:{line}:7): **delete this overlay entry**.
+- **Error:** `microsoft.graph.organizationalUnitAssignmentConflictSetting` (metadata/overlay.xml:25:7) differs from the schema's definition (metadata/graph-beta.xml:{setting}:7): remove it from the overlay or make them identical.
+- Still needed (not in the schema): `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
+
+### Generation
+
+```text
+error: metadata/overlay.xml:25:7: overlay type `microsoft.graph.organizationalUnitAssignmentConflictSetting` differs from the definition at metadata/graph-beta.xml:{setting}:7: remove it from the overlay or make them identical
+```
+"#,
+                url = server.url,
+                size = size(&report),
+                line = line,
+                setting = line + 6
+            )
+        );
+    }
+
+    /// The regenerated code fails its tests: exit status 2, and the schema
+    /// file and the generated folder are byte-identical to before.
+    #[test]
+    fn failing_tests_restore_the_working_tree() {
+        let scratch = Scratch::with_generated();
+        // A stray file in the generated folder stays; one the generator
+        // would add does not.
+        fs::write(scratch.root().join(GENERATED).join("notes.txt"), "kept\n").unwrap();
+        let before = (
+            scratch.schema_bytes(),
+            scratch.generated(),
+            scratch.metadata_files(),
+        );
+        let served = edited(&[(
+            r#"        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            r#"        <Member Name="exclude" Value="2" />
+        <Member Name="unknownFutureValue" Value="3" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+        )]);
+        let mut tests = FakeTests::failing();
+        let (report, server) = scratch.sync(served.clone(), &mut tests);
+        assert_eq!(
+            tests.schemas_seen,
+            [served],
+            "the tests ran on the new schema"
+        );
+        assert_eq!(report.status, Status::Failed);
+        assert_eq!(report.exit_code(), 2);
+        assert!(
+            (
+                scratch.schema_bytes(),
+                scratch.generated(),
+                scratch.metadata_files()
+            ) == before,
+            "the working tree was not restored"
+        );
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: 1 compatible change; the regenerated code fails its tests
+
+The download from {url} ({size} bytes) differs from `metadata/graph-beta.xml`, but the regenerated code fails its tests (`cargo test --workspace`). **Nothing was changed**: `metadata/graph-beta.xml` and `graph-intune/src/generated` are as they were.
+
+### Compatible changes
+
+- `microsoft.graph.deviceAndAppManagementAssignmentFilterType`
+  - `unknownFutureValue`: enum member added: value 3
+
+### Overlay
+
+- Still needed (not in the schema): `microsoft.graph.organizationalUnitAssignmentOverride`, `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentConflictSetting`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
+
+### Tests
+
+`cargo test --workspace` failed (exit status: 101).
+The last lines of its output:
+
+```text
+test seed::round_trip ... FAILED
+test result: FAILED. 11 passed; 1 failed; 0 ignored
+```
+"#,
+                url = server.url,
+                size = size(&report)
+            )
+        );
+    }
+
+    /// A download that fails: exit status 3, nothing touched, no tests.
+    #[test]
+    fn failed_download() {
+        let scratch = Scratch::with_generated();
+        let before = (
+            scratch.schema_bytes(),
+            scratch.generated(),
+            scratch.metadata_files(),
+        );
+        let server = Server::start(Reply::Full {
+            status: "503 Service Unavailable",
+            content_type: "text/plain",
+            body: Arc::new(b"try later".to_vec()),
+        });
+        let mut tests = FakeTests::passing();
+        let report = sync(&scratch.sync_options(&server.url), &mut tests).unwrap();
+        assert_eq!(report.status, Status::FetchFailed);
+        assert_eq!(report.exit_code(), 3);
+        assert!(tests.schemas_seen.is_empty());
+        assert!(
+            (
+                scratch.schema_bytes(),
+                scratch.generated(),
+                scratch.metadata_files()
+            ) == before
+        );
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: could not fetch the schema
+
+Could not fetch the schema from {url}: `metadata/graph-beta.xml` and `graph-intune/src/generated` are untouched.
+
+### Download
+
+```text
+{url} answered 503 Service Unavailable
+```
+"#,
+                url = server.url
+            )
+        );
+    }
+
+    /// The real beta schemas of 2021-06 and 2021-07: the committed schema
+    /// is the June one, the server has the July one.
+    #[test]
+    fn corpus_2021_06_to_2021_07() {
+        let Some(corpus) = graph_intune_tests::corpus_dir("sync_corpus_2021_06_to_2021_07") else {
+            return;
+        };
+        let scratch = Scratch::with_generated();
+        fs::write(
+            scratch.schema(),
+            corpus_file(&corpus, "graph-beta-2021-06.xml"),
+        )
+        .unwrap();
+        let july = corpus_file(&corpus, "graph-beta-2021-07-raw.xml");
+        let mut tests = FakeTests::passing();
+        let (report, server) = scratch.sync(july.clone(), &mut tests);
+        assert_eq!(report.status, Status::Changed);
+        assert!(scratch.schema_bytes() == july);
+        assert_eq!(
+            render(&report),
+            format!(
+                r#"## Schema sync: 1 compatible change
+
+The download from {url} ({size} bytes) replaced `metadata/graph-beta.xml`; the changes below are limited to what `metadata/codegen.toml` selects. The generated code in `graph-intune/src/generated` is unchanged.
+
+### Compatible changes
+
+- `microsoft.graph.deviceManagement`
+  - `remoteAssistanceSettings`: navigation property added: `microsoft.graph.remoteAssistanceSettings`, contained, nullable
+
+### Overlay
+
+- Still needed (not in the schema): `microsoft.graph.organizationalUnitAssignmentOverride`, `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentConflictSetting`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
+
+### Tests
+
+`cargo test --workspace` passed.
+"#,
+                url = server.url,
+                size = size(&report)
+            )
+        );
+    }
+
+    /// The JSON report and the workflow outputs of a breaking change.
+    #[test]
+    fn json_and_workflow_outputs() {
+        let scratch = Scratch::with_generated();
+        let served = edited(&[(
+            r#"        <Member Name="include" Value="1" />
+        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            r#"        <Member Name="include" Value="1" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+        )]);
+        let (report, server) = scratch.sync(served.clone(), &mut FakeTests::passing());
+        let json: serde_json::Value = serde_json::from_str(&to_json(&report)).unwrap();
+        assert_eq!(
+            json["changes"],
+            serde_json::json!([{
+                "subject": "microsoft.graph.deviceAndAppManagementAssignmentFilterType/exclude",
+                "kind": "enum_member_removed",
+                "impact": "breaking",
+                "detail": "value 2",
+                "action": "variant `DeviceAndAppManagementAssignmentFilterType::Exclude` is removed: remove the match arms and values that name it",
+            }])
+        );
+        let head: Vec<(&str, serde_json::Value)> = [
+            "verdict",
+            "title",
+            "exit_code",
+            "breaking",
+            "compatible",
+            "status",
+            "url",
+            "schema",
+            "config",
+            "output",
+            "bytes",
+            "generation",
+            "tests",
+        ]
+        .into_iter()
+        .map(|key| (key, json[key].clone()))
+        .collect();
+        assert_eq!(
+            head,
+            [
+                ("verdict", "1 breaking change".into()),
+                ("title", "Schema sync: 1 breaking change".into()),
+                ("exit_code", 1.into()),
+                ("breaking", 1.into()),
+                ("compatible", 0.into()),
+                ("status", "changed".into()),
+                ("url", server.url.as_str().into()),
+                ("schema", "metadata/graph-beta.xml".into()),
+                ("config", "metadata/codegen.toml".into()),
+                ("output", "graph-intune/src/generated".into()),
+                ("bytes", served.len().into()),
+                (
+                    "generation",
+                    serde_json::json!({"status": "done", "written": ["models/mod.rs"], "removed": []})
+                ),
+                (
+                    "tests",
+                    serde_json::json!({"status": "passed", "command": "cargo test --workspace"})
+                ),
+            ]
+        );
+        assert_eq!(json["overlay"].as_array().map(Vec::len), Some(5));
+        assert_eq!(
+            json["overlay"][0],
+            serde_json::json!({
+                "type": "microsoft.graph.organizationalUnitAssignmentOverride",
+                "at": "metadata/overlay.xml:12:7",
+                "status": "needed",
+            })
+        );
+        assert_eq!(
+            github_output(&report),
+            "status=changed\nverdict=1 breaking change\ntitle=Schema sync: 1 breaking change\n\
+             breaking=true\nlabels=schema-sync,breaking\n"
+        );
+    }
+
+    /// Runs `cargo xtask sync` on a scratch workspace, with `GITHUB_OUTPUT`
+    /// and `GITHUB_STEP_SUMMARY` set to files of the scratch folder (and
+    /// never to the ones of a workflow this test may run in).
+    fn run(scratch: &Scratch, url: &str, extra: &[&str]) -> (Option<i32>, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["sync", "--root"])
+            .arg(scratch.root())
+            .args(["--url", url])
+            .args(extra)
+            .env_remove("GRAPH_TOKEN")
+            .env("GITHUB_OUTPUT", scratch.root().join("github-output"))
+            .env("GITHUB_STEP_SUMMARY", scratch.root().join("step-summary"))
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn read(scratch: &Scratch, file: &str) -> String {
+        fs::read_to_string(scratch.root().join(file)).unwrap_or_default()
+    }
+
+    /// The binary: the test command after `--` decides exit status 1 or 2;
+    /// `--exit-zero-on-change` turns 1 into 0; the reports go to the files
+    /// named, the step outputs and summary to the workflow's files.
+    #[test]
+    fn binary_exit_statuses_reports_and_workflow_files() {
+        let scratch = Scratch::with_generated();
+        let before = (scratch.schema_bytes(), scratch.generated());
+        let served = edited(&[(
+            r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">"#,
+            r#"      <EntityType Name="deviceCompliancePolicyAssignment" BaseType="graph.entity">
+        <Property Name="createdDateTime" Type="Edm.DateTimeOffset" />"#,
+        )]);
+        let server = Server::start(Reply::xml(served.clone()));
+
+        // The tests fail: 2, the working tree as before.
+        let (code, stdout, stderr) = run(&scratch, &server.url, &["--", "false"]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stdout.starts_with(
+                "## Schema sync: 1 compatible change; the regenerated code fails its tests\n"
+            ),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("\n`false` failed (exit status: 1).\n"),
+            "{stdout}"
+        );
+        assert!((scratch.schema_bytes(), scratch.generated()) == before);
+        assert_eq!(
+            read(&scratch, "github-output"),
+            "status=failed\nverdict=1 compatible change\n\
+             title=Schema sync: 1 compatible change; the regenerated code fails its tests\n\
+             breaking=false\nlabels=schema-sync\n"
+        );
+        assert_eq!(read(&scratch, "step-summary"), stdout);
+        fs::remove_file(scratch.root().join("github-output")).unwrap();
+        fs::remove_file(scratch.root().join("step-summary")).unwrap();
+
+        // The tests pass: 1, or 0 with --exit-zero-on-change; the JSON on
+        // stdout, the Markdown in the report file.
+        let report_md = scratch.root().join("report.md").display().to_string();
+        let (code, stdout, stderr) = run(
+            &scratch,
+            &server.url,
+            &[
+                "--exit-zero-on-change",
+                "--report",
+                &report_md,
+                "--json",
+                "--",
+                "true",
+            ],
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["exit_code"], 1);
+        assert_eq!(json["tests"]["command"], "true");
+        let markdown = read(&scratch, "report.md");
+        assert!(
+            markdown.starts_with("## Schema sync: 1 compatible change\n"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.ends_with("\n### Tests\n\n`true` passed.\n"),
+            "{markdown}"
+        );
+        assert_eq!(read(&scratch, "step-summary"), markdown);
+        assert!(
+            read(&scratch, "github-output").starts_with("status=changed\n"),
+            "{}",
+            read(&scratch, "github-output")
+        );
+        assert!(scratch.schema_bytes() == served);
+        assert!(scratch.generated() != before.1);
+
+        // The same download again: 0, nothing to do, the tests not run.
+        let sync_json = scratch.root().join("sync.json").display().to_string();
+        let (code, stdout, stderr) = run(
+            &scratch,
+            &server.url,
+            &["--json", &sync_json, "--", "false"],
+        );
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stdout.starts_with("## Schema sync: no change\n"),
+            "{stdout}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&read(&scratch, "sync.json")).unwrap();
+        assert_eq!(json["status"], "no_change");
+        assert_eq!(json["tests"], serde_json::json!({"status": "not_run"}));
+
+        // A failed download: 3.
+        let server = Server::start(Reply::Full {
+            status: "500 Internal Server Error",
+            content_type: "text/plain",
+            body: Arc::new(b"boom".to_vec()),
+        });
+        let (code, stdout, stderr) = run(&scratch, &server.url, &[]);
+        assert_eq!(code, Some(3), "{stderr}");
+        assert!(
+            stdout.starts_with("## Schema sync: could not fetch the schema\n"),
+            "{stdout}"
+        );
+        assert!(scratch.schema_bytes() == served);
+    }
+
+    /// The scheduled workflow's sync step, run as written (its command line
+    /// against a scratch workspace and a local server), gives the pull
+    /// request step what it reads: the report at `body-path` and the step
+    /// outputs it names.
+    #[test]
+    fn workflow_steps_run_as_written() {
+        let workflow_path = xtask::workspace_root().join(".github/workflows/schema-sync.yml");
+        let workflow = fs::read_to_string(&workflow_path).unwrap();
+        // The folded `run: >-` scalar of the step `id: sync`.
+        let lines: Vec<&str> = workflow.lines().collect();
+        let id = lines.iter().position(|l| l.trim() == "- id: sync").unwrap();
+        assert_eq!(lines[id + 1].trim(), "run: >-");
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let command: Vec<&str> = lines[id + 2..]
+            .iter()
+            .take_while(|l| !l.trim().is_empty() && indent(l) > indent(lines[id + 1]))
+            .flat_map(|l| l.split_whitespace())
+            .collect();
+        assert_eq!(command[..3], ["cargo", "xtask", "sync"], "{command:?}");
+        assert!(
+            lines.iter().filter(|l| l.contains("run:")).count() == 1,
+            "the sync step is the workflow's only command"
+        );
+
+        let scratch = Scratch::with_generated();
+        let runner_temp = scratch.root().join("runner-temp");
+        fs::create_dir(&runner_temp).unwrap();
+        let args: Vec<String> = command[3..]
+            .iter()
+            .map(|a| {
+                a.trim_matches('"')
+                    .replace("$RUNNER_TEMP", &runner_temp.display().to_string())
+            })
+            .collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let served = edited(&[(
+            r#"        <Member Name="include" Value="1" />
+        <Member Name="exclude" Value="2" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+            r#"        <Member Name="include" Value="1" />
+      </EnumType>
+      <EnumType Name="deviceAndAppManagementAssignmentSource">"#,
+        )]);
+        let server = Server::start(Reply::xml(served));
+        let mut extra = args.clone();
+        extra.extend(["--", "true"]);
+        let (code, stdout, stderr) = run(&scratch, &server.url, &extra);
+        assert_eq!(
+            code,
+            Some(0),
+            "changed and the tests pass: the job goes on\n{stderr}"
+        );
+
+        // The pull request's body is the report.
+        let body_path = workflow
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("body-path: "))
+            .unwrap()
+            .replace("${{ runner.temp }}", &runner_temp.display().to_string());
+        assert_eq!(fs::read_to_string(&body_path).unwrap(), stdout);
+        assert!(
+            stdout.starts_with("## Schema sync: 1 breaking change\n"),
+            "{stdout}"
+        );
+        // Every step output the workflow reads is written.
+        let outputs = read(&scratch, "github-output");
+        let mut named: Vec<&str> = workflow
+            .split("steps.sync.outputs.")
+            .skip(1)
+            .map(|rest| {
+                rest.split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, ["labels", "title"]);
+        for name in named {
+            assert!(
+                outputs.lines().any(|l| l.starts_with(&format!("{name}="))),
+                "`{name}` is not among the outputs:\n{outputs}"
+            );
+        }
+        assert!(
+            outputs.contains("\nlabels=schema-sync,breaking\n"),
+            "{outputs}"
+        );
+        assert!(
+            outputs.contains("\ntitle=Schema sync: 1 breaking change\n"),
+            "{outputs}"
+        );
+    }
+}
