@@ -3,7 +3,7 @@
 use codegen::csdl::{self, Expression, OperationKind, StructuredKind};
 use codegen::model::{self, Primitive, TypeKind, TypeTarget, TypeUse};
 
-const FIXTURE: &str = include_str!("fixtures/constructs.xml");
+const FIXTURE: &str = include_str!("../fixtures/constructs.xml");
 
 #[test]
 fn the_syntax_tree_keeps_every_attribute_and_position() {

@@ -2,15 +2,12 @@
 //! read and written back byte for byte, bare and inside generated models;
 //! values built in Rust are written in the form Graph documents.
 
-#[rustfmt::skip]
-#[allow(dead_code, clippy::all)]
-#[path = "../../codegen/tests/golden/primitives/models/mod.rs"]
-mod models;
-
 use chrono::{DateTime, FixedOffset, NaiveTime, TimeDelta, TimeZone, Timelike, Utc};
 use graph_intune::edm::{DateTimeOffset, Duration, TimeOfDay};
 use graph_intune::Nullable;
 use serde::{Deserialize, Serialize};
+
+use crate::models;
 
 /// Every fractional-digit count Graph and .NET write, with each offset form.
 const DATE_TIME_OFFSETS: [&str; 18] = [

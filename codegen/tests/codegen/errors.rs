@@ -175,7 +175,7 @@ fn overlay_redefinitions_are_reported_or_rejected() {
 #[test]
 fn truncation_never_panics() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let fixture = include_str!("fixtures/constructs.xml");
+    let fixture = include_str!("../fixtures/constructs.xml");
     let schema = std::fs::read_to_string(root.join("metadata/graph-beta.xml")).unwrap();
     let mut errors = 0;
     let cuts = (0..fixture.len())

@@ -4,15 +4,16 @@
 //! ([`codegen::sample`]).
 //!
 //! The golden models and request builders are also compiled and exercised by
-//! the `graph-intune-tests` crate, one test file per fixture:
-//! `tests/tests/golden_constructs.rs`, `golden_hierarchy.rs`,
-//! `golden_names.rs`, `golden_namespaces.rs` and `golden_primitives.rs`
-//! (`tests/tests/datetimes.rs` also loads the primitives models).
+//! the `graph-intune-tests` crate, one test binary per fixture (generated code
+//! names its types from the crate root): `tests/tests/golden_constructs.rs`,
+//! `golden_hierarchy.rs`, `golden_names.rs`, `golden_namespaces.rs`, and the
+//! `e2e` binary for primitives (`tests/tests/e2e/golden_primitives.rs`;
+//! `tests/tests/e2e/datetimes.rs` also reads the primitives models).
 //!
 //! A check fails naming every golden file that differs from the generator's
 //! output, that the generator writes but is missing, and that the generator
 //! no longer writes. After an intended change of the emitter, refresh them with
-//! `UPDATE_GOLDEN=1 cargo test -p graph-intune-codegen --test golden`
+//! `UPDATE_GOLDEN=1 cargo test -p graph-intune-codegen --test codegen golden::`
 //! and review the diff. `UPDATE_GOLDEN` unset or `0` only checks; any other
 //! value fails the tests instead of guessing what was meant.
 

@@ -25,7 +25,7 @@ const POLICY: &str = "/beta/deviceManagement/deviceCompliancePolicies/policy-1";
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_str!(concat!("../fixtures/compliance/", $name))
+        include_str!(concat!("../../fixtures/compliance/", $name))
     };
 }
 

@@ -1,18 +1,10 @@
 //! The golden output of `codegen/tests/fixtures/primitives.xml` compiles and behaves.
 
-#[rustfmt::skip]
-#[allow(dead_code, clippy::all)]
-#[path = "../../codegen/tests/golden/primitives/models/mod.rs"]
-mod models;
-#[rustfmt::skip]
-#[allow(dead_code, clippy::all)]
-#[path = "../../codegen/tests/golden/primitives/requests.rs"]
-mod requests;
-
 use serde_json::json;
 
 use graph_intune::{Flags, Nullable};
-use models::{Access, AccessMember, Everything};
+
+use crate::models::{Access, AccessMember, Everything};
 
 #[test]
 fn every_primitive_round_trips() {
