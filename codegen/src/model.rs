@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::csdl::{self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind};
+use crate::csdl::{
+    self, Annotation, Document, Expression, OperationKind, Pos, SameContent, StructuredKind,
+};
 use crate::{Diagnostic, Errors, Warning};
 
 /// Index of a type in [`Model::types`].
@@ -579,9 +581,9 @@ impl Decl<'_> {
 
     fn same_content(&self, other: &Decl<'_>) -> bool {
         match (self, other) {
-            (Decl::Structured(a), Decl::Structured(b)) => a == b,
-            (Decl::Enum(a), Decl::Enum(b)) => a == b,
-            (Decl::Definition(a), Decl::Definition(b)) => a == b,
+            (Decl::Structured(a), Decl::Structured(b)) => a.same_content(b),
+            (Decl::Enum(a), Decl::Enum(b)) => a.same_content(b),
+            (Decl::Definition(a), Decl::Definition(b)) => a.same_content(b),
             _ => false,
         }
     }
