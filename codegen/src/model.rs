@@ -402,8 +402,8 @@ impl Model {
         out
     }
 
-    /// Whether `id` has derived types (and so is used through a polymorphic enum).
-    pub fn is_polymorphic(&self, id: TypeId) -> bool {
+    /// Whether `id` is a structured type with derived types.
+    pub fn has_derived_types(&self, id: TypeId) -> bool {
         self.structured(id).is_some_and(|s| !s.derived.is_empty())
     }
 
