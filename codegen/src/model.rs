@@ -786,7 +786,7 @@ impl<'d> Builder<'d> {
                     b.pos.column,
                 ))
             });
-            return Err(Errors(errors));
+            return Err(Errors::Input(errors));
         }
         Ok((
             Model {
