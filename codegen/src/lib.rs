@@ -304,8 +304,7 @@ fn pipeline(
         inputs: inputs.iter().map(|i| i.name.to_owned()).collect(),
         client_entry,
     };
-    let (files, emit_warnings) = emit::emit(&model, &selection, &options)
-        .map_err(|problem| InternalError::new(Pass::Format, None, problem))?;
+    let (files, emit_warnings) = emit::emit(&model, &selection, &options)?;
     warnings.extend(emit_warnings);
     sort_warnings(&mut warnings);
     Ok(Run {
@@ -359,10 +358,10 @@ pub fn generate_crate(
     });
     files.push(emit::GeneratedFile {
         path: "src/lib.rs".to_owned(),
-        contents: emit::crate_root(&names, with_harness),
+        contents: emit::crate_root(&names, with_harness)?,
     });
     if with_harness {
-        files.extend(emit::roundtrip_harness(&model, &selection, &names));
+        files.extend(emit::roundtrip_harness(&model, &selection, &names)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, warnings })
