@@ -457,10 +457,9 @@ impl Shape {
 /// or `FooKind` (concrete with derived types).
 fn polymorphic_enum(model: &Model, id: TypeId) -> String {
     let t = model.ty(id);
-    let rust = names::type_name(&t.name);
     match t.as_structured().map(Shape::of) {
-        Some(Shape::StructAndKind) => format!("{rust}Kind"),
-        _ => rust,
+        Some(Shape::StructAndKind) => names::companion_name(&t.name, "Kind"),
+        _ => names::type_name(&t.name),
     }
 }
 
@@ -468,10 +467,9 @@ fn polymorphic_enum(model: &Model, id: TypeId) -> String {
 /// else `Foo`.
 fn fields_struct(model: &Model, id: TypeId) -> String {
     let t = model.ty(id);
-    let rust = names::type_name(&t.name);
     match t.as_structured().map(Shape::of) {
-        Some(Shape::Enum) => format!("{rust}Base"),
-        _ => rust,
+        Some(Shape::Enum) => names::companion_name(&t.name, "Base"),
+        _ => names::type_name(&t.name),
     }
 }
 
@@ -647,16 +645,17 @@ impl Types<'_> {
         } else if old_shape != new_shape {
             // Both concrete: the first derived type came or the last went.
             let rust = names::type_name(&nt.name);
+            let kind = names::companion_name(&nt.name, "Kind");
             let detail = if new_shape == Shape::StructAndKind {
                 format!(
-                    "`{}` gains its first derived {}: {} of type `{rust}` become `{rust}Kind`",
+                    "`{}` gains its first derived {}: {} of type `{rust}` become `{kind}`",
                     self.name,
                     type_list(self.new, &n.derived),
                     USES,
                 )
             } else {
                 format!(
-                    "`{}` loses its last derived {}: {} of type `{rust}Kind` become `{rust}`; enum `{rust}Kind` is removed",
+                    "`{}` loses its last derived {}: {} of type `{kind}` become `{rust}`; enum `{kind}` is removed",
                     self.name,
                     type_list(self.old, &o.derived),
                     USES,
@@ -781,6 +780,10 @@ impl Types<'_> {
     /// What a change of abstractness does to the type's Rust items.
     fn abstract_detail(&self, ot: &TypeDef, nt: &TypeDef, old: Shape, new: Shape) -> String {
         let rust = names::type_name(&nt.name);
+        let (kind, base) = (
+            names::companion_name(&nt.name, "Kind"),
+            names::companion_name(&nt.name, "Base"),
+        );
         let q = self.name;
         let mut detail = match new {
             Shape::Enum => {
@@ -791,19 +794,19 @@ impl Types<'_> {
                 };
                 if old == Shape::StructAndKind {
                     format!(
-                        "`{q}` becomes abstract: {USES} of type `{rust}Kind` become `{rust}`, now an enum {variants}; enum `{rust}Kind` is removed and the fields of struct `{rust}` move to struct `{rust}Base`"
+                        "`{q}` becomes abstract: {USES} of type `{kind}` become `{rust}`, now an enum {variants}; enum `{kind}` is removed and the fields of struct `{rust}` move to struct `{base}`"
                     )
                 } else {
                     format!(
-                        "`{q}` becomes abstract: struct `{rust}` becomes an enum {variants}; its fields move to struct `{rust}Base`"
+                        "`{q}` becomes abstract: struct `{rust}` becomes an enum {variants}; its fields move to struct `{base}`"
                     )
                 }
             }
             Shape::StructAndKind => format!(
-                "`{q}` becomes concrete: {USES} of type `{rust}` become `{rust}Kind`; enum `{rust}` becomes a struct with the fields of struct `{rust}Base`, which is removed"
+                "`{q}` becomes concrete: {USES} of type `{rust}` become `{kind}`; enum `{rust}` becomes a struct with the fields of struct `{base}`, which is removed"
             ),
             Shape::Struct => format!(
-                "`{q}` becomes concrete: enum `{rust}` becomes a struct with the fields of struct `{rust}Base`, which is removed"
+                "`{q}` becomes concrete: enum `{rust}` becomes a struct with the fields of struct `{base}`, which is removed"
             ),
         };
         // A concrete type is a variant of its base types' enums.

@@ -751,4 +751,51 @@ mod tests {
         let e = format_tokens("// header\n", None, quote!(fn)).expect_err("not a file");
         assert_eq!((e.pass, e.type_name), (Pass::Format, None));
     }
+
+    /// Types named `Self` (a keyword): an abstract entity type with a
+    /// derived type and an entity set, and a flags enumeration.
+    const SELF_FIXTURE: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Self" Abstract="true">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="mirror" BaseType="ns.Self" />
+      <EntityContainer Name="c"><EntitySet Name="selves" EntityType="ns.Self" /></EntityContainer>
+    </Schema>
+    <Schema Namespace="ns.flags" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EnumType Name="Self" IsFlags="true"><Member Name="a" Value="1" /></EnumType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+
+    #[test]
+    fn companion_names_of_a_type_named_self_are_camel_case() {
+        let inputs = [crate::Input {
+            name: "self.xml",
+            text: SELF_FIXTURE,
+        }];
+        let output = crate::generate(&inputs, &crate::Scope::All, ClientEntry::ExtensionTrait)
+            .expect("the fixture generates");
+        let all: String = output.files.iter().map(|f| f.contents.as_str()).collect();
+        for item in [
+            "pub enum Self_ {",
+            "pub struct SelfBase {",
+            "pub struct SelfRequest {",
+            "pub struct SelfCollectionRequest {",
+            "pub type Self_ = ::graph_intune::Flags<SelfMember>;",
+            "pub enum SelfMember {",
+        ] {
+            assert!(all.contains(item), "missing `{item}`");
+        }
+        for bad in [
+            "Self_Base",
+            "Self_Request",
+            "Self_CollectionRequest",
+            "Self_Member",
+        ] {
+            assert!(!all.contains(bad), "non-camel-case `{bad}`");
+        }
+    }
 }

@@ -274,7 +274,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Pass 2: the companion items.
+    /// Pass 2: the companion items, named from the type name's words
+    /// (`SelfBase`, not `Self_Base`).
     fn companion_names(&mut self) {
         for &id in &self.selection.types {
             let t = self.model.ty(id);
@@ -289,8 +290,7 @@ impl<'a> Planner<'a> {
                 TypeKind::Enum(e) if e.is_flags => "Member",
                 _ => continue,
             };
-            let base = names::type_name(&t.name);
-            let name = self.allocate_type_name(id, format!("{base}{suffix}"));
+            let name = self.allocate_type_name(id, names::companion_name(&t.name, suffix));
             self.companion.insert(id, name);
         }
     }
@@ -481,13 +481,16 @@ impl<'a> Planner<'a> {
         fields
     }
 
-    /// Pass 5: request builder names, in their own module.
+    /// Pass 5: request builder names, in their own module, named from the
+    /// type name's words (`SelfRequest`, not `Self_Request`).
     fn builder_names(&mut self) {
         let mut scope = Scope::new();
         for &id in self.selection.builders.keys() {
-            let base = names::type_name(&self.model.ty(id).name);
-            let item = scope.allocate(&format!("{base}Request")).0;
-            let collection = scope.allocate(&format!("{base}CollectionRequest")).0;
+            let name = &self.model.ty(id).name;
+            let item = scope.allocate(&names::companion_name(name, "Request")).0;
+            let collection = scope
+                .allocate(&names::companion_name(name, "CollectionRequest"))
+                .0;
             self.builders.insert(id, BuilderNames { item, collection });
         }
     }
