@@ -20,9 +20,10 @@ use crate::Diagnostic;
 /// Where an element starts in its source file (1-based line and column, column
 /// counted in characters).
 ///
-/// Positions never take part in equality: two syntax nodes are equal when their
-/// content is, wherever they were written. The overlay merge relies on this.
-#[derive(Clone)]
+/// Positions take part in equality like any other field; to compare syntax
+/// nodes by content, wherever they were written (the overlay merge), use
+/// [`SameContent`].
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Pos {
     /// The file name as given to [`parse`].
     pub file: Arc<str>,
@@ -51,12 +52,6 @@ impl Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
         }
-    }
-}
-
-impl PartialEq for Pos {
-    fn eq(&self, _: &Self) -> bool {
-        true
     }
 }
 
@@ -339,6 +334,71 @@ pub struct Record {
 pub struct PropertyValue {
     pub property: String,
     pub value: Expression,
+}
+
+/// Equality of syntax nodes by content alone: two nodes are the same when
+/// every field but their positions is, wherever they were written. An
+/// overlay's redefinition of a type is compared with the schema's this way.
+pub trait SameContent {
+    /// Whether `self` and `other` say the same, positions aside.
+    fn same_content(&self, other: &Self) -> bool;
+}
+
+/// Values without positions: their own equality.
+macro_rules! same_content_by_eq {
+    ($($ty:ty),* $(,)?) => {
+        $(impl SameContent for $ty {
+            fn same_content(&self, other: &Self) -> bool {
+                self == other
+            }
+        })*
+    };
+}
+
+same_content_by_eq!(String, bool, i64, StructuredKind, Expression);
+
+impl<T: SameContent> SameContent for Option<T> {
+    fn same_content(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Some(a), Some(b)) => a.same_content(b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl<T: SameContent> SameContent for Vec<T> {
+    fn same_content(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a.same_content(b))
+    }
+}
+
+/// Nodes with a `pos`: every other field, listed exhaustively (a field added
+/// to the struct and not here does not compile).
+macro_rules! same_content_but_pos {
+    ($($ty:ident { $($field:ident),* $(,)? })*) => {
+        $(impl SameContent for $ty {
+            fn same_content(&self, other: &Self) -> bool {
+                let $ty { $($field,)* pos: _ } = self;
+                true $(&& $field.same_content(&other.$field))*
+            }
+        })*
+    };
+}
+
+same_content_but_pos! {
+    StructuredType {
+        kind, name, base_type, is_abstract, open_type, has_stream, key, properties,
+        navigation_properties, annotations,
+    }
+    Property {
+        name, type_name, nullable, default_value, max_length, precision, scale, annotations,
+    }
+    NavigationProperty { name, type_name, nullable, contains_target, partner, annotations }
+    EnumType { name, underlying_type, is_flags, members, annotations }
+    EnumMember { name, value, annotations }
+    TypeDefinition { name, underlying_type, max_length, precision, scale, annotations }
+    Annotation { term, qualifier, value }
 }
 
 /// Reads one CSDL document. `file` is the name used in positions and errors.
@@ -1184,5 +1244,52 @@ fn display_name(el: &Element<'_>) -> String {
     match el.get("Name") {
         Some(n) => format!("{} {n}", el.tag()),
         None => el.tag().into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(padding: &str, property_type: &str) -> Document {
+        let text = format!(
+            r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>{padding}
+    <Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="a"><Property Name="p" Type="{property_type}"/></ComplexType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#
+        );
+        parse("x.xml", &text).expect("the fixture parses")
+    }
+
+    #[test]
+    fn positions_take_part_in_equality() {
+        let at = |line, column| Pos {
+            file: Arc::from("x.xml"),
+            line,
+            column,
+        };
+        assert_eq!(at(3, 5), at(3, 5));
+        assert_ne!(at(3, 5), at(4, 5));
+        assert_ne!(at(3, 5), at(3, 6));
+        assert_ne!(
+            at(3, 5),
+            Pos {
+                file: Arc::from("y.xml"),
+                ..at(3, 5)
+            }
+        );
+    }
+
+    #[test]
+    fn same_content_ignores_positions_and_only_them() {
+        let here = &schema("", "Edm.String").schemas[0].complex_types[0];
+        let moved = &schema("\n\n   ", "Edm.String").schemas[0].complex_types[0];
+        let other = &schema("", "Edm.Int32").schemas[0].complex_types[0];
+        assert_ne!(here, moved, "written elsewhere: not equal");
+        assert!(here.same_content(moved), "but the same content");
+        assert!(!here.same_content(other), "a different property type");
     }
 }

@@ -457,10 +457,9 @@ impl Shape {
 /// or `FooKind` (concrete with derived types).
 fn polymorphic_enum(model: &Model, id: TypeId) -> String {
     let t = model.ty(id);
-    let rust = names::type_name(&t.name);
     match t.as_structured().map(Shape::of) {
-        Some(Shape::StructAndKind) => format!("{rust}Kind"),
-        _ => rust,
+        Some(Shape::StructAndKind) => names::companion_name(&t.name, "Kind"),
+        _ => names::type_name(&t.name),
     }
 }
 
@@ -468,10 +467,9 @@ fn polymorphic_enum(model: &Model, id: TypeId) -> String {
 /// else `Foo`.
 fn fields_struct(model: &Model, id: TypeId) -> String {
     let t = model.ty(id);
-    let rust = names::type_name(&t.name);
     match t.as_structured().map(Shape::of) {
-        Some(Shape::Enum) => format!("{rust}Base"),
-        _ => rust,
+        Some(Shape::Enum) => names::companion_name(&t.name, "Base"),
+        _ => names::type_name(&t.name),
     }
 }
 
@@ -647,16 +645,17 @@ impl Types<'_> {
         } else if old_shape != new_shape {
             // Both concrete: the first derived type came or the last went.
             let rust = names::type_name(&nt.name);
+            let kind = names::companion_name(&nt.name, "Kind");
             let detail = if new_shape == Shape::StructAndKind {
                 format!(
-                    "`{}` gains its first derived {}: {} of type `{rust}` become `{rust}Kind`",
+                    "`{}` gains its first derived {}: {} of type `{rust}` become `{kind}`",
                     self.name,
                     type_list(self.new, &n.derived),
                     USES,
                 )
             } else {
                 format!(
-                    "`{}` loses its last derived {}: {} of type `{rust}Kind` become `{rust}`; enum `{rust}Kind` is removed",
+                    "`{}` loses its last derived {}: {} of type `{kind}` become `{rust}`; enum `{kind}` is removed",
                     self.name,
                     type_list(self.old, &o.derived),
                     USES,
@@ -687,6 +686,14 @@ impl Types<'_> {
     /// What a base type change does to the type's struct and to the
     /// polymorphic enums of the base types it leaves or joins.
     fn base_effects(&self, old_id: TypeId, new_id: TypeId) -> Vec<String> {
+        let mut out = self.field_effects(old_id, new_id);
+        out.extend(self.enum_membership(old_id, new_id));
+        out
+    }
+
+    /// The fields the type's struct gains, loses or sees retyped when its
+    /// base type changes.
+    fn field_effects(&self, old_id: TypeId, new_id: TypeId) -> Vec<String> {
         let mut out = Vec::new();
         let (old_fields, new_fields) = (fields(self.old, old_id), fields(self.new, new_id));
         let own = |fields: &[Field], id: TypeId| -> BTreeSet<String> {
@@ -745,6 +752,12 @@ impl Types<'_> {
             (true, true) => {}
         }
         out.extend(retyped);
+        out
+    }
+
+    /// The base types' enums the type (through its concrete variants)
+    /// leaves and joins when its base type changes.
+    fn enum_membership(&self, old_id: TypeId, new_id: TypeId) -> Option<String> {
         // The type and its concrete derived types are variants of the enums
         // of its (polymorphic, since it derives from them) base types.
         let ancestors = |model: &Model, id: TypeId| -> Vec<(String, String)> {
@@ -772,15 +785,16 @@ impl Types<'_> {
         if has_variants(self.new, new_id) && !joined.is_empty() {
             membership.push(format!("joins {}", plural("enum", &joined)));
         }
-        if !membership.is_empty() {
-            out.push(format!("it {}", membership.join(" and ")));
-        }
-        out
+        (!membership.is_empty()).then(|| format!("it {}", membership.join(" and ")))
     }
 
     /// What a change of abstractness does to the type's Rust items.
     fn abstract_detail(&self, ot: &TypeDef, nt: &TypeDef, old: Shape, new: Shape) -> String {
         let rust = names::type_name(&nt.name);
+        let (kind, base) = (
+            names::companion_name(&nt.name, "Kind"),
+            names::companion_name(&nt.name, "Base"),
+        );
         let q = self.name;
         let mut detail = match new {
             Shape::Enum => {
@@ -791,19 +805,19 @@ impl Types<'_> {
                 };
                 if old == Shape::StructAndKind {
                     format!(
-                        "`{q}` becomes abstract: {USES} of type `{rust}Kind` become `{rust}`, now an enum {variants}; enum `{rust}Kind` is removed and the fields of struct `{rust}` move to struct `{rust}Base`"
+                        "`{q}` becomes abstract: {USES} of type `{kind}` become `{rust}`, now an enum {variants}; enum `{kind}` is removed and the fields of struct `{rust}` move to struct `{base}`"
                     )
                 } else {
                     format!(
-                        "`{q}` becomes abstract: struct `{rust}` becomes an enum {variants}; its fields move to struct `{rust}Base`"
+                        "`{q}` becomes abstract: struct `{rust}` becomes an enum {variants}; its fields move to struct `{base}`"
                     )
                 }
             }
             Shape::StructAndKind => format!(
-                "`{q}` becomes concrete: {USES} of type `{rust}` become `{rust}Kind`; enum `{rust}` becomes a struct with the fields of struct `{rust}Base`, which is removed"
+                "`{q}` becomes concrete: {USES} of type `{rust}` become `{kind}`; enum `{rust}` becomes a struct with the fields of struct `{base}`, which is removed"
             ),
             Shape::Struct => format!(
-                "`{q}` becomes concrete: enum `{rust}` becomes a struct with the fields of struct `{rust}Base`, which is removed"
+                "`{q}` becomes concrete: enum `{rust}` becomes a struct with the fields of struct `{base}`, which is removed"
             ),
         };
         // A concrete type is a variant of its base types' enums.
@@ -834,89 +848,99 @@ impl Types<'_> {
         new: &[PropertyDef],
         changes: &mut Vec<Change>,
     ) {
-        use ChangeKind::*;
-        use Impact::*;
         for op in old {
-            let Some(np) = new.iter().find(|p| p.name == op.name) else {
-                let was = Self::describe_property(self.old, op);
-                // Moved to a base type: the generated struct still has the
-                // field, unchanged or not.
-                let inherited = self
-                    .new
-                    .find(self.name)
-                    .into_iter()
-                    .flat_map(|id| self.new.all_properties(id))
-                    .find(|(_, p)| p.name == op.name)
-                    .map(|(owner, p)| {
-                        let owner = self.new.ty(owner).qualified_name();
-                        (owner, Self::describe_property(self.new, p))
-                    });
-                changes.push(match inherited {
-                    Some((owner, is)) if is == was => self.change(
-                        Some(&op.name),
-                        PropertyRemoved,
-                        Compatible,
-                        format!("{was}; now inherited from `{owner}`"),
-                    ),
-                    Some((owner, is)) => self.change(
-                        Some(&op.name),
-                        PropertyRemoved,
-                        Breaking,
-                        format!("{was}; now inherited from `{owner}` as {is}"),
-                    ),
-                    None => self.change(Some(&op.name), PropertyRemoved, Breaking, was),
-                });
-                continue;
-            };
-            let (ot, nt) = (spell(self.old, op.ty), spell(self.new, np.ty));
-            if ot != nt {
-                changes.push(self.change(
-                    Some(&op.name),
-                    PropertyTypeChanged,
-                    Breaking,
-                    arrow(format!("`{ot}`"), format!("`{nt}`")),
-                ));
-            }
-            if op.nullable != np.nullable {
-                changes.push(self.change(
-                    Some(&op.name),
-                    PropertyNullabilityChanged,
-                    Breaking,
-                    arrow(nullability(op.nullable), nullability(np.nullable)),
-                ));
+            match new.iter().find(|p| p.name == op.name) {
+                Some(np) => self.property_changed(op, np, changes),
+                None => changes.push(self.property_removed(op)),
             }
         }
         for np in new {
-            if old.iter().any(|p| p.name == np.name) {
-                continue;
+            if !old.iter().any(|p| p.name == np.name) {
+                changes.push(self.property_added(np));
             }
-            let is = Self::describe_property(self.new, np);
-            // Was inherited: the generated struct had the field, unchanged or not.
-            let inherited = self
-                .old
-                .find(self.name)
-                .into_iter()
-                .flat_map(|id| self.old.all_properties(id))
-                .find(|(_, p)| p.name == np.name)
-                .map(|(owner, p)| {
-                    let owner = self.old.ty(owner).qualified_name();
-                    (owner, Self::describe_property(self.old, p))
-                });
-            changes.push(match inherited {
-                Some((owner, was)) if was == is => self.change(
-                    Some(&np.name),
-                    PropertyAdded,
-                    Compatible,
-                    format!("{is}; was inherited from `{owner}`"),
-                ),
-                Some((owner, was)) => self.change(
-                    Some(&np.name),
-                    PropertyAdded,
-                    Breaking,
-                    format!("{is}; was inherited from `{owner}` as {was}"),
-                ),
-                None => self.change(Some(&np.name), PropertyAdded, Compatible, is),
-            });
+        }
+    }
+
+    /// The property named `name` of this type in `model`, own or
+    /// inherited: its declaring type and its description.
+    fn property_in(&self, model: &Model, name: &str) -> Option<(String, String)> {
+        model
+            .find(self.name)
+            .into_iter()
+            .flat_map(|id| model.all_properties(id))
+            .find(|(_, p)| p.name == name)
+            .map(|(owner, p)| {
+                let owner = model.ty(owner).qualified_name();
+                (owner, Self::describe_property(model, p))
+            })
+    }
+
+    /// An own property gone: moved to a base type, the generated struct
+    /// still has the field, unchanged or not.
+    fn property_removed(&self, op: &PropertyDef) -> Change {
+        use ChangeKind::PropertyRemoved;
+        use Impact::*;
+        let was = Self::describe_property(self.old, op);
+        match self.property_in(self.new, &op.name) {
+            Some((owner, is)) if is == was => self.change(
+                Some(&op.name),
+                PropertyRemoved,
+                Compatible,
+                format!("{was}; now inherited from `{owner}`"),
+            ),
+            Some((owner, is)) => self.change(
+                Some(&op.name),
+                PropertyRemoved,
+                Breaking,
+                format!("{was}; now inherited from `{owner}` as {is}"),
+            ),
+            None => self.change(Some(&op.name), PropertyRemoved, Breaking, was),
+        }
+    }
+
+    /// An own property in both: its type and nullability.
+    fn property_changed(&self, op: &PropertyDef, np: &PropertyDef, changes: &mut Vec<Change>) {
+        use ChangeKind::*;
+        use Impact::*;
+        let (ot, nt) = (spell(self.old, op.ty), spell(self.new, np.ty));
+        if ot != nt {
+            changes.push(self.change(
+                Some(&op.name),
+                PropertyTypeChanged,
+                Breaking,
+                arrow(format!("`{ot}`"), format!("`{nt}`")),
+            ));
+        }
+        if op.nullable != np.nullable {
+            changes.push(self.change(
+                Some(&op.name),
+                PropertyNullabilityChanged,
+                Breaking,
+                arrow(nullability(op.nullable), nullability(np.nullable)),
+            ));
+        }
+    }
+
+    /// A new own property: if it was inherited, the generated struct had
+    /// the field, unchanged or not.
+    fn property_added(&self, np: &PropertyDef) -> Change {
+        use ChangeKind::PropertyAdded;
+        use Impact::*;
+        let is = Self::describe_property(self.new, np);
+        match self.property_in(self.old, &np.name) {
+            Some((owner, was)) if was == is => self.change(
+                Some(&np.name),
+                PropertyAdded,
+                Compatible,
+                format!("{is}; was inherited from `{owner}`"),
+            ),
+            Some((owner, was)) => self.change(
+                Some(&np.name),
+                PropertyAdded,
+                Breaking,
+                format!("{is}; was inherited from `{owner}` as {was}"),
+            ),
+            None => self.change(Some(&np.name), PropertyAdded, Compatible, is),
         }
     }
 

@@ -56,19 +56,40 @@ impl fmt::Display for Diagnostic {
 
 impl std::error::Error for Diagnostic {}
 
-/// Everything that went wrong in one run, sorted by file and position.
+/// Everything that went wrong in one run.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Errors(pub Vec<Diagnostic>);
+pub enum Errors {
+    /// Problems in the inputs, sorted by file and position.
+    Input(Vec<Diagnostic>),
+    /// A broken invariant of the generator: a bug in it, not a problem of
+    /// the inputs, so it has no input position.
+    Internal(InternalError),
+}
+
+impl Errors {
+    /// The problems in the inputs (none for an internal error).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Errors::Input(diagnostics) => diagnostics,
+            Errors::Internal(_) => &[],
+        }
+    }
+}
 
 impl fmt::Display for Errors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
+        match self {
+            Errors::Input(diagnostics) => {
+                for (i, d) in diagnostics.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "error: {d}")?;
+                }
+                Ok(())
             }
-            write!(f, "error: {d}")?;
+            Errors::Internal(e) => write!(f, "error: {e}"),
         }
-        Ok(())
     }
 }
 
@@ -76,7 +97,100 @@ impl std::error::Error for Errors {}
 
 impl From<Diagnostic> for Errors {
     fn from(d: Diagnostic) -> Self {
-        Errors(vec![d])
+        Errors::Input(vec![d])
+    }
+}
+
+impl From<InternalError> for Errors {
+    fn from(e: InternalError) -> Self {
+        Errors::Internal(e)
+    }
+}
+
+/// A broken invariant of the generator, found by the pass that relied on
+/// it: a name the naming plan should have decided and did not, tokens the
+/// formatter cannot read. A bug in the generator whatever the input, reported
+/// as a value (never a panic, never a placeholder name or an empty file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternalError {
+    /// The pass that found it.
+    pub pass: Pass,
+    /// The type involved, by qualified CSDL name, when there is one.
+    pub type_name: Option<String>,
+    /// What is wrong, naming the missing item in backticks.
+    pub problem: String,
+    /// Where in the generator the failed lookup or check is.
+    pub location: &'static std::panic::Location<'static>,
+}
+
+impl InternalError {
+    /// An internal error found by `pass` at the caller's location.
+    #[track_caller]
+    pub fn new(pass: Pass, type_name: Option<String>, problem: impl Into<String>) -> Self {
+        InternalError {
+            pass,
+            type_name,
+            problem: problem.into(),
+            location: std::panic::Location::caller(),
+        }
+    }
+}
+
+impl fmt::Display for InternalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "internal error of the generator in pass `{}`", self.pass)?;
+        if let Some(name) = &self.type_name {
+            write!(f, " for type `{name}`")?;
+        }
+        write!(
+            f,
+            ": {} (at {}); this is a bug in the generator, not in the inputs",
+            self.problem, self.location
+        )
+    }
+}
+
+impl std::error::Error for InternalError {}
+
+/// The passes of the emitting layer, as named by an [`InternalError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pass {
+    /// Naming: modules and types (each type's own item, then its companions).
+    TypeNames,
+    /// Naming: enumeration members and polymorphic enum variants.
+    Variants,
+    /// Naming: struct fields, accessors and setters.
+    Fields,
+    /// Naming: request builders.
+    BuilderNames,
+    /// Assembling the names of each type by kind.
+    Assemble,
+    /// Emitting model items: structs, enums, newtypes.
+    Models,
+    /// Emitting the request builders of an entity type.
+    Requests,
+    /// Emitting the client's entry points and operation imports.
+    ClientEntry,
+    /// Emitting a whole-schema crate's root and round-trip harness.
+    Crate,
+    /// Parsing and pretty-printing emitted tokens.
+    Format,
+}
+
+impl fmt::Display for Pass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Pass::TypeNames => "type names",
+            Pass::Variants => "member and variant names",
+            Pass::Fields => "field names",
+            Pass::BuilderNames => "builder names",
+            Pass::Assemble => "type names by kind",
+            Pass::Models => "models",
+            Pass::Requests => "request builders",
+            Pass::ClientEntry => "client entry points",
+            Pass::Crate => "crate files",
+            Pass::Format => "format",
+        })
     }
 }
 
@@ -176,7 +290,7 @@ fn pipeline(
             paths,
             origins,
         } => select::select(&model, roots, paths).map_err(|problems| {
-            Errors(
+            Errors::Input(
                 problems
                     .into_iter()
                     .map(|p| Diagnostic::new(origins.pos(p.entry), p.message))
@@ -190,8 +304,7 @@ fn pipeline(
         inputs: inputs.iter().map(|i| i.name.to_owned()).collect(),
         client_entry,
     };
-    let (files, emit_warnings) =
-        emit::emit(&model, &selection, &options).map_err(|m| Errors(vec![config_error(m)]))?;
+    let (files, emit_warnings) = emit::emit(&model, &selection, &options)?;
     warnings.extend(emit_warnings);
     sort_warnings(&mut warnings);
     Ok(Run {
@@ -199,17 +312,6 @@ fn pipeline(
         selection,
         output: Output { files, warnings },
     })
-}
-
-fn config_error(message: String) -> Diagnostic {
-    Diagnostic::new(
-        Pos {
-            file: std::sync::Arc::from("generation config"),
-            line: 1,
-            column: 1,
-        },
-        message,
-    )
 }
 
 /// What a whole-schema crate holds besides the bindings.
@@ -256,10 +358,10 @@ pub fn generate_crate(
     });
     files.push(emit::GeneratedFile {
         path: "src/lib.rs".to_owned(),
-        contents: emit::crate_root(&names, with_harness),
+        contents: emit::crate_root(&names, with_harness)?,
     });
     if with_harness {
-        files.extend(emit::roundtrip_harness(&model, &selection, &names));
+        files.extend(emit::roundtrip_harness(&model, &selection, &names)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, warnings })

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::csdl::{self, Annotation, Document, Expression, OperationKind, Pos, StructuredKind};
+use crate::csdl::{
+    self, Annotation, Document, Expression, OperationKind, Pos, SameContent, StructuredKind,
+};
 use crate::{Diagnostic, Errors, Warning};
 
 /// Index of a type in [`Model::types`].
@@ -400,8 +402,8 @@ impl Model {
         out
     }
 
-    /// Whether `id` has derived types (and so is used through a polymorphic enum).
-    pub fn is_polymorphic(&self, id: TypeId) -> bool {
+    /// Whether `id` is a structured type with derived types.
+    pub fn has_derived_types(&self, id: TypeId) -> bool {
         self.structured(id).is_some_and(|s| !s.derived.is_empty())
     }
 
@@ -579,9 +581,9 @@ impl Decl<'_> {
 
     fn same_content(&self, other: &Decl<'_>) -> bool {
         match (self, other) {
-            (Decl::Structured(a), Decl::Structured(b)) => a == b,
-            (Decl::Enum(a), Decl::Enum(b)) => a == b,
-            (Decl::Definition(a), Decl::Definition(b)) => a == b,
+            (Decl::Structured(a), Decl::Structured(b)) => a.same_content(b),
+            (Decl::Enum(a), Decl::Enum(b)) => a.same_content(b),
+            (Decl::Definition(a), Decl::Definition(b)) => a.same_content(b),
             _ => false,
         }
     }
@@ -592,6 +594,29 @@ impl Decl<'_> {
             Decl::Enum(t) => &t.annotations,
             Decl::Definition(t) => &t.annotations,
         }
+    }
+}
+
+/// The error for a declaration of a qualified name already declared: a
+/// duplicate in the same document, or an overlay entry that differs from
+/// the earlier document's (an identical one is no error).
+fn redefinition(
+    qualified: &str,
+    (first, first_doc): (&Decl<'_>, usize),
+    (decl, doc): (&Decl<'_>, usize),
+) -> Option<String> {
+    if first_doc == doc {
+        Some(format!(
+            "duplicate type name `{qualified}`: already defined at {}",
+            first.pos()
+        ))
+    } else if !first.same_content(decl) {
+        Some(format!(
+            "overlay type `{qualified}` differs from the definition at {}: remove it from the overlay or make them identical",
+            first.pos()
+        ))
+    } else {
+        None
     }
 }
 
@@ -621,160 +646,19 @@ impl<'x> Applied<'x> {
     }
 }
 
+/// The declarations of every document merged by qualified name, in type id
+/// order: (namespace, name, declaration, document index).
+type Decls<'d> = Vec<(&'d str, &'d str, Decl<'d>, usize)>;
+
 impl<'d> Builder<'d> {
     fn build(mut self, documents: &'d [Document]) -> Result<(Model, Vec<Warning>), Errors> {
-        // 1. Namespaces and aliases.
-        let mut namespaces: Vec<Namespace> = Vec::new();
-        for doc in documents {
-            for schema in &doc.schemas {
-                if !namespaces.iter().any(|n| n.name == schema.namespace) {
-                    namespaces.push(Namespace {
-                        name: schema.namespace.clone(),
-                        alias: schema.alias.clone(),
-                        pos: schema.pos.clone(),
-                    });
-                }
-                self.aliases.insert(&schema.namespace, &schema.namespace);
-                if let Some(alias) = &schema.alias {
-                    match self.aliases.get(alias.as_str()) {
-                        Some(ns) if *ns != schema.namespace => self.errors.push(Diagnostic::new(
-                            schema.pos.clone(),
-                            format!(
-                                "alias `{alias}` of namespace `{}` is already used for `{ns}`",
-                                schema.namespace
-                            ),
-                        )),
-                        _ => {
-                            self.aliases.insert(alias, &schema.namespace);
-                        }
-                    }
-                }
-            }
-        }
-
-        // 2. Declarations, merged by qualified name. A later document's
-        //    redefinition is an overlay entry: identical ones are dropped (the
-        //    overlay report says they can go), different ones are errors.
-        let mut decls: Vec<(&str, &str, Decl<'_>, usize)> = Vec::new(); // (ns, name, decl, doc index)
-                                                                        // qualified name → its index in `decls`, which is its type id
-        let mut index: FxHashMap<String, TypeId> = FxHashMap::default();
-        for (doc_index, doc) in documents.iter().enumerate() {
-            for schema in &doc.schemas {
-                let ns = &schema.namespace;
-                for (name, decl) in declarations(schema) {
-                    let qualified = format!("{ns}.{name}");
-                    if let Some(&existing) = index.get(&qualified) {
-                        let (_, _, first, first_doc) = &decls[existing.0 as usize];
-                        if *first_doc == doc_index {
-                            self.errors.push(Diagnostic::new(
-                                decl.pos().clone(),
-                                format!(
-                                    "duplicate type name `{qualified}`: already defined at {}",
-                                    first.pos()
-                                ),
-                            ));
-                        } else if !first.same_content(&decl) {
-                            self.errors.push(Diagnostic::new(
-                                decl.pos().clone(),
-                                format!(
-                                    "overlay type `{qualified}` differs from the definition at {}: remove it from the overlay or make them identical",
-                                    first.pos()
-                                ),
-                            ));
-                        }
-                        continue;
-                    }
-                    index.insert(qualified, TypeId(decls.len() as u32));
-                    decls.push((ns, name, decl, doc_index));
-                }
-            }
-        }
-
-        // 3. Annotation blocks, keyed by normalized target.
-        let blocks = documents
-            .iter()
-            .flat_map(|doc| &doc.schemas)
-            .map(|schema| schema.annotation_blocks.len())
-            .sum();
-        self.annotations.reserve(blocks);
-        for doc in documents {
-            for schema in &doc.schemas {
-                for block in &schema.annotation_blocks {
-                    let target = self.normalize_target(&block.target);
-                    self.annotations
-                        .entry(target)
-                        .or_default()
-                        .extend(block.annotations.iter());
-                }
-            }
-        }
-
-        // 4. Types.
-        let mut types = Vec::with_capacity(decls.len());
-        for (i, (ns, name, decl, _)) in decls.iter().enumerate() {
-            let id = TypeId(i as u32);
-            let qualified = format!("{ns}.{name}");
-            let docs = docs_of(self.applied(&qualified, decl.annotations()));
-            let kind = match decl {
-                Decl::Structured(t) => TypeKind::Structured(self.structured(&index, &qualified, t)),
-                Decl::Enum(t) => TypeKind::Enum(self.enumeration(&qualified, t)),
-                Decl::Definition(t) => {
-                    let underlying = match self.resolve(&index, &t.underlying_type, &t.pos, &|| {
-                        format!("type definition `{qualified}`")
-                    }) {
-                        Some(TypeUse {
-                            collection: false,
-                            target: TypeTarget::Primitive(p),
-                        }) => p,
-                        Some(_) => {
-                            self.errors.push(Diagnostic::new(
-                                t.pos.clone(),
-                                format!(
-                                    "type definition `{qualified}` has underlying type `{}`, which is not a primitive type",
-                                    t.underlying_type
-                                ),
-                            ));
-                            Primitive::Untyped
-                        }
-                        None => Primitive::Untyped,
-                    };
-                    TypeKind::Definition(Definition { underlying })
-                }
-            };
-            types.push(TypeDef {
-                id,
-                namespace: (*ns).to_owned(),
-                name: (*name).to_owned(),
-                docs,
-                pos: decl.pos().clone(),
-                kind,
-            });
-        }
+        let namespaces = self.namespaces(documents);
+        let (decls, index) = self.declarations(documents);
+        self.annotation_blocks(documents);
+        let mut types = self.types(&decls, &index);
         self.link_bases(&mut types);
-
-        // 5. Operations.
-        let mut operations = Vec::new();
-        for doc in documents {
-            for schema in &doc.schemas {
-                for op in &schema.operations {
-                    let id = OperationId(operations.len() as u32);
-                    if let Some(def) = self.operation(&index, &schema.namespace, id, op) {
-                        operations.push(def);
-                    }
-                }
-            }
-        }
-
-        // 6. Containers.
-        let mut containers = Vec::new();
-        for doc in documents {
-            for schema in &doc.schemas {
-                for c in &schema.entity_containers {
-                    containers.push(self.container(&index, &schema.namespace, c, &operations));
-                }
-            }
-        }
-
+        let operations = self.operations(documents, &index);
+        let containers = self.containers(documents, &index, &operations);
         if !self.errors.is_empty() {
             let mut errors = self.errors;
             errors.sort_by(|a, b| {
@@ -784,7 +668,7 @@ impl<'d> Builder<'d> {
                     b.pos.column,
                 ))
             });
-            return Err(Errors(errors));
+            return Err(Errors::Input(errors));
         }
         Ok((
             Model {
@@ -796,6 +680,169 @@ impl<'d> Builder<'d> {
             },
             self.warnings,
         ))
+    }
+
+    /// Pass 1: namespaces in first-seen order, and the aliases.
+    fn namespaces(&mut self, documents: &'d [Document]) -> Vec<Namespace> {
+        let mut namespaces: Vec<Namespace> = Vec::new();
+        for schema in documents.iter().flat_map(|doc| &doc.schemas) {
+            if !namespaces.iter().any(|n| n.name == schema.namespace) {
+                namespaces.push(Namespace {
+                    name: schema.namespace.clone(),
+                    alias: schema.alias.clone(),
+                    pos: schema.pos.clone(),
+                });
+            }
+            self.aliases.insert(&schema.namespace, &schema.namespace);
+            if let Some(alias) = &schema.alias {
+                match self.aliases.get(alias.as_str()) {
+                    Some(ns) if *ns != schema.namespace => self.errors.push(Diagnostic::new(
+                        schema.pos.clone(),
+                        format!(
+                            "alias `{alias}` of namespace `{}` is already used for `{ns}`",
+                            schema.namespace
+                        ),
+                    )),
+                    _ => {
+                        self.aliases.insert(alias, &schema.namespace);
+                    }
+                }
+            }
+        }
+        namespaces
+    }
+
+    /// Pass 2: declarations, merged by qualified name, with the index from
+    /// qualified name to type id (the position in the declarations). A
+    /// later document's redefinition is an overlay entry: identical ones
+    /// are dropped (the overlay report says they can go), different ones
+    /// are errors.
+    fn declarations(
+        &mut self,
+        documents: &'d [Document],
+    ) -> (Decls<'d>, FxHashMap<String, TypeId>) {
+        let mut decls: Decls<'d> = Vec::new();
+        let mut index: FxHashMap<String, TypeId> = FxHashMap::default();
+        for (doc_index, doc) in documents.iter().enumerate() {
+            for schema in &doc.schemas {
+                let ns = &schema.namespace;
+                for (name, decl) in declarations(schema) {
+                    let qualified = format!("{ns}.{name}");
+                    if let Some(&existing) = index.get(&qualified) {
+                        let (_, _, first, first_doc) = &decls[existing.0 as usize];
+                        if let Some(message) =
+                            redefinition(&qualified, (first, *first_doc), (&decl, doc_index))
+                        {
+                            self.errors
+                                .push(Diagnostic::new(decl.pos().clone(), message));
+                        }
+                        continue;
+                    }
+                    index.insert(qualified, TypeId(decls.len() as u32));
+                    decls.push((ns, name, decl, doc_index));
+                }
+            }
+        }
+        (decls, index)
+    }
+
+    /// Pass 3: annotation blocks, keyed by normalized target.
+    fn annotation_blocks(&mut self, documents: &'d [Document]) {
+        let schemas = || documents.iter().flat_map(|doc| &doc.schemas);
+        let blocks = schemas().map(|schema| schema.annotation_blocks.len()).sum();
+        self.annotations.reserve(blocks);
+        for block in schemas().flat_map(|schema| &schema.annotation_blocks) {
+            let target = self.normalize_target(&block.target);
+            self.annotations
+                .entry(target)
+                .or_default()
+                .extend(block.annotations.iter());
+        }
+    }
+
+    /// Pass 4: the types, resolved (base types are linked after).
+    fn types(&mut self, decls: &Decls<'d>, index: &FxHashMap<String, TypeId>) -> Vec<TypeDef> {
+        let mut types = Vec::with_capacity(decls.len());
+        for (i, (ns, name, decl, _)) in decls.iter().enumerate() {
+            let qualified = format!("{ns}.{name}");
+            let docs = docs_of(self.applied(&qualified, decl.annotations()));
+            let kind = match decl {
+                Decl::Structured(t) => TypeKind::Structured(self.structured(index, &qualified, t)),
+                Decl::Enum(t) => TypeKind::Enum(self.enumeration(&qualified, t)),
+                Decl::Definition(t) => TypeKind::Definition(self.definition(index, &qualified, t)),
+            };
+            types.push(TypeDef {
+                id: TypeId(i as u32),
+                namespace: (*ns).to_owned(),
+                name: (*name).to_owned(),
+                docs,
+                pos: decl.pos().clone(),
+                kind,
+            });
+        }
+        types
+    }
+
+    fn definition(
+        &mut self,
+        index: &FxHashMap<String, TypeId>,
+        qualified: &str,
+        t: &csdl::TypeDefinition,
+    ) -> Definition {
+        let underlying = match self.resolve(index, &t.underlying_type, &t.pos, &|| {
+            format!("type definition `{qualified}`")
+        }) {
+            Some(TypeUse {
+                collection: false,
+                target: TypeTarget::Primitive(p),
+            }) => p,
+            Some(_) => {
+                self.errors.push(Diagnostic::new(
+                    t.pos.clone(),
+                    format!(
+                        "type definition `{qualified}` has underlying type `{}`, which is not a primitive type",
+                        t.underlying_type
+                    ),
+                ));
+                Primitive::Untyped
+            }
+            None => Primitive::Untyped,
+        };
+        Definition { underlying }
+    }
+
+    /// Pass 5: operations, in document order.
+    fn operations(
+        &mut self,
+        documents: &'d [Document],
+        index: &FxHashMap<String, TypeId>,
+    ) -> Vec<OperationDef> {
+        let mut operations = Vec::new();
+        for schema in documents.iter().flat_map(|doc| &doc.schemas) {
+            for op in &schema.operations {
+                let id = OperationId(operations.len() as u32);
+                if let Some(def) = self.operation(index, &schema.namespace, id, op) {
+                    operations.push(def);
+                }
+            }
+        }
+        operations
+    }
+
+    /// Pass 6: entity containers.
+    fn containers(
+        &mut self,
+        documents: &'d [Document],
+        index: &FxHashMap<String, TypeId>,
+        operations: &[OperationDef],
+    ) -> Vec<Container> {
+        let mut containers = Vec::new();
+        for schema in documents.iter().flat_map(|doc| &doc.schemas) {
+            for c in &schema.entity_containers {
+                containers.push(self.container(index, &schema.namespace, c, operations));
+            }
+        }
+        containers
     }
 
     /// Replaces an alias prefix with its namespace, in every qualified name of a
@@ -915,33 +962,84 @@ impl<'d> Builder<'d> {
         qualified: &str,
         t: &csdl::StructuredType,
     ) -> Structured {
-        let base = t.base_type.as_ref().and_then(|b| {
-            match self.resolve(index, b, &t.pos, &|| format!("base type of `{qualified}`")) {
-                Some(TypeUse {
-                    collection: false,
-                    target: TypeTarget::Named(id),
-                }) => Some(id),
-                Some(_) => {
-                    self.errors.push(Diagnostic::new(
-                        t.pos.clone(),
-                        format!("base type `{b}` of `{qualified}` is not a structured type"),
-                    ));
-                    None
-                }
-                None => None,
-            }
-        });
+        let base = t
+            .base_type
+            .as_ref()
+            .and_then(|b| self.base_type(index, qualified, b, &t.pos));
+        // Property names, structural and navigation alike, with where each is.
         let mut names: FxHashMap<&str, &Pos> = FxHashMap::default();
-        let mut properties = Vec::new();
-        for p in &t.properties {
-            if let Some(first) = names.insert(&p.name, &p.pos) {
+        let properties = self.properties(index, qualified, t, &mut names);
+        let navigations = self.navigations(index, qualified, t, &mut names);
+        Structured {
+            kind: t.kind,
+            base,
+            derived: Vec::new(),
+            is_abstract: t.is_abstract,
+            open_type: t.open_type,
+            has_stream: t.has_stream,
+            key: t.key.clone(),
+            properties,
+            navigations,
+        }
+    }
+
+    /// The base type `b` of the structured type `qualified`, if it resolves
+    /// to a structured type (its kind is checked when bases are linked).
+    fn base_type(
+        &mut self,
+        index: &FxHashMap<String, TypeId>,
+        qualified: &str,
+        b: &str,
+        pos: &Pos,
+    ) -> Option<TypeId> {
+        match self.resolve(index, b, pos, &|| format!("base type of `{qualified}`")) {
+            Some(TypeUse {
+                collection: false,
+                target: TypeTarget::Named(id),
+            }) => Some(id),
+            Some(_) => {
                 self.errors.push(Diagnostic::new(
-                    p.pos.clone(),
+                    pos.clone(),
+                    format!("base type `{b}` of `{qualified}` is not a structured type"),
+                ));
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Whether `name` (at `pos`) is the first property of that name in
+    /// `qualified`; a duplicate is an error.
+    fn first_property<'t>(
+        &mut self,
+        names: &mut FxHashMap<&'t str, &'t Pos>,
+        qualified: &str,
+        (name, pos): (&'t str, &'t Pos),
+    ) -> bool {
+        match names.insert(name, pos) {
+            None => true,
+            Some(first) => {
+                self.errors.push(Diagnostic::new(
+                    pos.clone(),
                     format!(
-                        "duplicate property name `{}` in `{qualified}`: already declared at {first}",
-                        p.name
+                        "duplicate property name `{name}` in `{qualified}`: already declared at {first}"
                     ),
                 ));
+                false
+            }
+        }
+    }
+
+    fn properties<'t>(
+        &mut self,
+        index: &FxHashMap<String, TypeId>,
+        qualified: &str,
+        t: &'t csdl::StructuredType,
+        names: &mut FxHashMap<&'t str, &'t Pos>,
+    ) -> Vec<PropertyDef> {
+        let mut properties = Vec::new();
+        for p in &t.properties {
+            if !self.first_property(names, qualified, (&p.name, &p.pos)) {
                 continue;
             }
             let Some(ty) = self.resolve(index, &p.type_name, &p.pos, &|| {
@@ -960,16 +1058,19 @@ impl<'d> Builder<'d> {
                 pos: p.pos.clone(),
             });
         }
+        properties
+    }
+
+    fn navigations<'t>(
+        &mut self,
+        index: &FxHashMap<String, TypeId>,
+        qualified: &str,
+        t: &'t csdl::StructuredType,
+        names: &mut FxHashMap<&'t str, &'t Pos>,
+    ) -> Vec<NavigationDef> {
         let mut navigations = Vec::new();
         for n in &t.navigation_properties {
-            if let Some(first) = names.insert(&n.name, &n.pos) {
-                self.errors.push(Diagnostic::new(
-                    n.pos.clone(),
-                    format!(
-                        "duplicate property name `{}` in `{qualified}`: already declared at {first}",
-                        n.name
-                    ),
-                ));
+            if !self.first_property(names, qualified, (&n.name, &n.pos)) {
                 continue;
             }
             let Some(ty) = self.resolve(index, &n.type_name, &n.pos, &|| {
@@ -1000,17 +1101,7 @@ impl<'d> Builder<'d> {
                 pos: n.pos.clone(),
             });
         }
-        Structured {
-            kind: t.kind,
-            base,
-            derived: Vec::new(),
-            is_abstract: t.is_abstract,
-            open_type: t.open_type,
-            has_stream: t.has_stream,
-            key: t.key.clone(),
-            properties,
-            navigations,
-        }
+        navigations
     }
 
     fn enumeration(&mut self, qualified: &str, t: &csdl::EnumType) -> Enum {
@@ -1232,45 +1323,9 @@ impl<'d> Builder<'d> {
                 });
             }
         }
-        let mut imports = |list: &[csdl::OperationImport], kind: OperationKind| {
-            let mut out = Vec::new();
-            for import in list {
-                let wanted = self.normalize_name(&import.operation);
-                let ops: Vec<OperationId> = operations
-                    .iter()
-                    .filter(|op| {
-                        op.kind == kind
-                            && op.binding.is_none()
-                            && is_qualified(&wanted, &op.namespace, &op.name)
-                    })
-                    .map(|op| op.id)
-                    .collect();
-                if ops.is_empty() {
-                    self.errors.push(Diagnostic::new(
-                        import.pos.clone(),
-                        format!(
-                            "import `{}` names `{}`, which is not an unbound {}",
-                            import.name,
-                            import.operation,
-                            if kind == OperationKind::Action {
-                                "action"
-                            } else {
-                                "function"
-                            }
-                        ),
-                    ));
-                    continue;
-                }
-                out.push(ImportDef {
-                    name: import.name.clone(),
-                    operations: ops,
-                    pos: import.pos.clone(),
-                });
-            }
-            out
-        };
-        let action_imports = imports(&c.action_imports, OperationKind::Action);
-        let function_imports = imports(&c.function_imports, OperationKind::Function);
+        let action_imports = self.imports(&c.action_imports, OperationKind::Action, operations);
+        let function_imports =
+            self.imports(&c.function_imports, OperationKind::Function, operations);
         Container {
             namespace: namespace.to_owned(),
             name: c.name.clone(),
@@ -1280,6 +1335,51 @@ impl<'d> Builder<'d> {
             function_imports,
             pos: c.pos.clone(),
         }
+    }
+
+    /// Action or function imports (`kind`), each with the unbound
+    /// overloads of the operation it names.
+    fn imports(
+        &mut self,
+        list: &[csdl::OperationImport],
+        kind: OperationKind,
+        operations: &[OperationDef],
+    ) -> Vec<ImportDef> {
+        let mut out = Vec::new();
+        for import in list {
+            let wanted = self.normalize_name(&import.operation);
+            let ops: Vec<OperationId> = operations
+                .iter()
+                .filter(|op| {
+                    op.kind == kind
+                        && op.binding.is_none()
+                        && is_qualified(&wanted, &op.namespace, &op.name)
+                })
+                .map(|op| op.id)
+                .collect();
+            if ops.is_empty() {
+                self.errors.push(Diagnostic::new(
+                    import.pos.clone(),
+                    format!(
+                        "import `{}` names `{}`, which is not an unbound {}",
+                        import.name,
+                        import.operation,
+                        if kind == OperationKind::Action {
+                            "action"
+                        } else {
+                            "function"
+                        }
+                    ),
+                ));
+                continue;
+            }
+            out.push(ImportDef {
+                name: import.name.clone(),
+                operations: ops,
+                pos: import.pos.clone(),
+            });
+        }
+        out
     }
 
     fn entity_type(

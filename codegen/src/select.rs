@@ -121,79 +121,29 @@ pub fn select_lenient(
 /// message for each one that does not.
 fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection, Vec<Problem>) {
     let mut problems = Vec::new();
-    let mut problem = |entry: Entry, message: String| problems.push(Problem { entry, message });
     let mut closure = Closure::new(model);
     let mut builders: BTreeMap<TypeId, BuilderSpec> = BTreeMap::new();
     let mut entry_points: Vec<EntryPoint> = Vec::new();
     for (i, root) in roots.iter().enumerate() {
         match model.find(root) {
             Some(id) => closure.use_type(id),
-            None => problem(
-                Entry::Root(i),
-                format!("root `{root}` is not a type of the schema"),
-            ),
+            None => problems.push(Problem {
+                entry: Entry::Root(i),
+                message: format!("root `{root}` is not a type of the schema"),
+            }),
         }
     }
     for (i, path) in paths.iter().enumerate() {
-        let (walk, subtree) = match path.strip_suffix(SUBTREE) {
-            Some(prefix) => (prefix, true),
-            None => (path.as_str(), false),
+        let mut walk = PathWalk {
+            model,
+            builders: &mut builders,
+            entry_points: &mut entry_points,
         };
-        let mut segments = walk.split('/').filter(|s| !s.is_empty());
-        let Some(first) = segments.next() else {
-            problem(Entry::Path(i), format!("path `{path}` is empty"));
-            continue;
-        };
-        if let Some(bad) = walk.split('/').find(|s| s.contains('*')) {
-            problem(
-                Entry::Path(i),
-                format!("path `{path}`: `{bad}` is not a navigation property name; only a trailing `/**` is a pattern"),
-            );
-            continue;
-        }
-        let Some(entry) = find_entry(model, first) else {
-            problem(
-                Entry::Path(i),
-                format!("path `{path}`: `{first}` is not an entity set or singleton of the schema"),
-            );
-            continue;
-        };
-        if !entry_points.iter().any(|e| e.name == entry.name) {
-            entry_points.push(entry.clone());
-        }
-        let mut current = entry.ty;
-        let mut restrictions = entry.restrictions;
-        let mut collection = entry.collection;
-        mark(&mut builders, current, collection, restrictions);
-        let mut complete = true;
-        for segment in segments {
-            let found = model
-                .all_navigations(current)
-                .into_iter()
-                .find(|(_, n)| n.name == segment)
-                .map(|(_, n)| n.clone());
-            let Some(nav) = found else {
-                problem(
-                    Entry::Path(i),
-                    format!(
-                        "path `{path}`: `{}` has no navigation property `{segment}`",
-                        model.ty(current).qualified_name()
-                    ),
-                );
-                complete = false;
-                break;
-            };
-            offer_navigation(&mut builders, current, &nav.name);
-            current = nav.target;
-            collection = nav.collection;
-            restrictions = nav.restrictions;
-            mark(&mut builders, current, collection, restrictions);
-        }
-        if complete {
-            builders.entry(current).or_default().with_operations = true;
-            if subtree {
-                select_contained(model, &mut builders, current);
-            }
+        if let Err(message) = walk.path(path) {
+            problems.push(Problem {
+                entry: Entry::Path(i),
+                message,
+            });
         }
     }
     for id in builders.keys() {
@@ -209,6 +159,80 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
         },
         problems,
     )
+}
+
+/// What following a config path adds to: builders and entry points.
+struct PathWalk<'a, 'm> {
+    model: &'m Model,
+    builders: &'a mut BTreeMap<TypeId, BuilderSpec>,
+    entry_points: &'a mut Vec<EntryPoint>,
+}
+
+impl PathWalk<'_, '_> {
+    /// Follows `path` from its entity set or singleton as far as it exists;
+    /// `Err` says where it stops.
+    fn path(&mut self, path: &str) -> Result<(), String> {
+        let (walk, subtree) = match path.strip_suffix(SUBTREE) {
+            Some(prefix) => (prefix, true),
+            None => (path, false),
+        };
+        let mut segments = walk.split('/').filter(|s| !s.is_empty());
+        let Some(first) = segments.next() else {
+            return Err(format!("path `{path}` is empty"));
+        };
+        if let Some(bad) = walk.split('/').find(|s| s.contains('*')) {
+            return Err(format!("path `{path}`: `{bad}` is not a navigation property name; only a trailing `/**` is a pattern"));
+        }
+        let Some(entry) = find_entry(self.model, first) else {
+            return Err(format!(
+                "path `{path}`: `{first}` is not an entity set or singleton of the schema"
+            ));
+        };
+        if !self.entry_points.iter().any(|e| e.name == entry.name) {
+            self.entry_points.push(entry.clone());
+        }
+        mark(
+            self.builders,
+            entry.ty,
+            entry.collection,
+            entry.restrictions,
+        );
+        let end = self.segments(path, entry.ty, segments)?;
+        self.builders.entry(end).or_default().with_operations = true;
+        if subtree {
+            select_contained(self.model, self.builders, end);
+        }
+        Ok(())
+    }
+
+    /// Follows navigation `segments` from `start`, offering each on the
+    /// builder it leaves; the type the last one reaches.
+    fn segments<'s>(
+        &mut self,
+        path: &str,
+        start: TypeId,
+        segments: impl Iterator<Item = &'s str>,
+    ) -> Result<TypeId, String> {
+        let mut current = start;
+        for segment in segments {
+            let found = self
+                .model
+                .all_navigations(current)
+                .into_iter()
+                .find(|(_, n)| n.name == segment)
+                .map(|(_, n)| n.clone());
+            let Some(nav) = found else {
+                return Err(format!(
+                    "path `{path}`: `{}` has no navigation property `{segment}`",
+                    self.model.ty(current).qualified_name()
+                ));
+            };
+            offer_navigation(self.builders, current, &nav.name);
+            current = nav.target;
+            mark(self.builders, current, nav.collection, nav.restrictions);
+        }
+        Ok(current)
+    }
 }
 
 /// Selects every type, and builders for every entity type with all its

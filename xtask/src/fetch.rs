@@ -349,8 +349,10 @@ struct Shown<'a>(&'a Errors);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let all = &self.0 .0;
-        let shown = Errors(all.iter().take(SHOWN_ERRORS).cloned().collect());
+        let Errors::Input(all) = self.0 else {
+            return write!(f, "{}", self.0);
+        };
+        let shown = Errors::Input(all.iter().take(SHOWN_ERRORS).cloned().collect());
         write!(f, "{shown}")?;
         if all.len() > SHOWN_ERRORS {
             write!(f, "\n… and {} more errors", all.len() - SHOWN_ERRORS)?;

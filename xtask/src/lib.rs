@@ -231,7 +231,7 @@ fn write_files(
     for file in &output.files {
         let path = out_dir.join(&file.path);
         match fs::read_to_string(&path) {
-            Ok(existing) if existing == file.contents => continue,
+            Ok(existing) if same_text(&existing, &file.contents) => continue,
             Ok(_) => report.stale.push(file.path.clone()),
             Err(_) => report.missing.push(file.path.clone()),
         }
@@ -256,6 +256,17 @@ fn write_files(
     Ok(report)
 }
 
+/// Whether two texts are equal but for line endings: a file checked out with
+/// CRLF line endings (`core.autocrlf` on Windows) and otherwise equal
+/// content is up to date.
+fn same_text(a: &str, b: &str) -> bool {
+    fn lf(text: &str) -> impl Iterator<Item = &str> {
+        text.split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+    }
+    lf(a).eq(lf(b))
+}
+
 /// Files with extension `ext` below `dir`, as `/`-separated paths relative
 /// to `base`, sorted. `target` folders are skipped.
 fn files_with_ext(dir: &Path, base: &Path, ext: &str) -> Vec<String> {
@@ -278,4 +289,46 @@ fn files_with_ext(dir: &Path, base: &Path, ext: &str) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_endings_do_not_make_a_file_stale() {
+        assert!(same_text("a\nb\n", "a\nb\n"));
+        assert!(same_text("a\r\nb\r\n", "a\nb\n"));
+        assert!(same_text("a\nb\n", "a\r\nb\r\n"));
+        assert!(same_text("a\r\nb\n", "a\nb\r\n"));
+        // Content still counts, and so do a lone `\r` and the final newline.
+        assert!(!same_text("a\r\nb\r\n", "a\nc\n"));
+        assert!(!same_text("a\rb\n", "ab\n"));
+        assert!(!same_text("a\nb", "a\nb\n"));
+        assert!(!same_text("a\r\nb\r\n", "a\nb"));
+    }
+
+    #[test]
+    fn a_check_accepts_a_crlf_copy_of_the_output_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let output = codegen::Output {
+            files: vec![codegen::emit::GeneratedFile {
+                path: "mod.rs".to_owned(),
+                contents: "// a\npub mod b;\n".to_owned(),
+            }],
+            warnings: Vec::new(),
+        };
+        let crlf = "// a\r\npub mod b;\r\n";
+        fs::write(dir.path().join("mod.rs"), crlf).expect("written");
+        for check in [true, false] {
+            let report = write_files(dir.path(), &output, check, "rs").expect("compared");
+            assert!(report.is_clean(), "{report:?}");
+        }
+        let kept = fs::read_to_string(dir.path().join("mod.rs")).expect("read");
+        assert_eq!(kept, crlf, "an up-to-date file is not rewritten");
+
+        fs::write(dir.path().join("mod.rs"), "// a\r\npub mod c;\r\n").expect("written");
+        let report = write_files(dir.path(), &output, true, "rs").expect("compared");
+        assert_eq!(report.stale, ["mod.rs"]);
+    }
 }

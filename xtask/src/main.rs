@@ -65,8 +65,6 @@ enum Command {
     /// put back. Exit status 0: no change; 1: changed, tests pass; 2:
     /// changed, something fails; 3: could not fetch.
     Sync(xtask::sync::SyncArgs),
-    /// Prints the results of the last `cargo bench` runs as a Markdown
-    /// table: each benchmark's median, its group's baseline and the ratio.
     /// Measures what the generated code costs to compile: `cargo check`
     /// time and peak memory of a whole-schema crate, and `cargo build` of
     /// graph-intune from clean and after a regeneration that changes nothing.
@@ -78,6 +76,8 @@ enum Command {
         #[arg(default_value = "graph-v1.0-2026-08.xml")]
         schema: String,
     },
+    /// Prints the results of the last `cargo bench` runs as a Markdown
+    /// table: each benchmark's median, its group's baseline and the ratio.
     BenchReport {
         /// Criterion's output folder.
         #[arg(long, default_value = "target/criterion")]

@@ -3,57 +3,93 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Model, Primitive, TypeId, TypeKind, TypeTarget, TypeUse};
+use crate::model::{Enum, Primitive, Structured, TypeId, TypeKind, TypeTarget, TypeUse};
 
-use super::plan::{is_polymorphic, FieldPlan, Plan, StructPlan, TypeNames};
-use super::{docs, ident};
+use super::plan::{FieldPlan, ItemNames, MemberNames, PolymorphicNames, StructPlan};
+use super::{docs, ident, Emitter, Result};
 
-/// All items of one selected type.
-pub fn type_items(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
-    let t = model.ty(id);
-    let names = plan.names(id);
-    match &t.kind {
-        TypeKind::Structured(s) => {
-            let mut out = struct_item(model, plan, id);
-            if is_polymorphic(model, id) {
-                out.extend(polymorphic_enum(model, plan, id, s.is_abstract));
+impl Emitter<'_> {
+    /// All items of one selected type, by the kind its names were planned for.
+    pub(crate) fn type_items(&self, id: TypeId) -> Result<TokenStream> {
+        let t = self.model.ty(id);
+        match (&self.names(id)?.items, &t.kind) {
+            (ItemNames::Struct { name }, TypeKind::Structured(_)) => {
+                self.struct_item(id, name, StructRole::Plain)
             }
-            out
+            (ItemNames::Polymorphic(p), TypeKind::Structured(s)) => {
+                let role = if s.is_abstract {
+                    StructRole::AbstractBase
+                } else {
+                    StructRole::Concrete(&p.enum_name)
+                };
+                let mut out = self.struct_item(id, &p.struct_name, role)?;
+                out.extend(self.polymorphic_enum(id, s, p)?);
+                Ok(out)
+            }
+            (ItemNames::Enumeration { name, members }, TypeKind::Enum(e)) => {
+                self.enumeration(id, e, (name, name), members)
+            }
+            (
+                ItemNames::Flags {
+                    set,
+                    member,
+                    members,
+                },
+                TypeKind::Enum(e),
+            ) => self.enumeration(id, e, (member, set), members),
+            (ItemNames::Newtype { name }, TypeKind::Definition(d)) => {
+                Ok(self.newtype(id, name, d.underlying))
+            }
+            _ => Err(self.internal(id, "its names were planned for another kind of type")),
         }
-        TypeKind::Enum(e) => enumeration(model, id, names, e),
-        TypeKind::Definition(d) => newtype(model, id, names, d.underlying),
+    }
+
+    /// The Rust type of a type use, without the optional/nullable wrapper.
+    pub(crate) fn rust_type(&self, ty: TypeUse, boxed: bool) -> Result<TokenStream> {
+        let inner = match ty.target {
+            TypeTarget::Primitive(p) => primitive(p),
+            TypeTarget::Named(id) => self.type_path(id)?,
+        };
+        let inner = if boxed {
+            quote!(::std::boxed::Box<#inner>)
+        } else {
+            inner
+        };
+        Ok(if ty.collection {
+            quote!(::std::vec::Vec<#inner>)
+        } else {
+            inner
+        })
+    }
+
+    /// The path of the type a property of type `id` uses: the polymorphic
+    /// enum where there is one, else the struct, enumeration, flags set or
+    /// newtype.
+    #[track_caller]
+    pub(crate) fn type_path(&self, id: TypeId) -> Result<TokenStream> {
+        let names = self.names(id)?;
+        let name = match &names.items {
+            ItemNames::Struct { name }
+            | ItemNames::Enumeration { name, .. }
+            | ItemNames::Newtype { name } => name,
+            ItemNames::Polymorphic(p) => &p.enum_name,
+            ItemNames::Flags { set, .. } => set,
+        };
+        Ok(model_path(&names.module, name))
+    }
+
+    /// The path of the struct holding a structured type's properties.
+    #[track_caller]
+    fn struct_path(&self, id: TypeId) -> Result<TokenStream> {
+        let name = self.struct_name(id)?;
+        Ok(model_path(&self.names(id)?.module, name))
     }
 }
 
-/// The Rust type of a type use, without the optional/nullable wrapper.
-pub fn rust_type(model: &Model, plan: &Plan, ty: TypeUse, boxed: bool) -> TokenStream {
-    let inner = match ty.target {
-        TypeTarget::Primitive(p) => primitive(p),
-        TypeTarget::Named(id) => named_type(model, plan, id),
-    };
-    let inner = if boxed {
-        quote!(::std::boxed::Box<#inner>)
-    } else {
-        inner
-    };
-    if ty.collection {
-        quote!(::std::vec::Vec<#inner>)
-    } else {
-        inner
-    }
-}
-
-/// The path of the type a property of type `id` uses: the polymorphic enum
-/// where there is one, else the struct, enumeration or newtype.
-pub fn named_type(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
-    let names = plan.names(id);
-    let name = if model.structured(id).is_some() && !is_polymorphic(model, id) {
-        names.struct_name.as_deref()
-    } else {
-        names.enum_name.as_deref()
-    };
-    let name = ident(name.unwrap_or("Unnamed"));
-    let module = names.module.iter().map(|m| ident(m));
+/// `crate::models::<module>::<name>`.
+fn model_path(module: &[String], name: &str) -> TokenStream {
+    let name = ident(name);
+    let module = module.iter().map(|m| ident(m));
     quote!(crate::models #(::#module)* :: #name)
 }
 
@@ -79,35 +115,153 @@ fn primitive(p: Primitive) -> TokenStream {
     }
 }
 
-/// The field type: `Nullable<T>` for nullable properties, else `Option<T>`.
-fn field_type(model: &Model, plan: &Plan, f: &FieldPlan) -> TokenStream {
-    let inner = rust_type(model, plan, f.ty, f.boxed);
-    if f.nullable {
-        quote!(::graph_intune::Nullable<#inner>)
-    } else {
-        quote!(::std::option::Option<#inner>)
-    }
+/// What a struct is for, as its docs say.
+#[derive(Clone, Copy)]
+enum StructRole<'n> {
+    /// The only item of its type.
+    Plain,
+    /// The properties of an abstract type (`…Base`).
+    AbstractBase,
+    /// A concrete type with derived types; the enum used for it.
+    Concrete(&'n str),
 }
 
-fn field(model: &Model, plan: &Plan, f: &FieldPlan) -> TokenStream {
-    let name = ident(&f.rust);
-    let wire = &f.wire;
-    let ty = field_type(model, plan, f);
-    let fallback = if f.navigation {
-        format!(" Navigation property `{wire}` (present when expanded).")
-    } else {
-        format!(" Property `{wire}`.")
-    };
-    let mut doc = docs(&f.docs, fallback.trim());
-    let null_note = if f.nullable {
-        " Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it."
-    } else {
-        " Not nullable."
-    };
-    doc.extend(quote!(#[doc = ""] #[doc = #null_note]));
-    quote! {
-        #doc
-        pub #name: #ty,
+impl Emitter<'_> {
+    /// The field type: `Nullable<T>` for nullable properties, else `Option<T>`.
+    fn field_type(&self, f: &FieldPlan) -> Result<TokenStream> {
+        let inner = self.rust_type(f.ty, f.boxed)?;
+        Ok(if f.nullable {
+            quote!(::graph_intune::Nullable<#inner>)
+        } else {
+            quote!(::std::option::Option<#inner>)
+        })
+    }
+
+    fn field(&self, f: &FieldPlan) -> Result<TokenStream> {
+        let name = ident(&f.rust);
+        let wire = &f.wire;
+        let ty = self.field_type(f)?;
+        let fallback = if f.navigation {
+            format!(" Navigation property `{wire}` (present when expanded).")
+        } else {
+            format!(" Property `{wire}`.")
+        };
+        let mut doc = docs(&f.docs, fallback.trim());
+        let null_note = if f.nullable {
+            " Nullable: set [`Nullable::Null`](::graph_intune::Nullable::Null) to clear it."
+        } else {
+            " Not nullable."
+        };
+        doc.extend(quote!(#[doc = ""] #[doc = #null_note]));
+        Ok(quote! {
+            #doc
+            pub #name: #ty,
+        })
+    }
+
+    fn struct_item(&self, id: TypeId, name: &str, role: StructRole<'_>) -> Result<TokenStream> {
+        let t = self.model.ty(id);
+        let sp = self.struct_plan(id)?;
+        let name = ident(name);
+        let qualified = t.qualified_name();
+        let mut doc = docs(&t.docs, &format!("`{qualified}`."));
+        let role = match role {
+            StructRole::AbstractBase => format!(
+                " The properties of the abstract type `{qualified}`: the payload of the `Unknown` variant of its enum, for derived types this build does not know."
+            ),
+            StructRole::Concrete(enum_name) => format!(
+                " The concrete type `{qualified}`; a property declared with this type uses [`{enum_name}`], which also covers its derived types."
+            ),
+            StructRole::Plain => format!(" Wire type: `{qualified}`."),
+        };
+        doc.extend(quote!(#[doc = ""] #[doc = #role]));
+        let fields = sp
+            .fields
+            .iter()
+            .map(|f| self.field(f))
+            .collect::<Result<Vec<_>>>()?;
+        let odata_type = ident(&sp.odata_type);
+        let additional = ident(&sp.additional_data);
+        let serde = struct_serde(&name, &qualified, sp);
+        let setters = self.struct_setters(&name, sp)?;
+        Ok(quote! {
+            #doc
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+            #[non_exhaustive]
+            pub struct #name {
+                /// The `@odata.type` this value was read with, written back unchanged.
+                pub #odata_type: ::std::option::Option<::std::string::String>,
+                #(#fields)*
+                /// Properties this build does not know (open types, newer service
+                /// versions), written back unchanged.
+                pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+            #serde
+            #setters
+        })
+    }
+
+    /// One builder method per field, so that a value is one expression naming
+    /// each property once: `T::default().with_a(1).with_b("x")`. Each takes a
+    /// plain value (`impl Into<…>`) and wraps it in `Some`/`Nullable::Value`,
+    /// boxes it or collects it. Generic, so the crate compiles no code for
+    /// them until a caller uses one.
+    fn struct_setters(&self, name: &Ident, sp: &StructPlan) -> Result<TokenStream> {
+        if sp.fields.is_empty() {
+            return Ok(TokenStream::new());
+        }
+        let methods = sp
+            .fields
+            .iter()
+            .zip(&sp.setters)
+            .map(|(f, setter)| self.setter(f, setter))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(quote! {
+            impl #name {
+                #(#methods)*
+            }
+        })
+    }
+
+    fn setter(&self, f: &FieldPlan, setter: &str) -> Result<TokenStream> {
+        let setter = ident(setter);
+        let field = ident(&f.rust);
+        let element = self.rust_type(
+            TypeUse {
+                collection: false,
+                target: f.ty.target,
+            },
+            false,
+        )?;
+        let (param, value) = if f.ty.collection {
+            (
+                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#element>>),
+                quote!(::graph_intune::runtime::collect_into(value)),
+            )
+        } else if f.boxed {
+            (
+                quote!(impl ::std::convert::Into<#element>),
+                quote!(::std::boxed::Box::new(value.into())),
+            )
+        } else {
+            (
+                quote!(impl ::std::convert::Into<#element>),
+                quote!(value.into()),
+            )
+        };
+        let wrapped = if f.nullable {
+            quote!(::graph_intune::Nullable::Value(#value))
+        } else {
+            quote!(::std::option::Option::Some(#value))
+        };
+        let doc = format!(" Sets `{}`.", f.wire);
+        Ok(quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: #param) -> Self {
+                self.#field = #wrapped;
+                self
+            }
+        })
     }
 }
 
@@ -177,295 +331,270 @@ fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
     }
 }
 
-fn struct_item(model: &Model, plan: &Plan, id: TypeId) -> TokenStream {
-    let t = model.ty(id);
-    let names = plan.names(id);
-    let Some(sp) = plan.struct_plan(id) else {
-        return TokenStream::new();
-    };
-    let name = ident(names.struct_name.as_deref().unwrap_or("Unnamed"));
-    let qualified = t.qualified_name();
-    let mut doc = docs(&t.docs, &format!("`{qualified}`."));
-    let s = t.as_structured();
-    let role = match s {
-        Some(s) if s.is_abstract => format!(
-            " The properties of the abstract type `{qualified}`: the payload of the `Unknown` variant of its enum, for derived types this build does not know."
-        ),
-        Some(_) if is_polymorphic(model, id) => format!(
-            " The concrete type `{qualified}`; a property declared with this type uses [`{}`], which also covers its derived types.",
-            names.enum_name.as_deref().unwrap_or_default()
-        ),
-        _ => format!(" Wire type: `{qualified}`."),
-    };
-    doc.extend(quote!(#[doc = ""] #[doc = #role]));
-    let fields = sp.fields.iter().map(|f| field(model, plan, f));
-    let odata_type = ident(&sp.odata_type);
-    let additional = ident(&sp.additional_data);
-    let serde = struct_serde(&name, &qualified, sp);
-    let setters = struct_setters(model, plan, &name, sp);
-    quote! {
-        #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
-        #[non_exhaustive]
-        pub struct #name {
-            /// The `@odata.type` this value was read with, written back unchanged.
-            pub #odata_type: ::std::option::Option<::std::string::String>,
-            #(#fields)*
-            /// Properties this build does not know (open types, newer service
-            /// versions), written back unchanged.
-            pub #additional: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        }
-        #serde
-        #setters
-    }
+/// What every item of one polymorphic enum refers to.
+struct PolymorphicEnum<'p> {
+    id: TypeId,
+    is_abstract: bool,
+    /// The enum.
+    name: Ident,
+    /// The catch-all variant.
+    catch_all: Ident,
+    /// The enum's variants: (concrete type, variant).
+    variants: Vec<(TypeId, Ident)>,
+    names: &'p PolymorphicNames,
+    fields: &'p StructPlan,
 }
 
-/// One builder method per field, so that a value is one expression naming
-/// each property once: `T::default().with_a(1).with_b("x")`. Each takes a
-/// plain value (`impl Into<…>`) and wraps it in `Some`/`Nullable::Value`,
-/// boxes it or collects it. Generic, so the crate compiles no code for
-/// them until a caller uses one.
-fn struct_setters(model: &Model, plan: &Plan, name: &Ident, sp: &StructPlan) -> TokenStream {
-    if sp.fields.is_empty() {
-        return TokenStream::new();
+impl Emitter<'_> {
+    fn polymorphic_enum(
+        &self,
+        id: TypeId,
+        s: &Structured,
+        names: &PolymorphicNames,
+    ) -> Result<TokenStream> {
+        let fields = self.struct_plan(id)?;
+        if names.accessors.len() != fields.fields.len() {
+            return Err(self.internal(id, "the naming plan has not one accessor per field"));
+        }
+        let e = PolymorphicEnum {
+            id,
+            is_abstract: s.is_abstract,
+            name: ident(&names.enum_name),
+            catch_all: ident(&names.catch_all),
+            variants: names.variants.iter().map(|(v, n)| (*v, ident(n))).collect(),
+            names,
+            fields,
+        };
+        let mut out = self.polymorphic_definition(&e)?;
+        out.extend(self.polymorphic_accessors(&e)?);
+        out.extend(self.polymorphic_froms(&e)?);
+        out.extend(self.polymorphic_serialize(&e));
+        out.extend(self.polymorphic_deserialize(&e)?);
+        Ok(out)
     }
-    let methods = sp.fields.iter().zip(&sp.setters).map(|(f, setter)| {
-        let setter = ident(setter);
-        let field = ident(&f.rust);
-        let element = rust_type(
-            model,
-            plan,
-            TypeUse {
-                collection: false,
-                target: f.ty.target,
-            },
-            false,
+
+    /// The enum: one variant per concrete type, and the catch-all.
+    fn polymorphic_definition(&self, e: &PolymorphicEnum<'_>) -> Result<TokenStream> {
+        let t = self.model.ty(e.id);
+        let qualified = t.qualified_name();
+        let mut doc = docs(&t.docs, &format!("`{qualified}`."));
+        let role = format!(
+            " Any value of `{qualified}`: one variant per concrete type, chosen by `@odata.type` when reading, and `{}` for a type this build does not know (kept whole).",
+            e.names.catch_all
         );
-        let (param, value) = if f.ty.collection {
-            (
-                quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#element>>),
-                quote!(::graph_intune::runtime::collect_into(value)),
-            )
-        } else if f.boxed {
-            (
-                quote!(impl ::std::convert::Into<#element>),
-                quote!(::std::boxed::Box::new(value.into())),
-            )
-        } else {
-            (
-                quote!(impl ::std::convert::Into<#element>),
-                quote!(value.into()),
-            )
-        };
-        let wrapped = if f.nullable {
-            quote!(::graph_intune::Nullable::Value(#value))
-        } else {
-            quote!(::std::option::Option::Some(#value))
-        };
-        let doc = format!(" Sets `{}`.", f.wire);
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: #param) -> Self {
-                self.#field = #wrapped;
-                self
-            }
-        }
-    });
-    quote! {
-        impl #name {
-            #(#methods)*
-        }
-    }
-}
-
-fn polymorphic_enum(model: &Model, plan: &Plan, id: TypeId, is_abstract: bool) -> TokenStream {
-    let t = model.ty(id);
-    let names = plan.names(id);
-    let Some(sp) = plan.struct_plan(id) else {
-        return TokenStream::new();
-    };
-    let name = ident(names.enum_name.as_deref().unwrap_or("Unnamed"));
-    let base_struct = ident(names.struct_name.as_deref().unwrap_or("Unnamed"));
-    let qualified = t.qualified_name();
-    let catch_all = ident(&names.catch_all);
-    let mut doc = docs(&t.docs, &format!("`{qualified}`."));
-    let role = format!(
-        " Any value of `{qualified}`: one variant per concrete type, chosen by `@odata.type` when reading, and `{}` for a type this build does not know (kept whole).",
-        names.catch_all
-    );
-    doc.extend(quote!(#[doc = ""] #[doc = #role]));
-
-    let variant_defs = names.variants.iter().map(|(vid, v)| {
-        let v = ident(v);
-        let ty = named_struct(plan, *vid);
-        let wire = model.ty(*vid).qualified_name();
-        let d = format!(" `{wire}`.");
-        quote!(#[doc = #d] #v(#ty),)
-    });
-    let unknown_doc = format!(
-        " A type derived from `{qualified}` that this build does not know: its `@odata.type` and all its properties are kept."
-    );
-    let variant_names: Vec<_> = names.variants.iter().map(|(_, v)| ident(v)).collect();
-    let odata_type_field = ident(&sp.odata_type);
-    let additional = ident(&sp.additional_data);
-
-    let ser_arms = names.variants.iter().map(|(vid, v)| {
-        let v = ident(v);
-        if *vid == id {
-            // The declared type itself needs no `@odata.type`: the service
-            // infers it, and a value read without one is written back as read.
-            return quote! {
-                Self::#v(value) => ::serde::Serialize::serialize(value, serializer),
-            };
-        }
-        let tag = format!("#{}", model.ty(*vid).qualified_name());
-        quote! {
-            Self::#v(value) => ::graph_intune::runtime::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
-        }
-    });
-    let de_arms = names.variants.iter().map(|(vid, v)| {
-        let v = ident(v);
-        let tag = model.ty(*vid).qualified_name();
-        let ty = named_struct(plan, *vid);
-        quote! {
-            ::std::option::Option::Some(#tag) => ::graph_intune::runtime::read_variant::<#ty, _, _>(deserializer, Self::#v),
-        }
-    });
-    let base_ty = named_struct(plan, id);
-    let untyped_variant = if is_abstract {
-        catch_all.clone()
-    } else {
-        names
+        doc.extend(quote!(#[doc = ""] #[doc = #role]));
+        let variant_defs = e
             .variants
             .iter()
-            .find(|(vid, _)| *vid == id)
-            .map(|(_, v)| ident(v))
-            .unwrap_or_else(|| catch_all.clone())
-    };
-    // The declared type's own struct (the `…Base` one for an abstract type).
-    let untyped = quote! {
-        ::std::option::Option::None => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#untyped_variant),
-    };
-    let accessors = sp.fields.iter().zip(&names.accessors).map(|(f, method)| {
-        let method = ident(method);
-        let field_name = ident(&f.rust);
-        let ty = field_type(model, plan, f);
-        let d = format!(" `{}`, whatever the variant.", f.wire);
+            .map(|(vid, v)| {
+                let ty = self.struct_path(*vid)?;
+                let d = format!(" `{}`.", self.model.ty(*vid).qualified_name());
+                Ok(quote!(#[doc = #d] #v(#ty),))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let unknown_doc = format!(
+            " A type derived from `{qualified}` that this build does not know: its `@odata.type` and all its properties are kept."
+        );
+        let base_struct = ident(&e.names.struct_name);
+        let (name, catch_all) = (&e.name, &e.catch_all);
+        Ok(quote! {
+            #doc
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variant_defs)*
+                #[doc = #unknown_doc]
+                #catch_all(#base_struct),
+            }
+        })
+    }
+
+    /// `odata_type`, `additional_data` and one accessor per field, whatever
+    /// the variant.
+    fn polymorphic_accessors(&self, e: &PolymorphicEnum<'_>) -> Result<TokenStream> {
+        let variant_names: Vec<_> = e.variants.iter().map(|(_, v)| v).collect();
+        let (name, catch_all) = (&e.name, &e.catch_all);
+        let accessors = e
+            .fields
+            .fields
+            .iter()
+            .zip(&e.names.accessors)
+            .map(|(f, method)| {
+                let method = ident(method);
+                let field_name = ident(&f.rust);
+                let ty = self.field_type(f)?;
+                let d = format!(" `{}`, whatever the variant.", f.wire);
+                Ok(quote! {
+                    #[doc = #d]
+                    pub fn #method(&self) -> &#ty {
+                        match self {
+                            #(Self::#variant_names(value) => &value.#field_name,)*
+                            Self::#catch_all(value) => &value.#field_name,
+                        }
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let odata_type_field = ident(&e.fields.odata_type);
+        let additional = ident(&e.fields.additional_data);
+        Ok(quote! {
+            impl #name {
+                /// The `@odata.type` the value was read with, if any.
+                pub fn odata_type(&self) -> ::std::option::Option<&str> {
+                    match self {
+                        #(Self::#variant_names(value) => value.#odata_type_field.as_deref(),)*
+                        Self::#catch_all(value) => value.#odata_type_field.as_deref(),
+                    }
+                }
+
+                /// Properties this build does not know, whatever the variant.
+                pub fn additional_data(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                    match self {
+                        #(Self::#variant_names(value) => &value.#additional,)*
+                        Self::#catch_all(value) => &value.#additional,
+                    }
+                }
+
+                #(#accessors)*
+            }
+        })
+    }
+
+    /// A value of a concrete type converts into the enum (its own variant),
+    /// so builders and parameters take the struct directly.
+    fn polymorphic_froms(&self, e: &PolymorphicEnum<'_>) -> Result<TokenStream> {
+        let name = &e.name;
+        let froms = e
+            .variants
+            .iter()
+            .map(|(vid, v)| {
+                let ty = self.struct_path(*vid)?;
+                Ok(quote! {
+                    impl ::std::convert::From<#ty> for #name {
+                        fn from(value: #ty) -> Self {
+                            Self::#v(value)
+                        }
+                    }
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(quote!(#(#froms)*))
+    }
+
+    /// `Serialize`: each variant with its `@odata.type`.
+    fn polymorphic_serialize(&self, e: &PolymorphicEnum<'_>) -> TokenStream {
+        let odata_type_field = ident(&e.fields.odata_type);
+        let ser_arms = e.variants.iter().map(|(vid, v)| {
+            if *vid == e.id {
+                // The declared type itself needs no `@odata.type`: the service
+                // infers it, and a value read without one is written back as read.
+                return quote! {
+                    Self::#v(value) => ::serde::Serialize::serialize(value, serializer),
+                };
+            }
+            let tag = format!("#{}", self.model.ty(*vid).qualified_name());
+            quote! {
+                Self::#v(value) => ::graph_intune::runtime::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
+            }
+        });
+        let (name, catch_all) = (&e.name, &e.catch_all);
         quote! {
-            #[doc = #d]
-            pub fn #method(&self) -> &#ty {
-                match self {
-                    #(Self::#variant_names(value) => &value.#field_name,)*
-                    Self::#catch_all(value) => &value.#field_name,
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self {
+                        #(#ser_arms)*
+                        Self::#catch_all(value) => ::serde::Serialize::serialize(value, serializer),
+                    }
                 }
-            }
-        }
-    });
-    // A value of a concrete type converts into the enum (its own variant),
-    // so builders and parameters take the struct directly.
-    let froms = names.variants.iter().map(|(vid, v)| {
-        let v = ident(v);
-        let ty = named_struct(plan, *vid);
-        quote! {
-            impl ::std::convert::From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    Self::#v(value)
-                }
-            }
-        }
-    });
-    quote! {
-        #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variant_defs)*
-            #[doc = #unknown_doc]
-            #catch_all(#base_struct),
-        }
-
-        impl #name {
-            /// The `@odata.type` the value was read with, if any.
-            pub fn odata_type(&self) -> ::std::option::Option<&str> {
-                match self {
-                    #(Self::#variant_names(value) => value.#odata_type_field.as_deref(),)*
-                    Self::#catch_all(value) => value.#odata_type_field.as_deref(),
-                }
-            }
-
-            /// Properties this build does not know, whatever the variant.
-            pub fn additional_data(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
-                match self {
-                    #(Self::#variant_names(value) => &value.#additional,)*
-                    Self::#catch_all(value) => &value.#additional,
-                }
-            }
-
-            #(#accessors)*
-        }
-
-        #(#froms)*
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser_arms)*
-                    Self::#catch_all(value) => ::serde::Serialize::serialize(value, serializer),
-                }
-            }
-        }
-
-        impl ::graph_intune::runtime::Polymorphic for #name {
-            fn from_tagged<'de, D: ::serde::Deserializer<'de>>(type_name: ::std::option::Option<&str>, deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                match type_name {
-                    #(#de_arms)*
-                    #untyped
-                    ::std::option::Option::Some(_) => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
-                }
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::graph_intune::runtime::deserialize_polymorphic(deserializer)
             }
         }
     }
+
+    /// `Polymorphic` (the variant by `@odata.type`) and `Deserialize`.
+    fn polymorphic_deserialize(&self, e: &PolymorphicEnum<'_>) -> Result<TokenStream> {
+        let de_arms = e
+            .variants
+            .iter()
+            .map(|(vid, v)| {
+                let tag = self.model.ty(*vid).qualified_name();
+                let ty = self.struct_path(*vid)?;
+                Ok(quote! {
+                    ::std::option::Option::Some(#tag) => ::graph_intune::runtime::read_variant::<#ty, _, _>(deserializer, Self::#v),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let base_ty = self.struct_path(e.id)?;
+        let catch_all = &e.catch_all;
+        // A value without `@odata.type` is of the declared type: its own
+        // variant, or the catch-all (with the `…Base` struct) when abstract.
+        let untyped_variant = match e.variants.iter().find(|(vid, _)| *vid == e.id) {
+            Some((_, v)) if !e.is_abstract => v,
+            _ => catch_all,
+        };
+        let name = &e.name;
+        Ok(quote! {
+            impl ::graph_intune::runtime::Polymorphic for #name {
+                fn from_tagged<'de, D: ::serde::Deserializer<'de>>(type_name: ::std::option::Option<&str>, deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    match type_name {
+                        #(#de_arms)*
+                        ::std::option::Option::None => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#untyped_variant),
+                        ::std::option::Option::Some(_) => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+                    }
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+                }
+            }
+        })
+    }
 }
 
-fn named_struct(plan: &Plan, id: TypeId) -> TokenStream {
-    let names = plan.names(id);
-    let name = ident(names.struct_name.as_deref().unwrap_or("Unnamed"));
-    let module = names.module.iter().map(|m| ident(m));
-    quote!(crate::models #(::#module)* :: #name)
-}
+impl Emitter<'_> {
+    /// An enumeration: the enum of its members (for a flags type, the enum
+    /// of single members and the set alias). `name` is the enum, `set` the
+    /// flags set (the enum itself for a plain enumeration).
+    fn enumeration(
+        &self,
+        id: TypeId,
+        e: &Enum,
+        (name, set): (&str, &str),
+        members: &MemberNames,
+    ) -> Result<TokenStream> {
+        if members.members.len() != e.members.len() {
+            return Err(self.internal(id, "the naming plan has not one variant per member"));
+        }
+        let t = self.model.ty(id);
+        let qualified = t.qualified_name();
+        let mut doc = docs(&t.docs, &format!("`{qualified}`."));
+        let role = if e.is_flags {
+            format!(
+                " One member of the flags enum `{qualified}` (a value is a [`{set}`], a set of members). Members the service adds later are kept in `{}`.",
+                members.catch_all
+            )
+        } else {
+            format!(
+                " Wire type: `{qualified}`. Members the service adds later are kept in `{}`.",
+                members.catch_all
+            )
+        };
+        doc.extend(quote!(#[doc = ""] #[doc = #role]));
+        let name = ident(name);
+        let mut out = enumeration_definition(doc, &name, e, members);
+        out.extend(enumeration_impls(&name, e, members));
+        if e.is_flags {
+            out.extend(self.flags_alias(id, &name, set));
+        }
+        Ok(out)
+    }
 
-fn enumeration(
-    model: &Model,
-    id: TypeId,
-    names: &TypeNames,
-    e: &crate::model::Enum,
-) -> TokenStream {
-    let t = model.ty(id);
-    let set_name = names.enum_name.as_deref().unwrap_or("Unnamed");
-    let name = ident(names.flag_member.as_deref().unwrap_or(set_name));
-    let qualified = t.qualified_name();
-    let catch_all = ident(&names.catch_all);
-    let mut doc = docs(&t.docs, &format!("`{qualified}`."));
-    let role = if e.is_flags {
-        format!(
-            " One member of the flags enum `{qualified}` (a value is a [`{set_name}`], a set of members). Members the service adds later are kept in `{}`.",
-            names.catch_all
-        )
-    } else {
-        format!(
-            " Wire type: `{qualified}`. Members the service adds later are kept in `{}`.",
-            names.catch_all
-        )
-    };
-    doc.extend(quote!(#[doc = ""] #[doc = #role]));
-    let flags_alias = if e.is_flags {
-        let alias = ident(set_name);
+    /// The set type of a flags enumeration: `Flags` of its members.
+    fn flags_alias(&self, id: TypeId, member: &Ident, set: &str) -> TokenStream {
+        let t = self.model.ty(id);
+        let qualified = t.qualified_name();
+        let alias = ident(set);
         let alias_doc = docs(&t.docs, &format!("`{qualified}`."));
         let role = format!(
             " The flags enum `{qualified}`: the set members, sent as one string joined by `,`."
@@ -474,12 +603,33 @@ fn enumeration(
             #alias_doc
             #[doc = ""]
             #[doc = #role]
-            pub type #alias = ::graph_intune::Flags<#name>;
+            pub type #alias = ::graph_intune::Flags<#member>;
         }
-    } else {
-        TokenStream::new()
-    };
-    let variants: Vec<_> = names.members.iter().map(|m| ident(m)).collect();
+    }
+
+    fn newtype(&self, id: TypeId, name: &str, underlying: Primitive) -> TokenStream {
+        let t = self.model.ty(id);
+        let name = ident(name);
+        let qualified = t.qualified_name();
+        let doc = docs(&t.docs, &format!("`{qualified}` (a type definition)."));
+        let inner = primitive(underlying);
+        quote! {
+            #doc
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct #name(pub #inner);
+        }
+    }
+}
+
+/// The enum of an enumeration's members, and `as_str`.
+fn enumeration_definition(
+    doc: TokenStream,
+    name: &Ident,
+    e: &Enum,
+    members: &MemberNames,
+) -> TokenStream {
+    let variants: Vec<_> = members.members.iter().map(|m| ident(m)).collect();
     let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
     let variant_docs = e.members.iter().map(|m| {
         let d = m
@@ -489,6 +639,7 @@ fn enumeration(
             .unwrap_or_else(|| format!("`{}`.", m.name));
         format!(" {d}")
     });
+    let catch_all = ident(&members.catch_all);
     let catch_all_doc = " A member this build does not know, kept as sent.";
     quote! {
         #doc
@@ -509,7 +660,16 @@ fn enumeration(
                 }
             }
         }
+    }
+}
 
+/// The conversions of an enumeration's members: from and to their wire
+/// names, `Display`, serde.
+fn enumeration_impls(name: &Ident, e: &Enum, members: &MemberNames) -> TokenStream {
+    let variants: Vec<_> = members.members.iter().map(|m| ident(m)).collect();
+    let wires: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+    let catch_all = ident(&members.catch_all);
+    quote! {
         impl ::graph_intune::EnumMember for #name {
             fn as_str(&self) -> &str {
                 #name::as_str(self)
@@ -548,21 +708,5 @@ fn enumeration(
                 <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
-
-        #flags_alias
-    }
-}
-
-fn newtype(model: &Model, id: TypeId, names: &TypeNames, underlying: Primitive) -> TokenStream {
-    let t = model.ty(id);
-    let name = ident(names.enum_name.as_deref().unwrap_or("Unnamed"));
-    let qualified = t.qualified_name();
-    let doc = docs(&t.docs, &format!("`{qualified}` (a type definition)."));
-    let inner = primitive(underlying);
-    quote! {
-        #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct #name(pub #inner);
     }
 }

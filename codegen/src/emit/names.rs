@@ -100,6 +100,14 @@ pub fn type_name(csdl: &str) -> String {
     identifier(non_empty(upper_camel(csdl), "Value"), false)
 }
 
+/// The Rust name of a type's companion item from the type's CSDL name and a
+/// suffix (`attachment` + `Base` → `AttachmentBase`). Built from the name's
+/// words, not from [`type_name`]: a type named `Self` has `SelfRequest`,
+/// not `Self_Request`.
+pub fn companion_name(csdl: &str, suffix: &str) -> String {
+    identifier(non_empty(upper_camel(csdl), "Value") + suffix, false)
+}
+
 /// The Rust name of a field or method from a CSDL property, parameter or
 /// operation name (`sourceId` → `source_id`, `type` → `r#type`, `_id` → `id_`).
 pub fn field_name(csdl: &str) -> String {
@@ -201,6 +209,11 @@ mod tests {
         assert_eq!(variant_name("policySets"), "PolicySets");
         assert_eq!(variant_name("md5_96"), "Md5_96");
         assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(companion_name("Self", "Request"), "SelfRequest");
+        assert_eq!(companion_name("self", "Kind"), "SelfKind");
+        assert_eq!(companion_name("attachment", "Base"), "AttachmentBase");
+        assert_eq!(companion_name("9lives", "Member"), "_9livesMember");
+        assert_eq!(companion_name("-", "Request"), "ValueRequest");
         assert_eq!(module_name("callRecords"), "call_records");
         assert_eq!(field_name("größe²"), "gr_e");
         assert_eq!(type_name("-"), "Value");

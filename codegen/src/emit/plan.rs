@@ -4,34 +4,79 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::csdl::Pos;
-use crate::model::{Docs, Model, TypeId, TypeKind, TypeTarget, TypeUse};
+use crate::model::{Docs, Enum, Model, Primitive, TypeId, TypeKind, TypeTarget, TypeUse};
 use crate::select::Selection;
-use crate::Warning;
+use crate::{InternalError, Pass, Warning};
 
 use super::names::{self, Scope};
 
 /// Rust names of one selected type.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TypeNames {
     /// Module path below `models` (empty for `microsoft.graph`).
     pub module: Vec<String>,
-    /// The struct holding the type's properties (structured types).
-    pub struct_name: Option<String>,
-    /// The polymorphic enum (structured types that are abstract or have
-    /// derived types) or the enumeration (enum types) or the newtype (type
-    /// definitions).
-    pub enum_name: Option<String>,
-    /// Polymorphic enums: one variant per concrete type (`TypeId`, variant name).
+    /// The names of the type's items, by kind of type.
+    pub items: ItemNames,
+}
+
+/// The names of a type's Rust items: one variant per kind of generated type,
+/// each with exactly the names that kind has.
+#[derive(Debug, Clone)]
+pub enum ItemNames {
+    /// A concrete structured type without derived types: one struct.
+    Struct {
+        /// The struct, used wherever the type is.
+        name: String,
+    },
+    /// A structured type used through a polymorphic enum (it is abstract or
+    /// has derived types).
+    Polymorphic(PolymorphicNames),
+    /// An enumeration type: an enum of its members.
+    Enumeration {
+        /// The enum, used wherever the type is.
+        name: String,
+        members: MemberNames,
+    },
+    /// A flags enumeration type: an enum of single members, and the set.
+    Flags {
+        /// The set (`Flags<member>`), used wherever the type is.
+        set: String,
+        /// The enum of single members (`…Member`).
+        member: String,
+        members: MemberNames,
+    },
+    /// A type definition: a newtype around its primitive.
+    Newtype {
+        /// The newtype, used wherever the type is.
+        name: String,
+    },
+}
+
+/// The names of a polymorphic enum and the struct beside it.
+#[derive(Debug, Clone)]
+pub struct PolymorphicNames {
+    /// The enum, used wherever the type is: the type's own name when it is
+    /// abstract, `…Kind` when it is concrete.
+    pub enum_name: String,
+    /// The struct of the type's properties: `…Base` when it is abstract,
+    /// the type's own name when it is concrete.
+    pub struct_name: String,
+    /// One variant per selected concrete type (the type itself first when
+    /// it is concrete, then its descendants): (type, variant name).
     pub variants: Vec<(TypeId, String)>,
-    /// Polymorphic enums: the variant for unknown types. Enumerations: the
-    /// variant that keeps an unknown member.
+    /// The variant for derived types this build does not know.
     pub catch_all: String,
-    /// Enumerations: Rust variant names, parallel to the members.
-    pub members: Vec<String>,
-    /// Polymorphic enums: accessor method names, parallel to the struct's fields.
+    /// Accessor method names, parallel to the struct's fields.
     pub accessors: Vec<String>,
-    /// Flags enums: the enum of single members (`enum_name` is then the set type).
-    pub flag_member: Option<String>,
+}
+
+/// The variant names of an enumeration.
+#[derive(Debug, Clone)]
+pub struct MemberNames {
+    /// One variant per member, parallel to the members.
+    pub members: Vec<String>,
+    /// The variant that keeps a member this build does not know.
+    pub catch_all: String,
 }
 
 /// One field of a generated struct.
@@ -63,58 +108,53 @@ pub struct StructPlan {
     pub setters: Vec<String>,
 }
 
+/// The request builder structs of an entity type.
+#[derive(Debug, Clone)]
+pub struct BuilderNames {
+    /// The builder of one entity (`…Request`).
+    pub item: String,
+    /// The builder of a collection (`…CollectionRequest`).
+    pub collection: String,
+}
+
 /// Every name of one emission.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
     types: HashMap<TypeId, TypeNames>,
     structs: HashMap<TypeId, StructPlan>,
-    /// Request builder struct names per entity type: (item, collection).
-    pub builders: HashMap<TypeId, (String, String)>,
+    builders: HashMap<TypeId, BuilderNames>,
     pub warnings: Vec<Warning>,
 }
 
 impl Plan {
     /// The names of a selected type.
-    pub fn names(&self, id: TypeId) -> &TypeNames {
-        static EMPTY: std::sync::OnceLock<TypeNames> = std::sync::OnceLock::new();
-        self.types
-            .get(&id)
-            .unwrap_or_else(|| EMPTY.get_or_init(TypeNames::default))
+    pub fn names(&self, id: TypeId) -> Option<&TypeNames> {
+        self.types.get(&id)
     }
 
-    /// Whether a type was selected and named.
-    pub fn has(&self, id: TypeId) -> bool {
-        self.types.contains_key(&id)
-    }
-
-    /// The module path of a type.
-    pub fn module_of(&self, id: TypeId) -> &[String] {
-        &self.names(id).module
-    }
-
-    /// The struct plan of a structured type.
+    /// The struct plan of a selected structured type.
     pub fn struct_plan(&self, id: TypeId) -> Option<&StructPlan> {
         self.structs.get(&id)
     }
-}
 
-fn warn(plan: &mut Plan, pos: &Pos, message: String) {
-    plan.warnings.push(Warning {
-        pos: Some(pos.clone()),
-        message,
-    });
-}
+    /// The request builder names of an entity type that has builders.
+    pub fn builder_names(&self, id: TypeId) -> Option<&BuilderNames> {
+        self.builders.get(&id)
+    }
 
-/// The two passes of type naming.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Pass {
-    Primary,
-    Companion,
+    /// Drops every name decided for `id`, to test that the emitter fails
+    /// loudly on a plan without them.
+    #[cfg(test)]
+    pub(crate) fn forget(&mut self, id: TypeId) {
+        self.types.remove(&id);
+        self.structs.remove(&id);
+        self.builders.remove(&id);
+    }
 }
 
 /// Whether a structured type is used through a polymorphic enum: it is
 /// abstract (every value is of some derived type) or has derived types.
-pub fn is_polymorphic(model: &Model, id: TypeId) -> bool {
+pub fn has_polymorphic_enum(model: &Model, id: TypeId) -> bool {
     model
         .structured(id)
         .is_some_and(|s| s.is_abstract || !s.derived.is_empty())
@@ -135,168 +175,269 @@ fn module_path(namespace: &str) -> Vec<String> {
         .collect()
 }
 
-/// Decides all names for a selection.
-pub fn plan(model: &Model, selection: &Selection) -> Plan {
-    let mut plan = Plan::default();
-    let mut scopes: HashMap<Vec<String>, Scope> = HashMap::new();
-    let selected = &selection.types;
+/// Decides all names for a selection, pass after pass.
+pub fn plan(model: &Model, selection: &Selection) -> Result<Plan, InternalError> {
+    let mut planner = Planner::new(model, selection);
+    planner.reserve_modules();
+    // Type names in model order (schema order), so collisions resolve the
+    // same way every time: first every type's own name (the primary item:
+    // struct, enum or newtype), then the companion names a type needs
+    // (`…Base`, `…Kind`, `…Member`), so a schema type named
+    // `attachmentBase` keeps `AttachmentBase`.
+    planner.primary_names();
+    planner.companion_names();
+    planner.members_and_variants()?;
+    planner.struct_fields();
+    planner.builder_names();
+    planner.finish()
+}
 
-    // Module names must not collide with type names in the parent module:
-    // reserve every module segment first.
-    for &id in selected {
-        let path = module_path(&model.ty(id).namespace);
-        for depth in 1..=path.len() {
-            scopes
-                .entry(path[..depth - 1].to_vec())
-                .or_default()
-                .reserve(&path[depth - 1]);
+/// The names decided so far, pass by pass, and the warnings of renames.
+struct Planner<'a> {
+    model: &'a Model,
+    selection: &'a Selection,
+    /// Type names per module path.
+    scopes: HashMap<Vec<String>, Scope>,
+    /// Each type's own item: struct, enum or newtype.
+    primary: HashMap<TypeId, String>,
+    /// The second item of polymorphic and flags types.
+    companion: HashMap<TypeId, String>,
+    members: HashMap<TypeId, MemberNames>,
+    /// Polymorphic types: variants and catch-all.
+    variants: HashMap<TypeId, (Vec<(TypeId, String)>, String)>,
+    /// Polymorphic types: accessor method names.
+    accessors: HashMap<TypeId, Vec<String>>,
+    structs: HashMap<TypeId, StructPlan>,
+    builders: HashMap<TypeId, BuilderNames>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(model: &'a Model, selection: &'a Selection) -> Self {
+        Planner {
+            model,
+            selection,
+            scopes: HashMap::new(),
+            primary: HashMap::new(),
+            companion: HashMap::new(),
+            members: HashMap::new(),
+            variants: HashMap::new(),
+            accessors: HashMap::new(),
+            structs: HashMap::new(),
+            builders: HashMap::new(),
+            warnings: Vec::new(),
         }
     }
 
-    // 1. Type names, in model order (schema order) so collisions resolve the
-    //    same way every time: first every type's own name (the primary
-    //    item: struct, enum or newtype), then the companion names a type
-    //    needs (`…Base`, `…Kind`, `…Member`), so a schema type named
-    //    `attachmentBase` keeps `AttachmentBase`.
-    for pass in [Pass::Primary, Pass::Companion] {
-        for &id in selected {
-            let t = model.ty(id);
-            let module = module_path(&t.namespace);
-            let scope = scopes.entry(module.clone()).or_default();
-            let base = names::type_name(&t.name);
-            let mut names = plan.types.remove(&id).unwrap_or_else(|| TypeNames {
-                module,
-                ..TypeNames::default()
-            });
-            let mut alloc = |wanted: String, plan: &mut Plan| {
-                let (name, renamed) = scope.allocate(&wanted);
-                if renamed {
-                    warn(
-                        plan,
-                        &t.pos,
-                        format!(
-                            "`{}` would be named `{wanted}`, which is taken; it is named `{name}`",
-                            t.qualified_name()
-                        ),
-                    );
+    fn warn(&mut self, pos: &Pos, message: String) {
+        self.warnings.push(Warning {
+            pos: Some(pos.clone()),
+            message,
+        });
+    }
+
+    /// Module names must not collide with type names in the parent module:
+    /// every module segment is reserved first.
+    fn reserve_modules(&mut self) {
+        for &id in &self.selection.types {
+            let path = module_path(&self.model.ty(id).namespace);
+            for depth in 1..=path.len() {
+                self.scopes
+                    .entry(path[..depth - 1].to_vec())
+                    .or_default()
+                    .reserve(&path[depth - 1]);
+            }
+        }
+    }
+
+    /// Allocates a type name in the module of `id`, with a warning when
+    /// `wanted` is taken.
+    fn allocate_type_name(&mut self, id: TypeId, wanted: String) -> String {
+        let t = self.model.ty(id);
+        let scope = self.scopes.entry(module_path(&t.namespace)).or_default();
+        let (name, renamed) = scope.allocate(&wanted);
+        if renamed {
+            let message = format!(
+                "`{}` would be named `{wanted}`, which is taken; it is named `{name}`",
+                t.qualified_name()
+            );
+            self.warn(&t.pos, message);
+        }
+        name
+    }
+
+    /// Pass 1: every type's own item (an abstract type's is its enum).
+    fn primary_names(&mut self) {
+        for &id in &self.selection.types {
+            let name = self.allocate_type_name(id, names::type_name(&self.model.ty(id).name));
+            self.primary.insert(id, name);
+        }
+    }
+
+    /// Pass 2: the companion items, named from the type name's words
+    /// (`SelfBase`, not `Self_Base`).
+    fn companion_names(&mut self) {
+        for &id in &self.selection.types {
+            let t = self.model.ty(id);
+            let suffix = match &t.kind {
+                TypeKind::Structured(s) if has_polymorphic_enum(self.model, id) => {
+                    if s.is_abstract {
+                        "Base"
+                    } else {
+                        "Kind"
+                    }
                 }
-                name
+                TypeKind::Enum(e) if e.is_flags => "Member",
+                _ => continue,
             };
-            let abstract_polymorphic =
-                is_polymorphic(model, id) && model.structured(id).is_some_and(|s| s.is_abstract);
-            match (&t.kind, pass) {
-                (TypeKind::Structured(_), Pass::Primary) => {
-                    if abstract_polymorphic {
-                        names.enum_name = Some(alloc(base, &mut plan));
-                    } else {
-                        names.struct_name = Some(alloc(base, &mut plan));
-                    }
+            let name = self.allocate_type_name(id, names::companion_name(&t.name, suffix));
+            self.companion.insert(id, name);
+        }
+    }
+
+    /// Pass 3: enumeration members and polymorphic variants.
+    fn members_and_variants(&mut self) -> Result<(), InternalError> {
+        for &id in &self.selection.types {
+            match &self.model.ty(id).kind {
+                TypeKind::Enum(e) => {
+                    let members = self.enum_members(id, e);
+                    self.members.insert(id, members);
                 }
-                (TypeKind::Structured(_), Pass::Companion) if is_polymorphic(model, id) => {
-                    if abstract_polymorphic {
-                        names.struct_name = Some(alloc(format!("{base}Base"), &mut plan));
-                    } else {
-                        names.enum_name = Some(alloc(format!("{base}Kind"), &mut plan));
-                    }
-                }
-                (TypeKind::Enum(_) | TypeKind::Definition(_), Pass::Primary) => {
-                    names.enum_name = Some(alloc(base, &mut plan));
-                }
-                (TypeKind::Enum(e), Pass::Companion) if e.is_flags => {
-                    names.flag_member = Some(alloc(format!("{base}Member"), &mut plan));
+                TypeKind::Structured(s) if has_polymorphic_enum(self.model, id) => {
+                    let variants = self.polymorphic_variants(id, s.is_abstract)?;
+                    self.variants.insert(id, variants);
                 }
                 _ => {}
             }
-            plan.types.insert(id, names);
         }
+        Ok(())
     }
 
-    // 2. Enum members and polymorphic variants.
-    for &id in selected {
-        let t = model.ty(id);
-        match &t.kind {
-            TypeKind::Enum(e) => {
-                let mut scope = Scope::new();
-                let mut members = Vec::new();
-                for m in &e.members {
-                    let wanted = names::variant_name(&m.name);
-                    let (name, renamed) = scope.allocate(&wanted);
-                    if renamed {
-                        warn(
-                            &mut plan,
-                            &m.pos,
-                            format!(
-                                "member `{}` of `{}` would be variant `{wanted}`, which is taken; it is `{name}`",
-                                m.name,
-                                t.qualified_name()
-                            ),
-                        );
-                    }
-                    members.push(name);
-                }
-                let (catch_all, _) = scope.allocate("Unrecognized");
-                if let Some(n) = plan.types.get_mut(&id) {
-                    n.members = members;
-                    n.catch_all = catch_all;
-                }
-            }
-            TypeKind::Structured(s) if is_polymorphic(model, id) => {
-                let mut scope = Scope::new();
-                let mut variants = Vec::new();
-                let concrete = std::iter::once(id)
-                    .filter(|_| !s.is_abstract)
-                    .chain(model.descendants(id))
-                    .filter(|d| selected.contains(d))
-                    .filter(|d| model.structured(*d).is_some_and(|s| !s.is_abstract));
-                for d in concrete.collect::<Vec<_>>() {
-                    let wanted = plan.names(d).struct_name.clone().unwrap_or_default();
-                    let (name, _) = scope.allocate(&wanted);
-                    variants.push((d, name));
-                }
-                let (catch_all, _) = scope.allocate("Unknown");
-                if let Some(n) = plan.types.get_mut(&id) {
-                    n.variants = variants;
-                    n.catch_all = catch_all;
-                }
-            }
-            _ => {}
-        }
-    }
-
-    // 3. Struct fields.
-    let boxed = boxed_fields(model, selected);
-    for &id in selected {
-        if model.structured(id).is_none() {
-            continue;
-        }
-        let t = model.ty(id);
-        // The runtime fields come first, so that every struct has them under
-        // the same names; a schema property that converts to one of them
-        // (`additionalData`) gets a suffix instead.
+    fn enum_members(&mut self, id: TypeId, e: &Enum) -> MemberNames {
         let mut scope = Scope::new();
-        scope.allocate("odata_type");
-        scope.allocate("additional_data");
-        let mut fields = Vec::new();
-        for (owner, p) in model.all_properties(id) {
-            if matches!(
-                p.ty.target,
-                TypeTarget::Primitive(crate::model::Primitive::Stream)
-            ) {
-                continue; // streams are content requests, not JSON properties
-            }
-            let wanted = names::field_name(&p.name);
-            let (rust, renamed) = scope.allocate(&wanted);
-            if renamed && owner == id {
-                warn(
-                    &mut plan,
-                    &p.pos,
-                    format!(
-                        "property `{}` of `{}` would be field `{wanted}`, which is taken; it is `{rust}`",
-                        p.name,
-                        t.qualified_name()
-                    ),
+        let mut members = Vec::new();
+        for m in &e.members {
+            let wanted = names::variant_name(&m.name);
+            let (name, renamed) = scope.allocate(&wanted);
+            if renamed {
+                let message = format!(
+                    "member `{}` of `{}` would be variant `{wanted}`, which is taken; it is `{name}`",
+                    m.name,
+                    self.model.ty(id).qualified_name()
                 );
+                self.warn(&m.pos, message);
             }
+            members.push(name);
+        }
+        let (catch_all, _) = scope.allocate("Unrecognized");
+        MemberNames { members, catch_all }
+    }
+
+    /// One variant per selected concrete type, named after its struct.
+    fn polymorphic_variants(
+        &self,
+        id: TypeId,
+        is_abstract: bool,
+    ) -> Result<(Vec<(TypeId, String)>, String), InternalError> {
+        let model = self.model;
+        let selected = &self.selection.types;
+        let mut scope = Scope::new();
+        let mut variants = Vec::new();
+        let concrete = std::iter::once(id)
+            .filter(|_| !is_abstract)
+            .chain(model.descendants(id))
+            .filter(|d| selected.contains(d))
+            .filter(|d| model.structured(*d).is_some_and(|s| !s.is_abstract));
+        for d in concrete {
+            // A concrete type's own item is its struct.
+            let Some(wanted) = self.primary.get(&d) else {
+                return Err(InternalError::new(
+                    Pass::Variants,
+                    Some(model.ty(d).qualified_name()),
+                    format!(
+                        "the variant of `{}` has no struct name to be named after",
+                        model.ty(id).qualified_name()
+                    ),
+                ));
+            };
+            let (name, _) = scope.allocate(wanted);
+            variants.push((d, name));
+        }
+        let (catch_all, _) = scope.allocate("Unknown");
+        Ok((variants, catch_all))
+    }
+
+    /// Pass 4: struct fields, accessors and setters.
+    fn struct_fields(&mut self) {
+        let boxed = boxed_fields(self.model, &self.selection.types);
+        for &id in &self.selection.types {
+            if self.model.structured(id).is_none() {
+                continue;
+            }
+            // The runtime fields come first, so that every struct has them
+            // under the same names; a schema property that converts to one
+            // of them (`additionalData`) gets a suffix instead.
+            let mut scope = Scope::new();
+            scope.allocate("odata_type");
+            scope.allocate("additional_data");
+            let mut fields = self.property_fields(id, &boxed, &mut scope);
+            fields.extend(self.navigation_fields(id, &boxed, &mut scope));
+            if has_polymorphic_enum(self.model, id) {
+                let mut methods = Scope::new();
+                methods.reserve("odata_type");
+                methods.reserve("additional_data");
+                let accessors = fields.iter().map(|f| methods.allocate(&f.rust).0).collect();
+                self.accessors.insert(id, accessors);
+            }
+            let mut setter_scope = Scope::new();
+            let setters = fields
+                .iter()
+                .map(|f| setter_scope.allocate(&names::setter_name(&f.rust)).0)
+                .collect();
+            let plan = StructPlan {
+                fields,
+                odata_type: "odata_type".to_owned(),
+                additional_data: "additional_data".to_owned(),
+                setters,
+            };
+            self.structs.insert(id, plan);
+        }
+    }
+
+    /// Allocates a field name, with a warning (for the declaring type
+    /// only) when `wanted` is taken.
+    fn allocate_field(
+        &mut self,
+        scope: &mut Scope,
+        (id, owner): (TypeId, TypeId),
+        (what, csdl, pos): (&str, &str, &Pos),
+    ) -> String {
+        let wanted = names::field_name(csdl);
+        let (rust, renamed) = scope.allocate(&wanted);
+        if renamed && owner == id {
+            let message = format!(
+                "{what} `{csdl}` of `{}` would be field `{wanted}`, which is taken; it is `{rust}`",
+                self.model.ty(id).qualified_name()
+            );
+            self.warn(pos, message);
+        }
+        rust
+    }
+
+    /// The fields of structural properties (streams are content requests,
+    /// not JSON properties).
+    fn property_fields(
+        &mut self,
+        id: TypeId,
+        boxed: &HashSet<(TypeId, String)>,
+        scope: &mut Scope,
+    ) -> Vec<FieldPlan> {
+        let mut fields = Vec::new();
+        for (owner, p) in self.model.all_properties(id) {
+            if p.ty.target == TypeTarget::Primitive(Primitive::Stream) {
+                continue;
+            }
+            let rust = self.allocate_field(scope, (id, owner), ("property", &p.name, &p.pos));
             fields.push(FieldPlan {
                 wire: p.name.clone(),
                 rust,
@@ -307,23 +448,23 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
                 docs: p.docs.clone(),
             });
         }
-        for (owner, n) in model.all_navigations(id) {
-            if !selected.contains(&n.target) {
+        fields
+    }
+
+    /// The fields of navigation properties to selected types.
+    fn navigation_fields(
+        &mut self,
+        id: TypeId,
+        boxed: &HashSet<(TypeId, String)>,
+        scope: &mut Scope,
+    ) -> Vec<FieldPlan> {
+        let mut fields = Vec::new();
+        for (owner, n) in self.model.all_navigations(id) {
+            if !self.selection.types.contains(&n.target) {
                 continue;
             }
-            let wanted = names::field_name(&n.name);
-            let (rust, renamed) = scope.allocate(&wanted);
-            if renamed && owner == id {
-                warn(
-                    &mut plan,
-                    &n.pos,
-                    format!(
-                        "navigation property `{}` of `{}` would be field `{wanted}`, which is taken; it is `{rust}`",
-                        n.name,
-                        t.qualified_name()
-                    ),
-                );
-            }
+            let what = ("navigation property", n.name.as_str(), &n.pos);
+            let rust = self.allocate_field(scope, (id, owner), what);
             fields.push(FieldPlan {
                 wire: n.name.clone(),
                 rust,
@@ -337,42 +478,103 @@ pub fn plan(model: &Model, selection: &Selection) -> Plan {
                 docs: n.docs.clone(),
             });
         }
-        let odata_type = "odata_type".to_owned();
-        let additional_data = "additional_data".to_owned();
-        if is_polymorphic(model, id) {
-            let mut methods = Scope::new();
-            methods.reserve("odata_type");
-            methods.reserve("additional_data");
-            let accessors = fields.iter().map(|f| methods.allocate(&f.rust).0).collect();
-            if let Some(n) = plan.types.get_mut(&id) {
-                n.accessors = accessors;
-            }
-        }
-        let mut setter_scope = Scope::new();
-        let setters = fields
-            .iter()
-            .map(|f| setter_scope.allocate(&names::setter_name(&f.rust)).0)
-            .collect();
-        plan.structs.insert(
-            id,
-            StructPlan {
-                fields,
-                odata_type,
-                additional_data,
-                setters,
-            },
-        );
+        fields
     }
 
-    // 4. Request builder names, in their own module.
-    let mut scope = Scope::new();
-    for &id in selection.builders.keys() {
-        let base = names::type_name(&model.ty(id).name);
-        let item = scope.allocate(&format!("{base}Request")).0;
-        let collection = scope.allocate(&format!("{base}CollectionRequest")).0;
-        plan.builders.insert(id, (item, collection));
+    /// Pass 5: request builder names, in their own module, named from the
+    /// type name's words (`SelfRequest`, not `Self_Request`).
+    fn builder_names(&mut self) {
+        let mut scope = Scope::new();
+        for &id in self.selection.builders.keys() {
+            let name = &self.model.ty(id).name;
+            let item = scope.allocate(&names::companion_name(name, "Request")).0;
+            let collection = scope
+                .allocate(&names::companion_name(name, "CollectionRequest"))
+                .0;
+            self.builders.insert(id, BuilderNames { item, collection });
+        }
     }
-    plan
+
+    /// Pass 6: each type's names by kind, from what the passes decided.
+    fn finish(mut self) -> Result<Plan, InternalError> {
+        let mut types = HashMap::with_capacity(self.selection.types.len());
+        for &id in &self.selection.types {
+            let t = self.model.ty(id);
+            let items = self.items(id)?;
+            let module = module_path(&t.namespace);
+            types.insert(id, TypeNames { module, items });
+        }
+        Ok(Plan {
+            types,
+            structs: self.structs,
+            builders: self.builders,
+            warnings: self.warnings,
+        })
+    }
+
+    /// The names of one type's items; every name its kind needs must have
+    /// been decided.
+    fn items(&mut self, id: TypeId) -> Result<ItemNames, InternalError> {
+        let t = self.model.ty(id);
+        let missing = |what: &str| {
+            InternalError::new(
+                Pass::Assemble,
+                Some(t.qualified_name()),
+                format!("no {what} was decided"),
+            )
+        };
+        let primary = self
+            .primary
+            .remove(&id)
+            .ok_or_else(|| missing("type name"))?;
+        let mut companion = || {
+            self.companion
+                .remove(&id)
+                .ok_or_else(|| missing("companion name"))
+        };
+        Ok(match &t.kind {
+            TypeKind::Structured(s) if has_polymorphic_enum(self.model, id) => {
+                let companion = companion()?;
+                let (enum_name, struct_name) = if s.is_abstract {
+                    (primary, companion)
+                } else {
+                    (companion, primary)
+                };
+                let (variants, catch_all) = self
+                    .variants
+                    .remove(&id)
+                    .ok_or_else(|| missing("variant"))?;
+                let accessors = self
+                    .accessors
+                    .remove(&id)
+                    .ok_or_else(|| missing("accessor"))?;
+                ItemNames::Polymorphic(PolymorphicNames {
+                    enum_name,
+                    struct_name,
+                    variants,
+                    catch_all,
+                    accessors,
+                })
+            }
+            TypeKind::Structured(_) => ItemNames::Struct { name: primary },
+            TypeKind::Enum(e) if e.is_flags => ItemNames::Flags {
+                set: primary,
+                member: companion()?,
+                members: self
+                    .members
+                    .remove(&id)
+                    .ok_or_else(|| missing("member name"))?,
+            },
+            TypeKind::Enum(_) => ItemNames::Enumeration {
+                name: primary,
+                members: self
+                    .members
+                    .remove(&id)
+                    .ok_or_else(|| missing("member name"))?,
+            },
+            TypeKind::Definition(_) => ItemNames::Newtype { name: primary },
+        })
+    }
 }
 
 /// Fields `(declaring type, wire name)` that must be boxed: single-valued
@@ -484,4 +686,89 @@ fn tarjan(
         }
     }
     component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{model, select};
+
+    /// An abstract complex type with one concrete derived type, and a flags
+    /// enumeration.
+    const FIXTURE: &str = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="ns" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <ComplexType Name="shape" Abstract="true"><Property Name="area" Type="Edm.Double" /></ComplexType>
+      <ComplexType Name="circle" BaseType="ns.shape" />
+      <EnumType Name="colour" IsFlags="true"><Member Name="red" Value="1" /></EnumType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+
+    fn fixture() -> (Model, Selection) {
+        let (model, _) = model::load(&[("fixture.xml", FIXTURE)]).expect("the fixture loads");
+        let (selection, _) = select::select_all(&model);
+        (model, selection)
+    }
+
+    #[test]
+    fn every_selected_type_gets_the_names_of_its_kind() {
+        let (model, selection) = fixture();
+        let plan = plan(&model, &selection).expect("planned");
+        let names = |name: &str| {
+            let id = model.find(name).expect("in the fixture");
+            &plan.names(id).expect("named").items
+        };
+        let ItemNames::Polymorphic(shape) = names("ns.shape") else {
+            panic!("an abstract type is polymorphic");
+        };
+        assert_eq!(
+            (&*shape.enum_name, &*shape.struct_name),
+            ("Shape", "ShapeBase")
+        );
+        let circle = model.find("ns.circle").expect("in the fixture");
+        assert_eq!(shape.variants, [(circle, "Circle".to_owned())]);
+        assert_eq!((&*shape.catch_all, shape.accessors.len()), ("Unknown", 1));
+        assert!(matches!(names("ns.circle"), ItemNames::Struct { name } if name == "Circle"));
+        let ItemNames::Flags {
+            set,
+            member,
+            members,
+        } = names("ns.colour")
+        else {
+            panic!("a flags enumeration");
+        };
+        assert_eq!((&**set, &**member), ("Colour", "ColourMember"));
+        assert_eq!(members.members, ["Red"]);
+    }
+
+    #[test]
+    fn a_variant_without_a_struct_name_is_an_error_of_the_variants_pass() {
+        let (model, selection) = fixture();
+        let mut planner = Planner::new(&model, &selection);
+        planner.reserve_modules();
+        // Without the primary pass, no concrete type has its struct name.
+        planner.companion_names();
+        let e = planner.members_and_variants().expect_err("no struct names");
+        assert_eq!(e.pass, Pass::Variants);
+        assert_eq!(e.type_name.as_deref(), Some("ns.circle"));
+        assert!(e.problem.contains("`ns.shape`"), "{e}");
+    }
+
+    #[test]
+    fn a_name_no_pass_decided_is_an_error_when_the_names_are_assembled() {
+        let (model, selection) = fixture();
+        let mut planner = Planner::new(&model, &selection);
+        planner.reserve_modules();
+        planner.primary_names();
+        // No companion pass: no `…Base`, no `…Member`.
+        planner
+            .members_and_variants()
+            .expect("struct names are there");
+        planner.struct_fields();
+        let e = planner.finish().expect_err("no companion names");
+        assert_eq!(e.pass, Pass::Assemble);
+        assert_eq!(e.type_name.as_deref(), Some("ns.shape"));
+        assert!(e.problem.contains("companion name"), "{e}");
+    }
 }

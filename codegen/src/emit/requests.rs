@@ -3,18 +3,17 @@
 //! as the caller walks navigation properties, so the code stays linear in the
 //! size of the schema and navigation cycles need nothing special.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::csdl::OperationKind;
-use crate::model::{Model, OperationDef, ParameterDef, Primitive, TypeId, TypeTarget, TypeUse};
-use crate::select::{BuilderSpec, Selection};
-use crate::Warning;
+use crate::model::{
+    OperationDef, OperationId, ParameterDef, Primitive, TypeId, TypeKind, TypeTarget, TypeUse,
+};
+use crate::select::BuilderSpec;
 
-use super::models::{named_type, rust_type};
 use super::names::{self, Scope};
-use super::plan::Plan;
-use super::{docs, ident, ClientEntry, Options};
+use super::{docs, ident, ClientEntry, Emitter, Result};
 
 /// Methods every item builder or collection builder may have: the
 /// generator's own (see [`common_methods`], [`item_builder`],
@@ -31,186 +30,346 @@ mod runtime {
     include!("../../../graph-intune/src/reserved.rs");
 }
 
-/// The start of the `requests` module: its docs and the client entry points.
-/// The builders of each entity type ([`builders`]) follow.
-pub fn head(
-    model: &Model,
-    selection: &Selection,
-    plan: &Plan,
-    options: &Options,
-) -> (TokenStream, Vec<Warning>) {
-    let mut warnings = Vec::new();
-    let mut out = quote! {
-        //! Request builders. Start from a [`GraphClient`](::graph_intune::GraphClient)
-        //! method named after an entity set or singleton, walk navigation
-        //! properties, then send with `get`, `update`, `delete`, `list`, `create`
-        //! or a bound action.
-    };
-    out.extend(client_entry(model, selection, plan, options, &mut warnings));
-    (out, warnings)
+/// A client method that starts a path at an entity set or singleton.
+struct EntryMethod {
+    doc: String,
+    method: Ident,
+    /// The builder it returns.
+    builder: Ident,
+    /// The entity set or singleton name: the path's first segment.
+    segment: String,
 }
 
-/// The item builder of entity type `id`, and its collection builder if needed.
-pub fn builders(
-    model: &Model,
-    selection: &Selection,
-    plan: &Plan,
-    (id, spec): (TypeId, &BuilderSpec),
-    warnings: &mut Vec<Warning>,
-) -> TokenStream {
-    let mut out = item_builder(model, selection, plan, id, spec, warnings);
-    if spec.collection {
-        out.extend(collection_builder(model, plan, id, spec, warnings));
-    }
-    out
-}
-
-fn item_name(plan: &Plan, id: TypeId) -> proc_macro2::Ident {
-    ident(plan.builders.get(&id).map_or("Unnamed", |b| b.0.as_str()))
-}
-
-fn collection_name(plan: &Plan, id: TypeId) -> proc_macro2::Ident {
-    ident(plan.builders.get(&id).map_or("Unnamed", |b| b.1.as_str()))
-}
-
-fn client_entry(
-    model: &Model,
-    selection: &Selection,
-    plan: &Plan,
-    options: &Options,
-    warnings: &mut Vec<Warning>,
-) -> TokenStream {
-    let mut scope = Scope::new();
-    // The runtime's own `GraphClient` methods: a schema name must not shadow
-    // them (inherent) or be shadowed by them (trait); and the extension
-    // trait's `service_operations`.
-    for reserved in runtime::RESERVED_CLIENT_METHODS
-        .iter()
-        .chain(&["service_operations"])
-    {
-        scope.reserve(reserved);
-    }
-    let mut signatures = Vec::new();
-    let mut bodies = Vec::new();
-    for entry in &selection.entry_points {
-        let method = ident(&scope.allocate(&names::field_name(&entry.name)).0);
-        let segment = &entry.name;
-        let builder = if entry.collection {
-            collection_name(plan, entry.ty)
-        } else {
-            item_name(plan, entry.ty)
+impl Emitter<'_> {
+    /// The start of the `requests` module: its docs and the client entry
+    /// points. The builders of each entity type ([`Self::builders`]) follow.
+    pub(crate) fn request_head(&self) -> Result<TokenStream> {
+        let mut out = quote! {
+            //! Request builders. Start from a [`GraphClient`](::graph_intune::GraphClient)
+            //! method named after an entity set or singleton, walk navigation
+            //! properties, then send with `get`, `update`, `delete`, `list`, `create`
+            //! or a bound action.
         };
-        let kind = if entry.collection {
-            "entity set"
-        } else {
-            "singleton"
-        };
-        let doc = format!(
-            " The {kind} `{segment}` (`{}`).",
-            model.ty(entry.ty).qualified_name()
-        );
-        signatures.push(quote! {
+        out.extend(self.client_entry()?);
+        Ok(out)
+    }
+
+    /// The item builder of entity type `id`, and its collection builder if needed.
+    pub(crate) fn builders(&self, id: TypeId, spec: &BuilderSpec) -> Result<TokenStream> {
+        let mut out = self.item_builder(id, spec)?;
+        if spec.collection {
+            out.extend(self.collection_builder(id, spec)?);
+        }
+        Ok(out)
+    }
+
+    #[track_caller]
+    fn item_builder_ident(&self, id: TypeId) -> Result<Ident> {
+        Ok(ident(&self.builder_names(id)?.item))
+    }
+
+    #[track_caller]
+    fn collection_builder_ident(&self, id: TypeId) -> Result<Ident> {
+        Ok(ident(&self.builder_names(id)?.collection))
+    }
+
+    /// The client's methods: entry points, then action and function imports.
+    fn client_entry(&self) -> Result<TokenStream> {
+        let mut scope = Scope::new();
+        // The runtime's own `GraphClient` methods: a schema name must not
+        // shadow them (inherent) or be shadowed by them (trait); and the
+        // extension trait's `service_operations`.
+        for reserved in runtime::RESERVED_CLIENT_METHODS
+            .iter()
+            .chain(&["service_operations"])
+        {
+            scope.reserve(reserved);
+        }
+        let entries = self.entry_methods(&mut scope)?;
+        let imports = self.import_methods(&mut scope)?;
+        Ok(match self.options.client_entry {
+            ClientEntry::Inherent => inherent_client(&entries, &imports),
+            ClientEntry::ExtensionTrait => extension_client(&entries, &imports),
+        })
+    }
+
+    /// One method per entity set and singleton of the selection.
+    fn entry_methods(&self, scope: &mut Scope) -> Result<Vec<EntryMethod>> {
+        let mut entries = Vec::new();
+        for entry in &self.selection.entry_points {
+            let method = ident(&scope.allocate(&names::field_name(&entry.name)).0);
+            let (builder, kind) = if entry.collection {
+                (self.collection_builder_ident(entry.ty)?, "entity set")
+            } else {
+                (self.item_builder_ident(entry.ty)?, "singleton")
+            };
+            let doc = format!(
+                " The {kind} `{}` (`{}`).",
+                entry.name,
+                self.model.ty(entry.ty).qualified_name()
+            );
+            entries.push(EntryMethod {
+                doc,
+                method,
+                builder,
+                segment: entry.name.clone(),
+            });
+        }
+        Ok(entries)
+    }
+
+    /// Action and function imports: operations at the service root.
+    fn import_methods(&self, scope: &mut Scope) -> Result<TokenStream> {
+        let mut imports = TokenStream::new();
+        for c in &self.model.containers {
+            for import in c.action_imports.iter().chain(&c.function_imports) {
+                for op in &import.operations {
+                    imports.extend(self.operation(
+                        self.model.operation(*op),
+                        (&import.name, &import.name),
+                        Receiver::Import,
+                        scope,
+                    )?);
+                }
+            }
+        }
+        Ok(imports)
+    }
+
+    /// Adds the bound operations to a builder's methods and emits the builder.
+    fn finish_builder(
+        &self,
+        (name, doc): (&Ident, &str),
+        mut methods: TokenStream,
+        operations: &[OperationId],
+        mut scope: Scope,
+    ) -> Result<TokenStream> {
+        for op in operations {
+            let op = self.model.operation(*op);
+            let names = (op.name.as_str(), bound_url_name(op));
+            methods.extend(self.operation(op, (names.0, &names.1), Receiver::Bound, &mut scope)?);
+        }
+        let st = builder_struct(name, doc);
+        Ok(quote! {
+            #st
+            impl #name {
+                #methods
+            }
+        })
+    }
+
+    fn item_builder(&self, id: TypeId, spec: &BuilderSpec) -> Result<TokenStream> {
+        let name = self.item_builder_ident(id)?;
+        let entity = self.type_path(id)?;
+        let doc = format!(" Requests on one `{}`.", self.model.ty(id).qualified_name());
+        let mut methods = common_methods();
+        methods.extend(entity_methods(spec, &entity));
+        let mut scope = method_scope();
+        methods.extend(self.media_methods(id, &mut scope));
+        methods.extend(self.navigation_methods(id, spec, &mut scope)?);
+        self.finish_builder((&name, &doc), methods, &spec.item_operations, scope)
+    }
+
+    /// `content` and `put_content` for a media entity (`HasStream`, own or
+    /// inherited).
+    fn media_methods(&self, id: TypeId, scope: &mut Scope) -> TokenStream {
+        let model = self.model;
+        let has_stream = model
+            .base_chain(id)
+            .iter()
+            .any(|t| model.structured(*t).is_some_and(|s| s.has_stream));
+        if !has_stream {
+            return TokenStream::new();
+        }
+        scope.reserve("content");
+        scope.reserve("put_content");
+        quote! {
+            /// The entity's media content (`GET …/$value`), as sent.
+            pub async fn content(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
+                self.inner.segment("$value").get_bytes().await
+            }
+
+            /// Replaces the entity's media content (`PUT …/$value`).
+            pub async fn put_content(&self, content_type: &str, bytes: ::std::vec::Vec<u8>) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+                self.inner.segment("$value").put_bytes(content_type, bytes).await
+            }
+        }
+    }
+
+    /// One method per navigation property the selection offers, returning
+    /// the target's builder.
+    fn navigation_methods(
+        &self,
+        id: TypeId,
+        spec: &BuilderSpec,
+        scope: &mut Scope,
+    ) -> Result<TokenStream> {
+        let mut methods = TokenStream::new();
+        for (owner, nav) in self.model.all_navigations(id) {
+            if !spec.navigations.contains(&nav.name)
+                || !self.selection.builders.contains_key(&nav.target)
+            {
+                continue;
+            }
+            let wanted = names::field_name(&nav.name);
+            let (method, renamed) = scope.allocate(&wanted);
+            // Reported once, for the type that declares the navigation property.
+            if renamed && owner == id {
+                let message = format!(
+                    "navigation `{}` of `{}` would be method `{wanted}`, which is taken; it is `{method}`",
+                    nav.name,
+                    self.model.ty(id).qualified_name()
+                );
+                self.warn(&nav.pos, message);
+            }
+            let method = ident(&method);
+            let segment = &nav.name;
+            let target = if nav.collection {
+                self.collection_builder_ident(nav.target)?
+            } else {
+                self.item_builder_ident(nav.target)?
+            };
+            let d = docs(&nav.docs, &format!("Navigation property `{segment}`."));
+            methods.extend(quote! {
+                #d
+                pub fn #method(&self) -> crate::requests::#target {
+                    crate::requests::#target::new(self.inner.segment(#segment))
+                }
+            });
+        }
+        Ok(methods)
+    }
+
+    fn collection_builder(&self, id: TypeId, spec: &BuilderSpec) -> Result<TokenStream> {
+        let name = self.collection_builder_ident(id)?;
+        let item = self.item_builder_ident(id)?;
+        let entity = self.type_path(id)?;
+        let qualified = self.model.ty(id).qualified_name();
+        let doc = format!(" Requests on a collection of `{qualified}`.");
+        let mut methods = common_methods();
+        methods.extend(quote! {
+            /// The item with key `id` (percent-encoded into the path).
+            pub fn by_id(&self, id: &str) -> crate::requests::#item {
+                crate::requests::#item::new(self.inner.key(id))
+            }
+
+            /// Reads one page of the collection (`GET`): its items and the
+            /// `@odata.nextLink` to the next page, if any.
+            pub async fn list(&self) -> ::std::result::Result<::graph_intune::runtime::Page<#entity>, ::graph_intune::GraphError> {
+                self.inner.list().await
+            }
+
+            /// Every item of the collection, page after page, following
+            /// `@odata.nextLink` (only to the client's own origin).
+            pub fn stream(&self) -> ::graph_intune::runtime::Items<#entity> {
+                self.inner.stream()
+            }
+
+            /// Every page of the collection, following `@odata.nextLink`.
+            pub fn pages(&self) -> ::graph_intune::runtime::Pages<#entity> {
+                self.inner.pages()
+            }
+        });
+        if spec.collection_restrictions.insertable {
+            methods.extend(quote! {
+                /// Creates an item (`POST`) and returns it as created.
+                pub async fn create(&self, body: &#entity) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
+                    self.inner.post(body).await
+                }
+            });
+        }
+        let operations = &spec.collection_operations;
+        self.finish_builder((&name, &doc), methods, operations, method_scope())
+    }
+}
+
+/// The entry points as inherent methods of `GraphClient`.
+fn inherent_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStream {
+    let methods = entries.iter().map(|e| {
+        let (doc, method, builder, segment) = (&e.doc, &e.method, &e.builder, &e.segment);
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> crate::requests::#builder {
+                crate::requests::#builder::new(self.request(#segment))
+            }
+        }
+    });
+    quote! {
+        impl ::graph_intune::GraphClient {
+            #(#methods)*
+            #imports
+        }
+    }
+}
+
+/// The entry points as a `GraphClientExt` trait implemented for
+/// `GraphClient`, and the imports on a `ServiceOperations` it returns.
+fn extension_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStream {
+    let signatures = entries.iter().map(|e| {
+        let (doc, method, builder) = (&e.doc, &e.method, &e.builder);
+        quote! {
             #[doc = #doc]
             fn #method(&self) -> crate::requests::#builder;
-        });
-        bodies.push((doc, method, builder, segment.clone()));
-    }
-    // Action and function imports: operations at the service root.
-    let mut imports = TokenStream::new();
-    let mut import_warnings = Vec::new();
-    for c in &model.containers {
-        for import in c.action_imports.iter().chain(&c.function_imports) {
-            for op in &import.operations {
-                imports.extend(operation(
-                    model,
-                    plan,
-                    model.operation(*op),
-                    (&import.name, &import.name),
-                    Receiver::Import,
-                    &mut scope,
-                    &mut import_warnings,
-                ));
+        }
+    });
+    let methods = entries.iter().map(|e| {
+        let (method, builder, segment) = (&e.method, &e.builder, &e.segment);
+        quote! {
+            fn #method(&self) -> crate::requests::#builder {
+                crate::requests::#builder::new(self.request(#segment))
             }
         }
-    }
-    warnings.extend(import_warnings);
-    match options.client_entry {
-        ClientEntry::Inherent => {
-            let methods = bodies.iter().map(|(doc, method, builder, segment)| {
-                quote! {
-                    #[doc = #doc]
-                    pub fn #method(&self) -> crate::requests::#builder {
-                        crate::requests::#builder::new(self.request(#segment))
-                    }
-                }
-            });
-            quote! {
-                impl ::graph_intune::GraphClient {
-                    #(#methods)*
-                    #imports
-                }
-            }
+    });
+    let (service, service_signature, service_method) = service_operations(imports);
+    quote! {
+        /// Paths from the entity container: bring this trait into scope
+        /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
+        pub trait GraphClientExt {
+            #(#signatures)*
+            #service_signature
         }
-        ClientEntry::ExtensionTrait => {
-            let methods = bodies.iter().map(|(_, method, builder, segment)| {
-                quote! {
-                    fn #method(&self) -> crate::requests::#builder {
-                        crate::requests::#builder::new(self.request(#segment))
-                    }
-                }
-            });
-            let service = if imports.is_empty() {
-                TokenStream::new()
-            } else {
-                quote! {
-                    /// The service's action and function imports, from
-                    /// [`GraphClientExt::service_operations`].
-                    #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-                    pub struct ServiceOperations {
-                        client: ::graph_intune::GraphClient,
-                    }
 
-                    impl ServiceOperations {
-                        fn request(&self, root: &str) -> ::graph_intune::runtime::RequestBuilder {
-                            self.client.request(root)
-                        }
-
-                        #imports
-                    }
-                }
-            };
-            let (service_signature, service_method) = if service.is_empty() {
-                (TokenStream::new(), TokenStream::new())
-            } else {
-                (
-                    quote! {
-                        /// The service's action and function imports.
-                        fn service_operations(&self) -> crate::requests::ServiceOperations;
-                    },
-                    quote! {
-                        fn service_operations(&self) -> crate::requests::ServiceOperations {
-                            crate::requests::ServiceOperations { client: self.clone() }
-                        }
-                    },
-                )
-            };
-            quote! {
-                /// Paths from the entity container: bring this trait into scope
-                /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
-                pub trait GraphClientExt {
-                    #(#signatures)*
-                    #service_signature
-                }
-
-                impl GraphClientExt for ::graph_intune::GraphClient {
-                    #(#methods)*
-                    #service_method
-                }
-
-                #service
-            }
+        impl GraphClientExt for ::graph_intune::GraphClient {
+            #(#methods)*
+            #service_method
         }
+
+        #service
     }
+}
+
+/// The `ServiceOperations` struct holding the imports, and the trait
+/// method's signature and body that return it; all empty without imports.
+fn service_operations(imports: &TokenStream) -> (TokenStream, TokenStream, TokenStream) {
+    if imports.is_empty() {
+        return (TokenStream::new(), TokenStream::new(), TokenStream::new());
+    }
+    let service = quote! {
+        /// The service's action and function imports, from
+        /// [`GraphClientExt::service_operations`].
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub struct ServiceOperations {
+            client: ::graph_intune::GraphClient,
+        }
+
+        impl ServiceOperations {
+            fn request(&self, root: &str) -> ::graph_intune::runtime::RequestBuilder {
+                self.client.request(root)
+            }
+
+            #imports
+        }
+    };
+    let signature = quote! {
+        /// The service's action and function imports.
+        fn service_operations(&self) -> crate::requests::ServiceOperations;
+    };
+    let method = quote! {
+        fn service_operations(&self) -> crate::requests::ServiceOperations {
+            crate::requests::ServiceOperations { client: self.clone() }
+        }
+    };
+    (service, signature, method)
 }
 
 /// A builder's method names, with the runtime ones reserved.
@@ -222,40 +381,7 @@ fn method_scope() -> Scope {
     scope
 }
 
-/// Adds the bound operations to a builder's methods and emits the builder.
-#[allow(clippy::too_many_arguments)]
-fn finish_builder(
-    model: &Model,
-    plan: &Plan,
-    name: &proc_macro2::Ident,
-    doc: &str,
-    mut methods: TokenStream,
-    operations: &[crate::model::OperationId],
-    mut scope: Scope,
-    warnings: &mut Vec<Warning>,
-) -> TokenStream {
-    for op in operations {
-        let op = model.operation(*op);
-        methods.extend(operation(
-            model,
-            plan,
-            op,
-            (&op.name, &bound_url_name(op)),
-            Receiver::Bound,
-            &mut scope,
-            warnings,
-        ));
-    }
-    let st = builder_struct(name, doc);
-    quote! {
-        #st
-        impl #name {
-            #methods
-        }
-    }
-}
-
-fn builder_struct(name: &proc_macro2::Ident, doc: &str) -> TokenStream {
+fn builder_struct(name: &Ident, doc: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -286,26 +412,14 @@ fn common_methods() -> TokenStream {
     }
 }
 
-fn item_builder(
-    model: &Model,
-    selection: &Selection,
-    plan: &Plan,
-    id: TypeId,
-    spec: &BuilderSpec,
-    warnings: &mut Vec<Warning>,
-) -> TokenStream {
-    let t = model.ty(id);
-    let name = item_name(plan, id);
-    let entity = named_type(model, plan, id);
-    let qualified = t.qualified_name();
-    let doc = format!(" Requests on one `{qualified}`.");
-    let mut methods = common_methods();
-    methods.extend(quote! {
+/// `get`, and `update` and `delete` where the paths allow them.
+fn entity_methods(spec: &BuilderSpec, entity: &TokenStream) -> TokenStream {
+    let mut methods = quote! {
         /// Reads the entity (`GET`).
         pub async fn get(&self) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
             self.inner.get().await
         }
-    });
+    };
     if spec.item.updatable {
         methods.extend(quote! {
             /// Updates the entity with the properties set in `body` (`PATCH`).
@@ -327,124 +441,7 @@ fn item_builder(
             }
         });
     }
-    let mut scope = method_scope();
-    let has_stream = model
-        .base_chain(id)
-        .iter()
-        .any(|t| model.structured(*t).is_some_and(|s| s.has_stream));
-    if has_stream {
-        scope.reserve("content");
-        scope.reserve("put_content");
-        methods.extend(quote! {
-            /// The entity's media content (`GET …/$value`), as sent.
-            pub async fn content(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
-                self.inner.segment("$value").get_bytes().await
-            }
-
-            /// Replaces the entity's media content (`PUT …/$value`).
-            pub async fn put_content(&self, content_type: &str, bytes: ::std::vec::Vec<u8>) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-                self.inner.segment("$value").put_bytes(content_type, bytes).await
-            }
-        });
-    }
-    for (owner, nav) in model.all_navigations(id) {
-        if !spec.navigations.contains(&nav.name) || !selection.builders.contains_key(&nav.target) {
-            continue;
-        }
-        let wanted = names::field_name(&nav.name);
-        let (method, renamed) = scope.allocate(&wanted);
-        // Reported once, for the type that declares the navigation property.
-        if renamed && owner == id {
-            warnings.push(Warning {
-                pos: Some(nav.pos.clone()),
-                message: format!(
-                    "navigation `{}` of `{qualified}` would be method `{wanted}`, which is taken; it is `{method}`",
-                    nav.name
-                ),
-            });
-        }
-        let method = ident(&method);
-        let segment = &nav.name;
-        let target = if nav.collection {
-            collection_name(plan, nav.target)
-        } else {
-            item_name(plan, nav.target)
-        };
-        let d = docs(&nav.docs, &format!("Navigation property `{segment}`."));
-        methods.extend(quote! {
-            #d
-            pub fn #method(&self) -> crate::requests::#target {
-                crate::requests::#target::new(self.inner.segment(#segment))
-            }
-        });
-    }
-    finish_builder(
-        model,
-        plan,
-        &name,
-        &doc,
-        methods,
-        &spec.item_operations,
-        scope,
-        warnings,
-    )
-}
-
-fn collection_builder(
-    model: &Model,
-    plan: &Plan,
-    id: TypeId,
-    spec: &BuilderSpec,
-    warnings: &mut Vec<Warning>,
-) -> TokenStream {
-    let t = model.ty(id);
-    let name = collection_name(plan, id);
-    let item = item_name(plan, id);
-    let entity = named_type(model, plan, id);
-    let qualified = t.qualified_name();
-    let doc = format!(" Requests on a collection of `{qualified}`.");
-    let mut methods = common_methods();
-    methods.extend(quote! {
-        /// The item with key `id` (percent-encoded into the path).
-        pub fn by_id(&self, id: &str) -> crate::requests::#item {
-            crate::requests::#item::new(self.inner.key(id))
-        }
-
-        /// Reads one page of the collection (`GET`): its items and the
-        /// `@odata.nextLink` to the next page, if any.
-        pub async fn list(&self) -> ::std::result::Result<::graph_intune::runtime::Page<#entity>, ::graph_intune::GraphError> {
-            self.inner.list().await
-        }
-
-        /// Every item of the collection, page after page, following
-        /// `@odata.nextLink` (only to the client's own origin).
-        pub fn stream(&self) -> ::graph_intune::runtime::Items<#entity> {
-            self.inner.stream()
-        }
-
-        /// Every page of the collection, following `@odata.nextLink`.
-        pub fn pages(&self) -> ::graph_intune::runtime::Pages<#entity> {
-            self.inner.pages()
-        }
-    });
-    if spec.collection_restrictions.insertable {
-        methods.extend(quote! {
-            /// Creates an item (`POST`) and returns it as created.
-            pub async fn create(&self, body: &#entity) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
-                self.inner.post(body).await
-            }
-        });
-    }
-    finish_builder(
-        model,
-        plan,
-        &name,
-        &doc,
-        methods,
-        &spec.collection_operations,
-        method_scope(),
-        warnings,
-    )
+    methods
 }
 
 /// Where an operation's URL starts.
@@ -457,87 +454,118 @@ enum Receiver {
     Import,
 }
 
-/// A method for an action (POST with a JSON body of its parameters) or a
-/// function (GET with its parameters as URL literals).
-fn operation(
-    model: &Model,
-    plan: &Plan,
-    op: &OperationDef,
-    (name, url_name): (&str, &str),
-    receiver: Receiver,
-    scope: &mut Scope,
-    warnings: &mut Vec<Warning>,
-) -> TokenStream {
-    let wanted = names::field_name(name);
-    let (method, renamed) = scope.allocate(&wanted);
-    if renamed {
-        warnings.push(Warning {
-            pos: Some(op.pos.clone()),
-            message: format!(
+impl Receiver {
+    /// The request builder at `segment` (an expression of a `&str`).
+    fn at(self, segment: TokenStream) -> TokenStream {
+        match self {
+            Receiver::Bound => quote!(self.inner.segment(&#segment)),
+            Receiver::Import => quote!(self.request(&#segment)),
+        }
+    }
+}
+
+/// An operation's method, as emitted: its docs, name, parameters and
+/// return type; the body depends on the operation kind.
+struct Signature<'o> {
+    doc: TokenStream,
+    method: Ident,
+    /// Parameters with their Rust names, in order.
+    params: Vec<(Ident, &'o ParameterDef)>,
+    /// The method's arguments (`name: &T` or `name: Option<&T>`).
+    args: Vec<TokenStream>,
+    ret: TokenStream,
+    /// How the response is read: none (no return type), as a `value`
+    /// wrapper (`true`: collections, primitives, enums) or as an entity or
+    /// complex value (`false`).
+    unwrap_value: Option<bool>,
+}
+
+impl Emitter<'_> {
+    /// A method for an action (POST with a JSON body of its parameters) or a
+    /// function (GET with its parameters as URL literals).
+    fn operation(
+        &self,
+        op: &OperationDef,
+        (name, url_name): (&str, &str),
+        receiver: Receiver,
+        scope: &mut Scope,
+    ) -> Result<TokenStream> {
+        let signature = self.signature(op, name, receiver, scope)?;
+        if op.kind == OperationKind::Function {
+            Ok(self.function_method(signature, url_name, receiver))
+        } else {
+            self.action_method(signature, url_name, receiver)
+        }
+    }
+
+    /// The method's name (with a warning when it is taken), docs,
+    /// parameters and return type.
+    fn signature<'o>(
+        &self,
+        op: &'o OperationDef,
+        name: &str,
+        receiver: Receiver,
+        scope: &mut Scope,
+    ) -> Result<Signature<'o>> {
+        let wanted = names::field_name(name);
+        let (method, renamed) = scope.allocate(&wanted);
+        if renamed {
+            let message = format!(
                 "operation `{}.{}` would be method `{wanted}`, which is taken (an overload or a navigation property); it is `{method}`",
                 op.namespace, op.name
-            ),
-        });
-    }
-    let method = ident(&method);
-    let kind = if op.kind == OperationKind::Action {
-        "action"
-    } else {
-        "function"
-    };
-    let bound = if matches!(receiver, Receiver::Bound) {
-        "bound "
-    } else {
-        ""
-    };
-    let d = docs(
-        &op.docs,
-        &format!("The {bound}{kind} `{}.{}`.", op.namespace, op.name),
-    );
-    let builder = |segment: TokenStream| match receiver {
-        Receiver::Bound => quote!(self.inner.segment(&#segment)),
-        Receiver::Import => quote!(self.request(&#segment)),
-    };
-
-    // Return type and the runtime call that reads it.
-    let (ret, unwrap_value) = match &op.return_type {
-        None => (quote!(()), None),
-        Some(r) => {
-            let ty = rust_type(model, plan, r.ty, false);
-            let wrapped = r.ty.collection
-                || !matches!(r.ty.target, TypeTarget::Named(t) if model.structured(t).is_some());
-            (ty, Some(wrapped))
+            );
+            self.warn(&op.pos, message);
         }
-    };
-
-    let mut param_scope = Scope::new();
-    for reserved in ["body", "segment"] {
-        param_scope.reserve(reserved);
-    }
-    let params: Vec<(proc_macro2::Ident, &ParameterDef)> = op
-        .parameters
-        .iter()
-        .map(|p| {
-            (
-                ident(&param_scope.allocate(&names::field_name(&p.name)).0),
-                p,
-            )
-        })
-        .collect();
-    let args = params.iter().map(|(name, p)| {
-        let base = parameter_type(model, plan, p.ty);
-        if optional(p) {
-            quote!(#name: ::std::option::Option<&#base>)
+        let kind = if op.kind == OperationKind::Action {
+            "action"
         } else {
-            quote!(#name: &#base)
-        }
-    });
+            "function"
+        };
+        let bound = match receiver {
+            Receiver::Bound => "bound ",
+            Receiver::Import => "",
+        };
+        let doc = docs(
+            &op.docs,
+            &format!("The {bound}{kind} `{}.{}`.", op.namespace, op.name),
+        );
+        let (ret, unwrap_value) = match &op.return_type {
+            None => (quote!(()), None),
+            Some(r) => {
+                let ty = self.rust_type(r.ty, false)?;
+                let wrapped = r.ty.collection
+                    || !matches!(r.ty.target, TypeTarget::Named(t) if self.model.structured(t).is_some());
+                (ty, Some(wrapped))
+            }
+        };
+        let params = parameter_names(op);
+        let args = params
+            .iter()
+            .map(|(name, p)| {
+                let base = self.parameter_type(p.ty)?;
+                Ok(if optional(p) {
+                    quote!(#name: ::std::option::Option<&#base>)
+                } else {
+                    quote!(#name: &#base)
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Signature {
+            doc,
+            method: ident(&method),
+            params,
+            args,
+            ret,
+            unwrap_value,
+        })
+    }
 
-    if op.kind == OperationKind::Function {
-        let literals = params.iter().map(|(name, p)| {
+    /// A function: `GET` of a segment with the parameters as URL literals.
+    fn function_method(&self, s: Signature<'_>, url_name: &str, receiver: Receiver) -> TokenStream {
+        let literals = s.params.iter().map(|(name, p)| {
             let wire = &p.name;
             let value = quote!(#name);
-            let literal = literal(model, p.ty, &value);
+            let literal = self.literal(p.ty, &value);
             let literal = if optional(p) {
                 quote!(#name.map_or_else(::graph_intune::odata::null_literal, |#name| #literal))
             } else {
@@ -546,50 +574,128 @@ fn operation(
             quote!((#wire, #literal))
         });
         let segment = quote!(::graph_intune::odata::function_segment(#url_name, &[#(#literals),*]));
-        let target = builder(quote!(segment));
-        let call = match unwrap_value {
+        let target = receiver.at(quote!(segment));
+        let call = match s.unwrap_value {
             Some(true) => quote!(#target.get_value().await),
             _ => quote!(#target.get().await),
         };
-        return quote! {
-            #d
+        let Signature {
+            doc,
+            method,
+            args,
+            ret,
+            ..
+        } = s;
+        quote! {
+            #doc
             pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
                 let segment = #segment;
                 #call
             }
-        };
-    }
-
-    let fields = params.iter().map(|(name, p)| {
-        let wire = &p.name;
-        let base = parameter_type(model, plan, p.ty);
-        let ty = if optional(p) {
-            quote!(::std::option::Option<&'a #base>)
-        } else {
-            quote!(&'a #base)
-        };
-        quote!(#[serde(rename = #wire)] #name: #ty,)
-    });
-    let inits = params.iter().map(|(name, _)| quote!(#name,));
-    let target = builder(quote!(#url_name));
-    let call = match unwrap_value {
-        None => quote!(#target.post_no_content(&body).await),
-        Some(true) => quote!(#target.post_value(&body).await),
-        Some(false) => quote!(#target.post(&body).await),
-    };
-    quote! {
-        #d
-        pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
-            #[derive(::serde::Serialize)]
-            struct Body<'a> {
-                #(#fields)*
-                #[serde(skip)]
-                _marker: ::std::marker::PhantomData<&'a ()>,
-            }
-            let body = Body { #(#inits)* _marker: ::std::marker::PhantomData };
-            #call
         }
     }
+
+    /// An action: `POST` of the parameters as a JSON object.
+    fn action_method(
+        &self,
+        s: Signature<'_>,
+        url_name: &str,
+        receiver: Receiver,
+    ) -> Result<TokenStream> {
+        let fields = s
+            .params
+            .iter()
+            .map(|(name, p)| {
+                let wire = &p.name;
+                let base = self.parameter_type(p.ty)?;
+                let ty = if optional(p) {
+                    quote!(::std::option::Option<&'a #base>)
+                } else {
+                    quote!(&'a #base)
+                };
+                Ok(quote!(#[serde(rename = #wire)] #name: #ty,))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let inits = s.params.iter().map(|(name, _)| quote!(#name,));
+        let target = receiver.at(quote!(#url_name));
+        let call = match s.unwrap_value {
+            None => quote!(#target.post_no_content(&body).await),
+            Some(true) => quote!(#target.post_value(&body).await),
+            Some(false) => quote!(#target.post(&body).await),
+        };
+        let (doc, method, args, ret) = (&s.doc, &s.method, &s.args, &s.ret);
+        Ok(quote! {
+            #doc
+            pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+                #[derive(::serde::Serialize)]
+                struct Body<'a> {
+                    #(#fields)*
+                    #[serde(skip)]
+                    _marker: ::std::marker::PhantomData<&'a ()>,
+                }
+                let body = Body { #(#inits)* _marker: ::std::marker::PhantomData };
+                #call
+            }
+        })
+    }
+
+    /// The expression of a parameter's URL literal; `value` is a reference.
+    fn literal(&self, ty: TypeUse, value: &TokenStream) -> TokenStream {
+        if ty.collection {
+            return quote!(::graph_intune::odata::json_literal(#value));
+        }
+        match ty.target {
+            TypeTarget::Primitive(Primitive::Untyped | Primitive::Stream) => {
+                quote!(::graph_intune::odata::json_literal(#value))
+            }
+            TypeTarget::Primitive(_) => quote!(::graph_intune::odata::Literal::literal(#value)),
+            TypeTarget::Named(id) => match &self.model.ty(id).kind {
+                TypeKind::Enum(e) if e.is_flags => {
+                    quote!(::graph_intune::odata::string_literal(&#value.to_string()))
+                }
+                TypeKind::Enum(_) => {
+                    quote!(::graph_intune::odata::string_literal(#value.as_str()))
+                }
+                TypeKind::Definition(_) => {
+                    quote!(::graph_intune::odata::Literal::literal(&#value.0))
+                }
+                TypeKind::Structured(_) => {
+                    quote!(::graph_intune::odata::json_literal(#value))
+                }
+            },
+        }
+    }
+
+    /// A parameter's borrowed type: `[T]` for collections, `str` for strings.
+    fn parameter_type(&self, ty: TypeUse) -> Result<TokenStream> {
+        let elem = self.rust_type(
+            TypeUse {
+                collection: false,
+                target: ty.target,
+            },
+            false,
+        )?;
+        Ok(if ty.collection {
+            quote!([#elem])
+        } else if ty.target == TypeTarget::Primitive(Primitive::String) {
+            quote!(str)
+        } else {
+            elem
+        })
+    }
+}
+
+/// The Rust names of an operation's parameters (`body` and `segment` are
+/// the method's own locals).
+fn parameter_names(op: &OperationDef) -> Vec<(Ident, &ParameterDef)> {
+    let mut scope = Scope::new();
+    for reserved in ["body", "segment"] {
+        scope.reserve(reserved);
+    }
+    op.parameters
+        .iter()
+        .map(|p| (ident(&scope.allocate(&names::field_name(&p.name)).0), p))
+        .collect()
 }
 
 /// Whether a parameter is passed as `Option<&T>`: nullable and single-valued
@@ -598,59 +704,12 @@ fn optional(p: &ParameterDef) -> bool {
     p.nullable && !p.ty.collection
 }
 
-/// The expression of a parameter's URL literal; `value` is a reference.
-fn literal(model: &Model, ty: TypeUse, value: &TokenStream) -> TokenStream {
-    if ty.collection {
-        return quote!(::graph_intune::odata::json_literal(#value));
-    }
-    match ty.target {
-        TypeTarget::Primitive(Primitive::Untyped | Primitive::Stream) => {
-            quote!(::graph_intune::odata::json_literal(#value))
-        }
-        TypeTarget::Primitive(_) => quote!(::graph_intune::odata::Literal::literal(#value)),
-        TypeTarget::Named(id) => match &model.ty(id).kind {
-            crate::model::TypeKind::Enum(e) if e.is_flags => {
-                quote!(::graph_intune::odata::string_literal(&#value.to_string()))
-            }
-            crate::model::TypeKind::Enum(_) => {
-                quote!(::graph_intune::odata::string_literal(#value.as_str()))
-            }
-            crate::model::TypeKind::Definition(_) => {
-                quote!(::graph_intune::odata::Literal::literal(&#value.0))
-            }
-            crate::model::TypeKind::Structured(_) => {
-                quote!(::graph_intune::odata::json_literal(#value))
-            }
-        },
-    }
-}
-
 /// The URL name of a bound operation: plain in `microsoft.graph`, qualified elsewhere.
 fn bound_url_name(op: &OperationDef) -> String {
     if op.namespace == "microsoft.graph" {
         op.name.clone()
     } else {
         format!("{}.{}", op.namespace, op.name)
-    }
-}
-
-/// A parameter's borrowed type: `[T]` for collections, `str` for strings.
-fn parameter_type(model: &Model, plan: &Plan, ty: TypeUse) -> TokenStream {
-    let elem = rust_type(
-        model,
-        plan,
-        TypeUse {
-            collection: false,
-            target: ty.target,
-        },
-        false,
-    );
-    if ty.collection {
-        quote!([#elem])
-    } else if ty.target == TypeTarget::Primitive(Primitive::String) {
-        quote!(str)
-    } else {
-        elem
     }
 }
 

@@ -19,7 +19,7 @@ fn doc(body: &str) -> String {
 fn errors(text: &str) -> Vec<String> {
     match model::load(&[("fixture.xml", text)]) {
         Ok(_) => panic!("expected errors"),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+        Err(e) => e.diagnostics().iter().map(ToString::to_string).collect(),
     }
 }
 
@@ -156,7 +156,7 @@ fn overlay_redefinitions_are_reported_or_rejected() {
     );
     let err = model::load(&[("schema.xml", &schema), ("overlay.xml", &overlay)]).unwrap_err();
     assert_eq!(
-        err.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        err.diagnostics().iter().map(ToString::to_string).collect::<Vec<_>>(),
         ["overlay.xml:5:7: overlay type `ns.b` differs from the definition at schema.xml:5:7: remove it from the overlay or make them identical"]
     );
     let overlay =

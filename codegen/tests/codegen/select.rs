@@ -147,7 +147,11 @@ fn what_does_not_exist_is_an_error_at_its_config_line() {
         text: SCHEMA,
     }];
     let errors = codegen::generate(&inputs, &scope, ClientEntry::Inherent).unwrap_err();
-    let messages: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+    let messages: Vec<String> = errors
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         messages,
         [

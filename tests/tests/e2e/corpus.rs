@@ -96,17 +96,20 @@ fn the_preprocess_test_input_gives_positioned_errors() {
     let file = "graph-preprocess-test-input.xml";
     let text = read_corpus_file(&dir, file);
     let errors = model::load(&[(file, &text)]).expect_err("the file references missing types");
-    let first = &errors.0[0];
+    let first = &errors.diagnostics()[0];
     assert_eq!(
         first.to_string(),
         "graph-preprocess-test-input.xml:6:13: base type of `microsoft.graph.approval` has unknown type `graph.entity`"
     );
-    assert!(errors.0.iter().all(|d| d.pos.line > 0 && d.pos.column > 0));
-    assert!(errors.0.iter().all(|d| d.message.contains('`')));
+    assert!(errors
+        .diagnostics()
+        .iter()
+        .all(|d| d.pos.line > 0 && d.pos.column > 0));
+    assert!(errors.diagnostics().iter().all(|d| d.message.contains('`')));
     // Every problem of the file is reported, not only the first one.
-    assert_eq!(errors.0.len(), 173);
+    assert_eq!(errors.diagnostics().len(), 173);
     let duplicates: Vec<String> = errors
-        .0
+        .diagnostics()
         .iter()
         .filter(|d| d.message.starts_with("duplicate"))
         .map(ToString::to_string)

@@ -102,8 +102,8 @@ fn check(name: &str, text: &str) -> Result<(), TestCaseError> {
     match codegen::generate(&inputs, &Scope::All, ClientEntry::ExtensionTrait) {
         Ok(output) => prop_assert!(!output.files.is_empty()),
         Err(errors) => {
-            prop_assert!(!errors.0.is_empty());
-            for d in &errors.0 {
+            prop_assert!(!errors.diagnostics().is_empty(), "{errors}");
+            for d in errors.diagnostics() {
                 prop_assert!(d.pos.line >= 1 && d.pos.column >= 1, "{d}");
                 prop_assert!(!d.message.is_empty());
             }

@@ -312,7 +312,7 @@ fn corpus_schemas_with_the_overlay() {
         assert_eq!(*stage, Stage::Resolve, "{name}");
         // Each overlay type derived from the missing base is named.
         let found: Vec<(&str, &str)> = errors
-            .0
+            .diagnostics()
             .iter()
             .map(|e| (&*e.pos.file, e.message.as_str()))
             .collect();
@@ -357,17 +357,21 @@ fn unresolvable_corpus_file_is_refused() {
         panic!("expected InvalidCsdl, got {err:?}");
     };
     assert_eq!(*stage, Stage::Resolve);
-    assert!(errors.0.len() > 100, "{} errors", errors.0.len());
+    assert!(
+        errors.diagnostics().len() > 100,
+        "{} errors",
+        errors.diagnostics().len()
+    );
     // Most errors are in the download; the overlay's base type is missing too.
-    assert_eq!(&*errors.0[0].pos.file, DOWNLOAD_NAME);
+    assert_eq!(&*errors.diagnostics()[0].pos.file, DOWNLOAD_NAME);
     let in_download = errors
-        .0
+        .diagnostics()
         .iter()
         .filter(|e| &*e.pos.file == DOWNLOAD_NAME)
         .count();
     assert!(in_download > 100, "{in_download} errors in the download");
     assert!(errors
-        .0
+        .diagnostics()
         .iter()
         .all(|e| &*e.pos.file == DOWNLOAD_NAME || &*e.pos.file == "metadata/overlay.xml"));
     let message = err.to_string();
@@ -375,15 +379,21 @@ fn unresolvable_corpus_file_is_refused() {
         message.contains("the download is not valid CSDL"),
         "{message}"
     );
-    let first = format!("error: {}", errors.0[0]);
+    let first = format!("error: {}", errors.diagnostics()[0]);
     assert!(
-        first.starts_with(&format!("error: {DOWNLOAD_NAME}:{}:", errors.0[0].pos.line)),
+        first.starts_with(&format!(
+            "error: {DOWNLOAD_NAME}:{}:",
+            errors.diagnostics()[0].pos.line
+        )),
         "{first}"
     );
     assert!(message.contains(&first), "{message}");
     // Only the first errors are shown.
     assert!(
-        message.ends_with(&format!("… and {} more errors", errors.0.len() - 10)),
+        message.ends_with(&format!(
+            "… and {} more errors",
+            errors.diagnostics().len() - 10
+        )),
         "{message}"
     );
 }
@@ -407,7 +417,7 @@ fn truncated_corpus_file_is_refused() {
         panic!("expected InvalidCsdl, got {err:?}");
     };
     assert_eq!(*stage, Stage::Parse);
-    assert_eq!(&*errors.0[0].pos.file, DOWNLOAD_NAME);
+    assert_eq!(&*errors.diagnostics()[0].pos.file, DOWNLOAD_NAME);
     let message = err.to_string();
     assert!(
         message.starts_with(&format!(
@@ -455,7 +465,7 @@ fn html_page_is_refused() {
         panic!("expected InvalidCsdl, got {err:?}");
     };
     assert_eq!(*stage, Stage::Parse);
-    assert_eq!(&*errors.0[0].pos.file, DOWNLOAD_NAME);
+    assert_eq!(&*errors.diagnostics()[0].pos.file, DOWNLOAD_NAME);
     let message = err.to_string();
     assert!(
         message.starts_with(&format!(
