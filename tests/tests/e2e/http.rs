@@ -507,8 +507,10 @@ async fn keys_are_percent_encoded_into_one_path_segment() {
 
 // ---------------------------------------------------------------- errors
 
+/// The generated builders return the runtime's `ServiceError` unchanged
+/// (how the runtime reads Graph's error body is the `client` tests' part).
 #[tokio::test]
-async fn not_found_with_graph_error_body_is_a_service_error() {
+async fn a_missing_assignment_read_through_the_generated_builders_is_a_service_error() {
     let server = MockServer::start().await;
     let body = json!({
         "error": {
