@@ -455,11 +455,12 @@ enum Receiver {
 }
 
 impl Receiver {
-    /// The request builder at `segment` (an expression of a `&str`).
+    /// The request builder at `segment` (an expression of a `&str`, such
+    /// as a string literal).
     fn at(self, segment: TokenStream) -> TokenStream {
         match self {
-            Receiver::Bound => quote!(self.inner.segment(&#segment)),
-            Receiver::Import => quote!(self.request(&#segment)),
+            Receiver::Bound => quote!(self.inner.segment(#segment)),
+            Receiver::Import => quote!(self.request(#segment)),
         }
     }
 }
@@ -574,7 +575,7 @@ impl Emitter<'_> {
             quote!((#wire, #literal))
         });
         let segment = quote!(::graph_intune::odata::function_segment(#url_name, &[#(#literals),*]));
-        let target = receiver.at(quote!(segment));
+        let target = receiver.at(quote!(&segment));
         let call = match s.unwrap_value {
             Some(true) => quote!(#target.get_value().await),
             _ => quote!(#target.get().await),

@@ -210,7 +210,7 @@ impl DeviceCompliancePolicyRequest {
             assignments,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"assign").post_value(&body).await
+        self.inner.segment("assign").post_value(&body).await
     }
     /// The bound action `microsoft.graph.scheduleActionsForRules`.
     pub async fn schedule_actions_for_rules(
@@ -228,7 +228,7 @@ impl DeviceCompliancePolicyRequest {
             device_compliance_scheduled_action_for_rules,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"scheduleActionsForRules").post_no_content(&body).await
+        self.inner.segment("scheduleActionsForRules").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
@@ -307,7 +307,7 @@ impl DeviceCompliancePolicyCollectionRequest {
             payload_ids,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"hasPayloadLinks").post_value(&body).await
+        self.inner.segment("hasPayloadLinks").post_value(&body).await
     }
     /// The bound action `microsoft.graph.getDevicesScheduledToRetire`.
     pub async fn get_devices_scheduled_to_retire(
@@ -324,7 +324,7 @@ impl DeviceCompliancePolicyCollectionRequest {
         let body = Body {
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"getDevicesScheduledToRetire").post_value(&body).await
+        self.inner.segment("getDevicesScheduledToRetire").post_value(&body).await
     }
     /// The bound action `microsoft.graph.refreshDeviceComplianceReportSummarization`.
     pub async fn refresh_device_compliance_report_summarization(
@@ -339,7 +339,7 @@ impl DeviceCompliancePolicyCollectionRequest {
             _marker: ::std::marker::PhantomData,
         };
         self.inner
-            .segment(&"refreshDeviceComplianceReportSummarization")
+            .segment("refreshDeviceComplianceReportSummarization")
             .post_no_content(&body)
             .await
     }
@@ -363,7 +363,7 @@ impl DeviceCompliancePolicyCollectionRequest {
             managed_device_ids,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"setScheduledRetireState").post_no_content(&body).await
+        self.inner.segment("setScheduledRetireState").post_no_content(&body).await
     }
     /// The bound action `microsoft.graph.validateComplianceScript`.
     pub async fn validate_compliance_script(
@@ -388,7 +388,7 @@ impl DeviceCompliancePolicyCollectionRequest {
             device_compliance_policy_script,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"validateComplianceScript").post(&body).await
+        self.inner.segment("validateComplianceScript").post(&body).await
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
@@ -654,7 +654,7 @@ impl DeviceComplianceScriptRequest {
             device_health_script_assignments,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"assign").post_no_content(&body).await
+        self.inner.segment("assign").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScript`.

@@ -47,7 +47,7 @@ impl ServiceOperations {
         let body = Body {
             _marker: ::std::marker::PhantomData,
         };
-        self.request(&"reset").post_no_content(&body).await
+        self.request("reset").post_no_content(&body).await
     }
     /// The function `test.root.now`.
     pub async fn now(
@@ -263,7 +263,7 @@ impl FolderRequest {
             reason,
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"test.root.archive").post(&body).await
+        self.inner.segment("test.root.archive").post(&body).await
     }
     /// The bound function `test.root.count`.
     pub async fn count(

@@ -244,7 +244,7 @@ impl UserRequest {
         let body = Body {
             _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"query").post_no_content(&body).await
+        self.inner.segment("query").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.user`.
