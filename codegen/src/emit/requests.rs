@@ -614,9 +614,15 @@ impl Emitter<'_> {
                 } else {
                     quote!(&'a #base)
                 };
-                Ok(quote!(#[serde(rename = #wire)] #name: #ty,))
+                // serde names the field after the identifier without `r#`.
+                let rename = (wire.as_str() != super::unraw(&name.to_string()))
+                    .then(|| quote!(#[serde(rename = #wire)]));
+                Ok(quote!(#rename #name: #ty,))
             })
             .collect::<Result<Vec<_>>>()?;
+        // Every field borrows for `'a`; a body without parameters borrows
+        // nothing and is an empty struct (serialized as `{}`).
+        let lifetime = (!fields.is_empty()).then(|| quote!(<'a>));
         let inits = s.params.iter().map(|(name, _)| quote!(#name,));
         let target = receiver.at(quote!(#url_name));
         let call = match s.unwrap_value {
@@ -629,12 +635,10 @@ impl Emitter<'_> {
             #doc
             pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
                 #[derive(::serde::Serialize)]
-                struct Body<'a> {
+                struct Body #lifetime {
                     #(#fields)*
-                    #[serde(skip)]
-                    _marker: ::std::marker::PhantomData<&'a ()>,
                 }
-                let body = Body { #(#inits)* _marker: ::std::marker::PhantomData };
+                let body = Body { #(#inits)* };
                 #call
             }
         })

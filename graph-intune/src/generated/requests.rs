@@ -201,15 +201,9 @@ impl DeviceCompliancePolicyRequest {
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
-            #[serde(rename = "assignments")]
             assignments: &'a [crate::models::DeviceCompliancePolicyAssignment],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            assignments,
-            _marker: ::std::marker::PhantomData,
-        };
+        let body = Body { assignments };
         self.inner.segment("assign").post_value(&body).await
     }
     /// The bound action `microsoft.graph.scheduleActionsForRules`.
@@ -221,12 +215,9 @@ impl DeviceCompliancePolicyRequest {
         struct Body<'a> {
             #[serde(rename = "deviceComplianceScheduledActionForRules")]
             device_compliance_scheduled_action_for_rules: &'a [crate::models::DeviceComplianceScheduledActionForRule],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
         let body = Body {
             device_compliance_scheduled_action_for_rules,
-            _marker: ::std::marker::PhantomData,
         };
         self.inner.segment("scheduleActionsForRules").post_no_content(&body).await
     }
@@ -300,13 +291,8 @@ impl DeviceCompliancePolicyCollectionRequest {
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            payload_ids,
-            _marker: ::std::marker::PhantomData,
-        };
+        let body = Body { payload_ids };
         self.inner.segment("hasPayloadLinks").post_value(&body).await
     }
     /// The bound action `microsoft.graph.getDevicesScheduledToRetire`.
@@ -317,13 +303,8 @@ impl DeviceCompliancePolicyCollectionRequest {
         ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
+        struct Body {}
+        let body = Body {};
         self.inner.segment("getDevicesScheduledToRetire").post_value(&body).await
     }
     /// The bound action `microsoft.graph.refreshDeviceComplianceReportSummarization`.
@@ -331,13 +312,8 @@ impl DeviceCompliancePolicyCollectionRequest {
         &self,
     ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
+        struct Body {}
+        let body = Body {};
         self.inner
             .segment("refreshDeviceComplianceReportSummarization")
             .post_no_content(&body)
@@ -351,18 +327,11 @@ impl DeviceCompliancePolicyCollectionRequest {
     ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
-            #[serde(rename = "state")]
             state: &'a crate::models::ScheduledRetireState,
             #[serde(rename = "managedDeviceIds")]
             managed_device_ids: &'a [::std::string::String],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            state,
-            managed_device_ids,
-            _marker: ::std::marker::PhantomData,
-        };
+        let body = Body { state, managed_device_ids };
         self.inner.segment("setScheduledRetireState").post_no_content(&body).await
     }
     /// The bound action `microsoft.graph.validateComplianceScript`.
@@ -381,12 +350,9 @@ impl DeviceCompliancePolicyCollectionRequest {
             device_compliance_policy_script: ::std::option::Option<
                 &'a crate::models::DeviceCompliancePolicyScript,
             >,
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
         let body = Body {
             device_compliance_policy_script,
-            _marker: ::std::marker::PhantomData,
         };
         self.inner.segment("validateComplianceScript").post(&body).await
     }
@@ -647,12 +613,9 @@ impl DeviceComplianceScriptRequest {
         struct Body<'a> {
             #[serde(rename = "deviceHealthScriptAssignments")]
             device_health_script_assignments: &'a [crate::models::DeviceHealthScriptAssignment],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
         let body = Body {
             device_health_script_assignments,
-            _marker: ::std::marker::PhantomData,
         };
         self.inner.segment("assign").post_no_content(&body).await
     }

@@ -40,13 +40,8 @@ impl ServiceOperations {
     /// The action `test.root.reset`.
     pub async fn reset(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
+        struct Body {}
+        let body = Body {};
         self.request("reset").post_no_content(&body).await
     }
     /// The function `test.root.now`.
@@ -254,15 +249,9 @@ impl FolderRequest {
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
-            #[serde(rename = "reason")]
             reason: ::std::option::Option<&'a str>,
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            reason,
-            _marker: ::std::marker::PhantomData,
-        };
+        let body = Body { reason };
         self.inner.segment("test.root.archive").post(&body).await
     }
     /// The bound function `test.root.count`.

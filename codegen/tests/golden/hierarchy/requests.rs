@@ -237,13 +237,8 @@ impl UserRequest {
         &self,
     ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
+        struct Body {}
+        let body = Body {};
         self.inner.segment("query").post_no_content(&body).await
     }
 }
