@@ -528,8 +528,19 @@ impl Emitter<'_> {
         // A value without `@odata.type` is of the declared type: its own
         // variant, or the catch-all (with the `…Base` struct) when abstract.
         let untyped_variant = match e.variants.iter().find(|(vid, _)| *vid == e.id) {
-            Some((_, v)) if !e.is_abstract => v,
-            _ => catch_all,
+            Some((_, v)) if !e.is_abstract => Some(v),
+            _ => None,
+        };
+        // The remaining names: one arm when an untyped value also goes to
+        // the catch-all.
+        let rest_arms = match untyped_variant {
+            Some(v) => quote! {
+                ::std::option::Option::None => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#v),
+                ::std::option::Option::Some(_) => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+            },
+            None => quote! {
+                _ => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+            },
         };
         let name = &e.name;
         Ok(quote! {
@@ -537,8 +548,7 @@ impl Emitter<'_> {
                 fn from_tagged<'de, D: ::serde::Deserializer<'de>>(type_name: ::std::option::Option<&str>, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     match type_name {
                         #(#de_arms)*
-                        ::std::option::Option::None => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#untyped_variant),
-                        ::std::option::Option::Some(_) => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+                        #rest_arms
                     }
                 }
             }

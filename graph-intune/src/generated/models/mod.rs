@@ -4621,14 +4621,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
                     _,
                 >(deserializer, Self::DeviceComplianceScriptRunSummary)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::EntityBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::EntityBase,
                     _,
@@ -6466,14 +6459,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
                     _,
                 >(deserializer, Self::WindowsPhone81CompliancePolicy)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceCompliancePolicyBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::DeviceCompliancePolicyBase,
                     _,
@@ -9265,14 +9251,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
                     _,
                 >(deserializer, Self::OrganizationalUnitAssignmentTarget)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceAndAppManagementAssignmentTargetBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::DeviceAndAppManagementAssignmentTargetBase,
                     _,
@@ -22501,14 +22480,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptRunSchedule {
                     _,
                 >(deserializer, Self::DeviceHealthScriptHourlySchedule)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceHealthScriptRunScheduleBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::DeviceHealthScriptRunScheduleBase,
                     _,
@@ -22741,14 +22713,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptTimeSchedule {
                     _,
                 >(deserializer, Self::DeviceHealthScriptRunOnceSchedule)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceHealthScriptTimeScheduleBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::DeviceHealthScriptTimeScheduleBase,
                     _,

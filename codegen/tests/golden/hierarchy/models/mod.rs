@@ -223,14 +223,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
                     _,
                 >(deserializer, Self::Photo)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::EntityBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::EntityBase,
                     _,

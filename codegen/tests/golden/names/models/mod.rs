@@ -411,14 +411,7 @@ impl ::graph_intune::runtime::Polymorphic for Attachment {
                     _,
                 >(deserializer, Self::FileAttachment)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::AttachmentBase2,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::AttachmentBase2,
                     _,

@@ -326,14 +326,7 @@ impl ::graph_intune::runtime::Polymorphic for Item {
                     _,
                 >(deserializer, Self::Folder)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::test::root::ItemBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
+            _ => {
                 ::graph_intune::runtime::read_variant::<
                     crate::models::test::root::ItemBase,
                     _,
