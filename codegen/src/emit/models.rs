@@ -186,7 +186,7 @@ impl Emitter<'_> {
         let setters = self.struct_setters(&name, sp)?;
         Ok(quote! {
             #doc
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+            #[derive(Debug, Clone, PartialEq, Default)]
             #[non_exhaustive]
             pub struct #name {
                 /// The `@odata.type` this value was read with, written back unchanged.
@@ -399,7 +399,7 @@ impl Emitter<'_> {
         let (name, catch_all) = (&e.name, &e.catch_all);
         Ok(quote! {
             #doc
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+            #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variant_defs)*
@@ -625,7 +625,7 @@ impl Emitter<'_> {
         let inner = primitive(underlying);
         quote! {
             #doc
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(transparent)]
             pub struct #name(pub #inner);
         }
@@ -653,7 +653,7 @@ fn enumeration_definition(
     let catch_all_doc = " A member this build does not know, kept as sent.";
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*

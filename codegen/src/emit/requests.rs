@@ -347,7 +347,7 @@ fn service_operations(imports: &TokenStream) -> (TokenStream, TokenStream, Token
     let service = quote! {
         /// The service's action and function imports, from
         /// [`GraphClientExt::service_operations`].
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct ServiceOperations {
             client: ::graph_intune::GraphClient,
         }
@@ -384,7 +384,7 @@ fn method_scope() -> Scope {
 fn builder_struct(name: &Ident, doc: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct #name {
             inner: ::graph_intune::runtime::RequestBuilder,
         }

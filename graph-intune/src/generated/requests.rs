@@ -11,7 +11,7 @@ impl ::graph_intune::GraphClient {
     }
 }
 /// Requests on one `microsoft.graph.deviceManagement`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -88,7 +88,7 @@ impl DeviceManagementRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicy`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -223,7 +223,7 @@ impl DeviceCompliancePolicyRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -358,7 +358,7 @@ impl DeviceCompliancePolicyCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyDeviceStateSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -407,7 +407,7 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -464,7 +464,7 @@ impl DeviceCompliancePolicySettingStateSummaryRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -533,7 +533,7 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScript`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -621,7 +621,7 @@ impl DeviceComplianceScriptRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScript`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -679,7 +679,7 @@ impl DeviceComplianceScriptCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicyAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -728,7 +728,7 @@ impl DeviceCompliancePolicyAssignmentRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicyAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -793,7 +793,7 @@ impl DeviceCompliancePolicyAssignmentCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.settingStateDeviceSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -842,7 +842,7 @@ impl SettingStateDeviceSummaryRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.settingStateDeviceSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -900,7 +900,7 @@ impl SettingStateDeviceSummaryCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceDeviceStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -949,7 +949,7 @@ impl DeviceComplianceDeviceStatusRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceDeviceStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1010,7 +1010,7 @@ impl DeviceComplianceDeviceStatusCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceDeviceOverview`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceOverviewRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1059,7 +1059,7 @@ impl DeviceComplianceDeviceOverviewRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScheduledActionForRule`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1116,7 +1116,7 @@ impl DeviceComplianceScheduledActionForRuleRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScheduledActionForRule`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1185,7 +1185,7 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceUserStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1234,7 +1234,7 @@ impl DeviceComplianceUserStatusRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceUserStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1292,7 +1292,7 @@ impl DeviceComplianceUserStatusCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceUserOverview`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceUserOverviewRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1341,7 +1341,7 @@ impl DeviceComplianceUserOverviewRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceActionItem`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1390,7 +1390,7 @@ impl DeviceComplianceActionItemRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceActionItem`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1448,7 +1448,7 @@ impl DeviceComplianceActionItemCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceSettingState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1497,7 +1497,7 @@ impl DeviceComplianceSettingStateRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceSettingState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1558,7 +1558,7 @@ impl DeviceComplianceSettingStateCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceHealthScriptAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1607,7 +1607,7 @@ impl DeviceHealthScriptAssignmentRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceHealthScriptAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1668,7 +1668,7 @@ impl DeviceHealthScriptAssignmentCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScriptDeviceState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1717,7 +1717,7 @@ impl DeviceComplianceScriptDeviceStateRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScriptDeviceState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1784,7 +1784,7 @@ impl DeviceComplianceScriptDeviceStateCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScriptRunSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRunSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }

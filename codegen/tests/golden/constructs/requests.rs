@@ -29,7 +29,7 @@ impl GraphClientExt for ::graph_intune::GraphClient {
 }
 /// The service's action and function imports, from
 /// [`GraphClientExt::service_operations`].
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ServiceOperations {
     client: ::graph_intune::GraphClient,
 }
@@ -56,7 +56,7 @@ impl ServiceOperations {
     }
 }
 /// Requests on one `test.root.item`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ItemRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -105,7 +105,7 @@ impl ItemRequest {
     }
 }
 /// Requests on a collection of `test.root.item`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ItemCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -168,7 +168,7 @@ impl ItemCollectionRequest {
     }
 }
 /// Requests on one `test.root.folder`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct FolderRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -276,7 +276,7 @@ impl FolderRequest {
     }
 }
 /// Requests on a collection of `test.root.folder`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct FolderCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }

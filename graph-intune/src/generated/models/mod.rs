@@ -4,13 +4,7 @@
 /// `microsoft.graph.complianceStatus`.
 ///
 /// Wire type: `microsoft.graph.complianceStatus`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ComplianceStatus {
     /// `unknown`.
@@ -97,13 +91,7 @@ impl<'de> ::serde::Deserialize<'de> for ComplianceStatus {
 /// `microsoft.graph.deviceAndAppManagementAssignmentFilterType`.
 ///
 /// Wire type: `microsoft.graph.deviceAndAppManagementAssignmentFilterType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentFilterType {
     /// `none`.
@@ -171,13 +159,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentFilterTy
 /// `microsoft.graph.deviceAndAppManagementAssignmentSource`.
 ///
 /// Wire type: `microsoft.graph.deviceAndAppManagementAssignmentSource`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentSource {
     /// `direct`.
@@ -241,13 +223,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentSource {
 /// `microsoft.graph.runAsAccountType`.
 ///
 /// Wire type: `microsoft.graph.runAsAccountType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunAsAccountType {
     /// `system`.
@@ -310,13 +286,7 @@ impl<'de> ::serde::Deserialize<'de> for RunAsAccountType {
 /// `microsoft.graph.devicePlatformType`.
 ///
 /// Wire type: `microsoft.graph.devicePlatformType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePlatformType {
     /// `android`.
@@ -411,13 +381,7 @@ impl<'de> ::serde::Deserialize<'de> for DevicePlatformType {
 /// `microsoft.graph.androidDeviceOwnerRequiredPasswordType`.
 ///
 /// Wire type: `microsoft.graph.androidDeviceOwnerRequiredPasswordType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidDeviceOwnerRequiredPasswordType {
     /// `deviceDefault`.
@@ -509,13 +473,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidDeviceOwnerRequiredPasswordType {
 /// `microsoft.graph.androidRequiredPasswordComplexity`.
 ///
 /// Wire type: `microsoft.graph.androidRequiredPasswordComplexity`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidRequiredPasswordComplexity {
     /// `none`.
@@ -586,13 +544,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidRequiredPasswordComplexity {
 /// `microsoft.graph.androidRequiredPasswordType`.
 ///
 /// Wire type: `microsoft.graph.androidRequiredPasswordType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidRequiredPasswordType {
     /// `deviceDefault`.
@@ -679,13 +631,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidRequiredPasswordType {
 /// `microsoft.graph.androidSafetyNetEvaluationType`.
 ///
 /// Wire type: `microsoft.graph.androidSafetyNetEvaluationType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidSafetyNetEvaluationType {
     /// `basic`.
@@ -748,13 +694,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidSafetyNetEvaluationType {
 /// `microsoft.graph.code`.
 ///
 /// Wire type: `microsoft.graph.code`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Code {
     /// `none`.
@@ -941,13 +881,7 @@ impl<'de> ::serde::Deserialize<'de> for Code {
 /// `microsoft.graph.dataType`.
 ///
 /// Wire type: `microsoft.graph.dataType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataType {
     /// `none`.
@@ -1062,13 +996,7 @@ impl<'de> ::serde::Deserialize<'de> for DataType {
 /// `microsoft.graph.derivedCredentialProviderType`.
 ///
 /// Wire type: `microsoft.graph.derivedCredentialProviderType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DerivedCredentialProviderType {
     /// `notConfigured`.
@@ -1143,13 +1071,7 @@ impl<'de> ::serde::Deserialize<'de> for DerivedCredentialProviderType {
 /// `microsoft.graph.deviceComplianceActionType`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceActionType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceActionType {
     /// `noAction`.
@@ -1236,13 +1158,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceActionType {
 /// `microsoft.graph.deviceComplianceScriptRuleDataType`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRuleDataType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptRuleDataType {
     /// `none`.
@@ -1357,13 +1273,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRuleDataType {
 /// `microsoft.graph.deviceComplianceScriptRulesValidationError`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRulesValidationError`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptRulesValidationError {
     /// `none`.
@@ -1551,13 +1461,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRulesValidationErr
 /// `microsoft.graph.deviceComplianceScriptRulOperator`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRulOperator`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptRulOperator {
     /// `none`.
@@ -1712,13 +1616,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRulOperator {
 /// `microsoft.graph.deviceThreatProtectionLevel`.
 ///
 /// Wire type: `microsoft.graph.deviceThreatProtectionLevel`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceThreatProtectionLevel {
     /// `unavailable`.
@@ -1797,13 +1695,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceThreatProtectionLevel {
 /// `microsoft.graph.deviceType`.
 ///
 /// Wire type: `microsoft.graph.deviceType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceType {
     /// `desktop`.
@@ -1966,13 +1858,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceType {
 /// `microsoft.graph.macOSGatekeeperAppSources`.
 ///
 /// Wire type: `microsoft.graph.macOSGatekeeperAppSources`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MacOsGatekeeperAppSources {
     /// `notConfigured`.
@@ -2047,13 +1933,7 @@ impl<'de> ::serde::Deserialize<'de> for MacOsGatekeeperAppSources {
 /// `microsoft.graph.managedDeviceOwnerType`.
 ///
 /// Wire type: `microsoft.graph.managedDeviceOwnerType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ManagedDeviceOwnerType {
     /// `unknown`.
@@ -2120,13 +2000,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedDeviceOwnerType {
 /// `microsoft.graph.managementAgentType`.
 ///
 /// Wire type: `microsoft.graph.managementAgentType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ManagementAgentType {
     /// `eas`.
@@ -2241,13 +2115,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagementAgentType {
 /// `microsoft.graph.operator`.
 ///
 /// Wire type: `microsoft.graph.operator`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operator {
     /// `none`.
@@ -2402,13 +2270,7 @@ impl<'de> ::serde::Deserialize<'de> for Operator {
 /// `microsoft.graph.policyPlatformType`.
 ///
 /// Wire type: `microsoft.graph.policyPlatformType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyPlatformType {
     /// `android`.
@@ -2507,13 +2369,7 @@ impl<'de> ::serde::Deserialize<'de> for PolicyPlatformType {
 /// `microsoft.graph.requiredPasswordType`.
 ///
 /// Wire type: `microsoft.graph.requiredPasswordType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequiredPasswordType {
     /// `deviceDefault`.
@@ -2580,13 +2436,7 @@ impl<'de> ::serde::Deserialize<'de> for RequiredPasswordType {
 /// `microsoft.graph.scheduledRetireState`.
 ///
 /// Wire type: `microsoft.graph.scheduledRetireState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduledRetireState {
     /// `cancelRetire`.
@@ -2649,13 +2499,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledRetireState {
 /// `microsoft.graph.companyPortalAction`.
 ///
 /// Wire type: `microsoft.graph.companyPortalAction`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompanyPortalAction {
     /// `unknown`.
@@ -2722,13 +2566,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPortalAction {
 /// `microsoft.graph.enrollmentAvailabilityOptions`.
 ///
 /// Wire type: `microsoft.graph.enrollmentAvailabilityOptions`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnrollmentAvailabilityOptions {
     /// `availableWithPrompts`.
@@ -2795,13 +2633,7 @@ impl<'de> ::serde::Deserialize<'de> for EnrollmentAvailabilityOptions {
 /// `microsoft.graph.ownerType`.
 ///
 /// Wire type: `microsoft.graph.ownerType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OwnerType {
     /// `unknown`.
@@ -2868,13 +2700,7 @@ impl<'de> ::serde::Deserialize<'de> for OwnerType {
 /// `microsoft.graph.adminConsentState`.
 ///
 /// Wire type: `microsoft.graph.adminConsentState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminConsentState {
     /// `notConfigured`.
@@ -2941,13 +2767,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminConsentState {
 /// `microsoft.graph.deviceManagementSubscriptions`.
 ///
 /// One member of the flags enum `microsoft.graph.deviceManagementSubscriptions` (a value is a [`DeviceManagementSubscriptions`], a set of members). Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceManagementSubscriptionsMember {
     /// `none`.
@@ -3033,13 +2853,7 @@ pub type DeviceManagementSubscriptions = ::graph_intune::Flags<
 /// `microsoft.graph.deviceManagementSubscriptionState`.
 ///
 /// Wire type: `microsoft.graph.deviceManagementSubscriptionState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceManagementSubscriptionState {
     /// `pending`.
@@ -3122,13 +2936,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceManagementSubscriptionState {
 /// `microsoft.graph.runState`.
 ///
 /// Wire type: `microsoft.graph.runState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunState {
     /// `unknown`.
@@ -3207,13 +3015,7 @@ impl<'de> ::serde::Deserialize<'de> for RunState {
 /// `microsoft.graph.windowsMalwareCategory`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategory`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareCategory {
     /// `invalid`.
@@ -3468,13 +3270,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareCategory {
 /// `microsoft.graph.windowsMalwareExecutionState`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareExecutionState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareExecutionState {
     /// `unknown`.
@@ -3549,13 +3345,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareExecutionState {
 /// `microsoft.graph.windowsMalwareSeverity`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareSeverity`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareSeverity {
     /// `unknown`.
@@ -3630,13 +3420,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareSeverity {
 /// `microsoft.graph.windowsMalwareThreatState`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareThreatState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareThreatState {
     /// `active`.
@@ -3739,12 +3523,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareThreatState {
 /// `microsoft.graph.entity`.
 ///
 /// The properties of the abstract type `microsoft.graph.entity`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EntityBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -3814,7 +3593,7 @@ impl EntityBase {
 /// `microsoft.graph.entity`.
 ///
 /// Any value of `microsoft.graph.entity`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Entity {
     /// `microsoft.graph.deviceManagement`.
@@ -4641,12 +4420,7 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
 /// Singleton entity that acts as a container for Android for Work settings functionality under device management.
 ///
 /// Wire type: `microsoft.graph.deviceManagement`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagement {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -5154,12 +4928,7 @@ impl DeviceManagement {
 /// `microsoft.graph.deviceManagementSettings`.
 ///
 /// Wire type: `microsoft.graph.deviceManagementSettings`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementSettings {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -5417,12 +5186,7 @@ impl DeviceManagementSettings {
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceCompliancePolicy`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -5769,7 +5533,7 @@ impl DeviceCompliancePolicyBase {
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
 ///
 /// Any value of `microsoft.graph.deviceCompliancePolicy`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceCompliancePolicy {
     /// `microsoft.graph.androidCompliancePolicy`.
@@ -6479,12 +6243,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicy {
 /// `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyDeviceStateSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -6720,12 +6479,7 @@ impl DeviceCompliancePolicyDeviceStateSummary {
 /// Device Compilance Policy Setting State summary across the account.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicySettingStateSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7001,12 +6755,7 @@ impl DeviceCompliancePolicySettingStateSummary {
 /// intuneBrand contains data which is used in customizing the appearance of the Company Portal applications as well as the end user web portal.
 ///
 /// Wire type: `microsoft.graph.intuneBrand`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntuneBrand {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7583,12 +7332,7 @@ impl IntuneBrand {
 /// Admin consent information.
 ///
 /// Wire type: `microsoft.graph.adminConsent`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdminConsent {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7686,12 +7430,7 @@ impl AdminConsent {
 /// Hardware information of a given device.
 ///
 /// Wire type: `microsoft.graph.deviceProtectionOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceProtectionOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7975,12 +7714,7 @@ impl DeviceProtectionOverview {
 /// Define the rule when the admin wants the devices to be cleaned up.
 ///
 /// Wire type: `microsoft.graph.managedDeviceCleanupSettings`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceCleanupSettings {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8060,12 +7794,7 @@ impl ManagedDeviceCleanupSettings {
 /// The user experience analytics insight is the recomendation to improve the user experience analytics score.
 ///
 /// Wire type: `microsoft.graph.userExperienceAnalyticsSettings`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserExperienceAnalyticsSettings {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8143,12 +7872,7 @@ impl UserExperienceAnalyticsSettings {
 /// Windows device malware overview.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8410,12 +8134,7 @@ impl WindowsMalwareOverview {
 /// Intune will provide customer the ability to run their Powershell Compliance scripts (detection) on the enrolled windows 10 Azure Active Directory joined devices.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScript`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScript {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8750,12 +8469,7 @@ impl DeviceComplianceScript {
 /// Contains properties for a generic mime content.
 ///
 /// Wire type: `microsoft.graph.mimeContent`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MimeContent {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8839,12 +8553,7 @@ impl MimeContent {
 /// Base type for assignment targets.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceAndAppManagementAssignmentTarget`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceAndAppManagementAssignmentTargetBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8950,7 +8659,7 @@ impl DeviceAndAppManagementAssignmentTargetBase {
 /// Base type for assignment targets.
 ///
 /// Any value of `microsoft.graph.deviceAndAppManagementAssignmentTarget`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentTarget {
     /// `microsoft.graph.allDevicesAssignmentTarget`.
@@ -9271,12 +8980,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTarget {
 /// Represents an assignment to all managed devices in the tenant.
 ///
 /// Wire type: `microsoft.graph.allDevicesAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AllDevicesAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9382,12 +9086,7 @@ impl AllDevicesAssignmentTarget {
 /// Represents an assignment to all licensed users in the tenant.
 ///
 /// Wire type: `microsoft.graph.allLicensedUsersAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AllLicensedUsersAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9493,12 +9192,7 @@ impl AllLicensedUsersAssignmentTarget {
 /// Represents an assignment to a Configuration Manager Collection.
 ///
 /// Wire type: `microsoft.graph.configurationManagerCollectionAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9622,12 +9316,7 @@ impl ConfigurationManagerCollectionAssignmentTarget {
 /// Represents an assignment to a group.
 ///
 /// The concrete type `microsoft.graph.groupAssignmentTarget`; a property declared with this type uses [`GroupAssignmentTargetKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9747,7 +9436,7 @@ impl GroupAssignmentTarget {
 /// Represents an assignment to a group.
 ///
 /// Any value of `microsoft.graph.groupAssignmentTarget`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GroupAssignmentTargetKind {
     /// `microsoft.graph.groupAssignmentTarget`.
@@ -9899,12 +9588,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTargetKind {
 /// Represents a group that should be excluded from an assignment.
 ///
 /// Wire type: `microsoft.graph.exclusionGroupAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExclusionGroupAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10024,12 +9708,7 @@ impl ExclusionGroupAssignmentTarget {
 /// A class containing the result of HasPayloadLinks action.
 ///
 /// Wire type: `microsoft.graph.hasPayloadLinkResultItem`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HasPayloadLinkResultItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10146,12 +9825,7 @@ impl HasPayloadLinkResultItem {
 /// Device compliance policy assignment.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyAssignment`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyAssignment {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10271,12 +9945,7 @@ impl DeviceCompliancePolicyAssignment {
 /// Device Compilance Policy and Configuration for a Setting State summary
 ///
 /// Wire type: `microsoft.graph.settingStateDeviceSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SettingStateDeviceSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10512,12 +10181,7 @@ impl SettingStateDeviceSummary {
 /// `microsoft.graph.deviceComplianceDeviceStatus`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceDeviceStatus`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceDeviceStatus {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10724,12 +10388,7 @@ impl DeviceComplianceDeviceStatus {
 /// `microsoft.graph.deviceComplianceDeviceOverview`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceDeviceOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceDeviceOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10950,12 +10609,7 @@ impl DeviceComplianceDeviceOverview {
 /// Scheduled Action for Rule
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScheduledActionForRule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScheduledActionForRule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11065,12 +10719,7 @@ impl DeviceComplianceScheduledActionForRule {
 /// `microsoft.graph.deviceComplianceUserStatus`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceUserStatus`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceUserStatus {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11225,12 +10874,7 @@ impl DeviceComplianceUserStatus {
 /// `microsoft.graph.deviceComplianceUserOverview`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceUserOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceUserOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11431,12 +11075,7 @@ impl DeviceComplianceUserOverview {
 /// Represents an app in the list of managed applications
 ///
 /// The concrete type `microsoft.graph.appListItem`; a property declared with this type uses [`AppListItemKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppListItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11552,7 +11191,7 @@ impl AppListItem {
 /// Represents an app in the list of managed applications
 ///
 /// Any value of `microsoft.graph.appListItem`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AppListItemKind {
     /// `microsoft.graph.appListItem`.
@@ -11690,12 +11329,7 @@ impl<'de> ::serde::Deserialize<'de> for AppListItemKind {
 /// Represents an app in the list of managed Apple applications
 ///
 /// Wire type: `microsoft.graph.appleAppListItem`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppleAppListItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11811,12 +11445,7 @@ impl AppleAppListItem {
 /// `microsoft.graph.deviceCompliancePolicyScript`.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyScript`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyScript {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11910,12 +11539,7 @@ impl DeviceCompliancePolicyScript {
 /// `microsoft.graph.deviceComplianceScriptError`.
 ///
 /// The concrete type `microsoft.graph.deviceComplianceScriptError`; a property declared with this type uses [`DeviceComplianceScriptErrorKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptError {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12025,7 +11649,7 @@ impl DeviceComplianceScriptError {
 /// `microsoft.graph.deviceComplianceScriptError`.
 ///
 /// Any value of `microsoft.graph.deviceComplianceScriptError`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptErrorKind {
     /// `microsoft.graph.deviceComplianceScriptError`.
@@ -12173,12 +11797,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptErrorKind {
 /// `microsoft.graph.deviceComplianceScriptRule`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptRule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12346,12 +11965,7 @@ impl DeviceComplianceScriptRule {
 /// `microsoft.graph.deviceComplianceScriptRuleError`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRuleError`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptRuleError {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12479,12 +12093,7 @@ impl DeviceComplianceScriptRuleError {
 /// `microsoft.graph.deviceComplianceScriptValidationResult`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptValidationResult`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptValidationResult {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12612,12 +12221,7 @@ impl DeviceComplianceScriptValidationResult {
 /// Operating System version range.
 ///
 /// Wire type: `microsoft.graph.operatingSystemVersionRange`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OperatingSystemVersionRange {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12727,12 +12331,7 @@ impl OperatingSystemVersionRange {
 /// ManagedDevices that are scheduled for retire
 ///
 /// Wire type: `microsoft.graph.retireScheduledManagedDevice`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetireScheduledManagedDevice {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12992,12 +12591,7 @@ impl RetireScheduledManagedDevice {
 /// This class contains compliance settings for Android.
 ///
 /// Wire type: `microsoft.graph.androidCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -13928,12 +13522,7 @@ impl AndroidCompliancePolicy {
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the AndroidDeviceOwnerCompliancePolicy resource.
 ///
 /// Wire type: `microsoft.graph.androidDeviceOwnerCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidDeviceOwnerCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -14733,12 +14322,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
 /// This class contains compliance settings for Android for Work.
 ///
 /// Wire type: `microsoft.graph.androidForWorkCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidForWorkCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -15580,12 +15164,7 @@ impl AndroidForWorkCompliancePolicy {
 /// This class contains compliance settings for Android Work Profile.
 ///
 /// Wire type: `microsoft.graph.androidWorkProfileCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidWorkProfileCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -16452,12 +16031,7 @@ impl AndroidWorkProfileCompliancePolicy {
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the AndroidDeviceOwnerAOSPCompliancePolicy resource.
 ///
 /// Wire type: `microsoft.graph.aospDeviceOwnerCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AospDeviceOwnerCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -16964,12 +16538,7 @@ impl AospDeviceOwnerCompliancePolicy {
 /// Default device compliance policy rules that are enforced account wide.
 ///
 /// Wire type: `microsoft.graph.defaultDeviceCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultDeviceCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17316,12 +16885,7 @@ impl DefaultDeviceCompliancePolicy {
 /// Scheduled Action Configuration
 ///
 /// Wire type: `microsoft.graph.deviceComplianceActionItem`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceActionItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17471,12 +17035,7 @@ impl DeviceComplianceActionItem {
 /// Device compliance setting State for a given device.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceSettingState`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceSettingState {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17744,12 +17303,7 @@ impl DeviceComplianceSettingState {
 /// This class contains compliance settings for IOS.
 ///
 /// Wire type: `microsoft.graph.iosCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IosCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -18488,12 +18042,7 @@ impl IosCompliancePolicy {
 /// This class contains compliance settings for Mac OS.
 ///
 /// Wire type: `microsoft.graph.macOSCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MacOsCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -19263,12 +18812,7 @@ impl MacOsCompliancePolicy {
 /// This class contains compliance settings for Windows 10.
 ///
 /// Wire type: `microsoft.graph.windows10CompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Windows10CompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -20243,12 +19787,7 @@ impl Windows10CompliancePolicy {
 /// This class contains compliance settings for Windows 10 Mobile.
 ///
 /// Wire type: `microsoft.graph.windows10MobileCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Windows10MobileCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -20951,12 +20490,7 @@ impl Windows10MobileCompliancePolicy {
 /// This class contains compliance settings for Windows 8.1.
 ///
 /// Wire type: `microsoft.graph.windows81CompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Windows81CompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -21517,12 +21051,7 @@ impl Windows81CompliancePolicy {
 /// This class contains compliance settings for Windows 8.1 Mobile.
 ///
 /// Wire type: `microsoft.graph.windowsPhone81CompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsPhone81CompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22083,12 +21612,7 @@ impl WindowsPhone81CompliancePolicy {
 /// Blocked actions on the company portal as per platform and device ownership types
 ///
 /// Wire type: `microsoft.graph.companyPortalBlockedAction`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompanyPortalBlockedAction {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22186,12 +21710,7 @@ impl CompanyPortalBlockedAction {
 /// Color in RGB.
 ///
 /// Wire type: `microsoft.graph.rgbColor`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RgbColor {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22280,12 +21799,7 @@ impl RgbColor {
 /// Base type of Device health script run schedule.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceHealthScriptRunSchedule`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptRunScheduleBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22352,7 +21866,7 @@ impl DeviceHealthScriptRunScheduleBase {
 /// Base type of Device health script run schedule.
 ///
 /// Any value of `microsoft.graph.deviceHealthScriptRunSchedule`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceHealthScriptRunSchedule {
     /// `microsoft.graph.deviceHealthScriptDailySchedule`.
@@ -22500,12 +22014,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptRunSchedule {
 /// Base type of Device health script time schedule.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceHealthScriptTimeSchedule`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptTimeScheduleBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22597,7 +22106,7 @@ impl DeviceHealthScriptTimeScheduleBase {
 /// Base type of Device health script time schedule.
 ///
 /// Any value of `microsoft.graph.deviceHealthScriptTimeSchedule`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceHealthScriptTimeSchedule {
     /// `microsoft.graph.deviceHealthScriptDailySchedule`.
@@ -22733,12 +22242,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptTimeSchedule {
 /// Device health script daily schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptDailySchedule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptDailySchedule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22830,12 +22334,7 @@ impl DeviceHealthScriptDailySchedule {
 /// Type of Device health script hourly schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptHourlySchedule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptHourlySchedule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22902,12 +22401,7 @@ impl DeviceHealthScriptHourlySchedule {
 /// Device health script run once schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptRunOnceSchedule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptRunOnceSchedule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23013,12 +22507,7 @@ impl DeviceHealthScriptRunOnceSchedule {
 /// Count of devices with malware for each OS version
 ///
 /// Wire type: `microsoft.graph.osVersionCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OsVersionCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23123,12 +22612,7 @@ impl OsVersionCount {
 /// Malware category device count
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategoryCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareCategoryCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23273,12 +22757,7 @@ impl WindowsMalwareCategoryCount {
 /// Windows malware execution state summary.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareExecutionStateCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareExecutionStateCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23389,12 +22868,7 @@ impl WindowsMalwareExecutionStateCount {
 /// Malware name device count
 ///
 /// Wire type: `microsoft.graph.windowsMalwareNameCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareNameCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23517,12 +22991,7 @@ impl WindowsMalwareNameCount {
 /// Windows Malware Severity Count Summary
 ///
 /// Wire type: `microsoft.graph.windowsMalwareSeverityCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareSeverityCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23648,12 +23117,7 @@ impl WindowsMalwareSeverityCount {
 /// Windows Malware State Summary.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareStateCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareStateCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23794,12 +23258,7 @@ impl WindowsMalwareStateCount {
 /// Contains properties used to assign a device management script to a group.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptAssignment`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptAssignment {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23925,12 +23384,7 @@ impl DeviceHealthScriptAssignment {
 /// Contains properties for device run state of the device compliance script.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptDeviceState`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptDeviceState {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24118,12 +23572,7 @@ impl DeviceComplianceScriptDeviceState {
 /// Contains properties for the run summary of a device management script.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRunSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptRunSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24297,13 +23746,7 @@ impl DeviceComplianceScriptRunSummary {
 /// Whether child organizational units may override an assignment.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentOverride`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationalUnitAssignmentOverride {
     /// `allowed`.
@@ -24375,12 +23818,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentOverride {
 /// The AAD Group we are deploying firmware updates to.
 ///
 /// Wire type: `microsoft.graph.androidFotaDeploymentAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidFotaDeploymentAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24500,12 +23938,7 @@ impl AndroidFotaDeploymentAssignmentTarget {
 /// Represents an assignment to an organizational unit.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24653,12 +24086,7 @@ impl OrganizationalUnitAssignmentTarget {
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
 /// The concrete type `microsoft.graph.organizationalUnitAssignmentConflictSetting`; a property declared with this type uses [`OrganizationalUnitAssignmentConflictSettingKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentConflictSetting {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24751,7 +24179,7 @@ impl OrganizationalUnitAssignmentConflictSetting {
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
 /// Any value of `microsoft.graph.organizationalUnitAssignmentConflictSetting`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OrganizationalUnitAssignmentConflictSettingKind {
     /// `microsoft.graph.organizationalUnitAssignmentConflictSetting`.
@@ -24910,12 +24338,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSett
 /// A conflict setting that resolves conflicts by insert priority.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     /// The `@odata.type` this value was read with, written back unchanged.

@@ -4,12 +4,7 @@
 /// `microsoft.graph.entity`.
 ///
 /// The properties of the abstract type `microsoft.graph.entity`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EntityBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -79,7 +74,7 @@ impl EntityBase {
 /// `microsoft.graph.entity`.
 ///
 /// Any value of `microsoft.graph.entity`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Entity {
     /// `microsoft.graph.directoryObject`.
@@ -243,12 +238,7 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
 /// `microsoft.graph.directoryObject`.
 ///
 /// The concrete type `microsoft.graph.directoryObject`; a property declared with this type uses [`DirectoryObjectKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoryObject {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -336,7 +326,7 @@ impl DirectoryObject {
 /// `microsoft.graph.directoryObject`.
 ///
 /// Any value of `microsoft.graph.directoryObject`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DirectoryObjectKind {
     /// `microsoft.graph.directoryObject`.
@@ -488,12 +478,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObjectKind {
 /// `microsoft.graph.user`.
 ///
 /// The concrete type `microsoft.graph.user`; a property declared with this type uses [`UserKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct User {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -649,7 +634,7 @@ impl User {
 /// `microsoft.graph.user`.
 ///
 /// Any value of `microsoft.graph.user`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UserKind {
     /// `microsoft.graph.user`.
@@ -811,12 +796,7 @@ impl<'de> ::serde::Deserialize<'de> for UserKind {
 /// `microsoft.graph.guestUser`.
 ///
 /// Wire type: `microsoft.graph.guestUser`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GuestUser {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -986,12 +966,7 @@ impl GuestUser {
 /// `microsoft.graph.photo`.
 ///
 /// Wire type: `microsoft.graph.photo`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Photo {
     /// The `@odata.type` this value was read with, written back unchanged.

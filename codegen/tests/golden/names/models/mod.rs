@@ -4,12 +4,7 @@
 /// `microsoft.graph.searchQuery`.
 ///
 /// Wire type: `microsoft.graph.searchQuery`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchQuery {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -231,12 +226,7 @@ impl SearchQuery {
 /// `microsoft.graph.Self`.
 ///
 /// Wire type: `microsoft.graph.Self`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Self_ {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -290,12 +280,7 @@ impl ::serde::Serialize for Self_ {
 /// `microsoft.graph.attachment`.
 ///
 /// The properties of the abstract type `microsoft.graph.attachment`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachmentBase2 {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -349,7 +334,7 @@ impl ::serde::Serialize for AttachmentBase2 {
 /// `microsoft.graph.attachment`.
 ///
 /// Any value of `microsoft.graph.attachment`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Attachment {
     /// `microsoft.graph.fileAttachment`.
@@ -431,12 +416,7 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
 /// `microsoft.graph.fileAttachment`.
 ///
 /// Wire type: `microsoft.graph.fileAttachment`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FileAttachment {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -490,12 +470,7 @@ impl ::serde::Serialize for FileAttachment {
 /// `microsoft.graph.attachmentBase`.
 ///
 /// Wire type: `microsoft.graph.attachmentBase`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachmentBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -549,13 +524,7 @@ impl ::serde::Serialize for AttachmentBase {
 /// `microsoft.graph.windowsMalwareCategory`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategory`. Members the service adds later are kept in `Unrecognized2`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareCategory {
     /// `remoteControlSoftware`.

@@ -6,12 +6,7 @@ pub mod security;
 /// `microsoft.graph.group`.
 ///
 /// Wire type: `microsoft.graph.group`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Group {
     /// The `@odata.type` this value was read with, written back unchanged.

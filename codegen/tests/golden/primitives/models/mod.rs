@@ -2,25 +2,13 @@
 
 //! Models of the `microsoft.graph` namespace (nested namespaces are submodules).
 /// `microsoft.graph.label` (a type definition).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Label(pub ::std::string::String);
 /// `microsoft.graph.access`.
 ///
 /// One member of the flags enum `microsoft.graph.access` (a value is a [`Access`], a set of members). Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessMember {
     /// `read`.
@@ -87,12 +75,7 @@ pub type Access = ::graph_intune::Flags<AccessMember>;
 /// `microsoft.graph.everything`.
 ///
 /// Wire type: `microsoft.graph.everything`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Everything {
     /// The `@odata.type` this value was read with, written back unchanged.

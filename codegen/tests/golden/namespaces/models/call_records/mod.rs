@@ -4,12 +4,7 @@
 /// `microsoft.graph.callRecords.session`.
 ///
 /// Wire type: `microsoft.graph.callRecords.session`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Session {
     /// The `@odata.type` this value was read with, written back unchanged.

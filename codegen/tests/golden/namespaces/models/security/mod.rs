@@ -4,12 +4,7 @@
 /// `microsoft.graph.security.group`.
 ///
 /// Wire type: `microsoft.graph.security.group`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Group {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -81,12 +76,7 @@ impl Group {
 /// `microsoft.graph.security.alert`.
 ///
 /// Wire type: `microsoft.graph.security.alert`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Alert {
     /// The `@odata.type` this value was read with, written back unchanged.

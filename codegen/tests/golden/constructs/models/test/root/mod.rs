@@ -3,25 +3,13 @@
 //! Models of a nested namespace (`test::root`).
 pub mod nested;
 /// `test.root.label` (a type definition).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Label(pub ::std::string::String);
 /// A color.
 ///
 /// Wire type: `test.root.color`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Color {
     /// `red`.
@@ -88,13 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for Color {
 /// `test.root.access`.
 ///
 /// One member of the flags enum `test.root.access` (a value is a [`Access`], a set of members). Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessMember {
     /// `read`.
@@ -161,12 +143,7 @@ pub type Access = ::graph_intune::Flags<AccessMember>;
 /// Anything with an id.
 ///
 /// The properties of the abstract type `test.root.item`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -250,7 +227,7 @@ impl ItemBase {
 /// Anything with an id.
 ///
 /// Any value of `test.root.item`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Item {
     /// `test.root.folder`.
@@ -346,12 +323,7 @@ impl<'de> ::serde::Deserialize<'de> for Item {
 /// `test.root.folder`.
 ///
 /// Wire type: `test.root.folder`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Folder {
     /// The `@odata.type` this value was read with, written back unchanged.

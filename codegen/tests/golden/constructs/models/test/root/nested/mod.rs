@@ -4,12 +4,7 @@
 /// `test.root.nested.item`.
 ///
 /// Wire type: `test.root.nested.item`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Item {
     /// The `@odata.type` this value was read with, written back unchanged.
