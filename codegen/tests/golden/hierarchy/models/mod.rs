@@ -17,7 +17,7 @@ pub struct EntityBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for EntityBase {
+impl ::graph_intune::__private::Object for EntityBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.entity";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -41,7 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for EntityBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for EntityBase {
@@ -51,13 +51,13 @@ impl ::serde::Serialize for EntityBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -149,7 +149,7 @@ impl ::serde::Serialize for Entity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::DirectoryObject(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.directoryObject",
@@ -157,7 +157,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::User(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.user",
@@ -165,7 +165,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::GuestUser(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.guestUser",
@@ -173,7 +173,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::Photo(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.photo",
@@ -184,42 +184,42 @@ impl ::serde::Serialize for Entity {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Entity {
+impl ::graph_intune::__private::Polymorphic for Entity {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.directoryObject") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
                 >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some("microsoft.graph.user") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GuestUser,
                     _,
                     _,
                 >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::Some("microsoft.graph.photo") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Photo,
                     _,
                     _,
                 >(deserializer, Self::Photo)
             }
             _ => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::EntityBase,
                     _,
                     _,
@@ -232,7 +232,7 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.directoryObject`.
@@ -255,7 +255,7 @@ pub struct DirectoryObject {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DirectoryObject {
+impl ::graph_intune::__private::Object for DirectoryObject {
     const WIRE_TYPE: &'static str = "microsoft.graph.directoryObject";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -280,7 +280,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DirectoryObject {
@@ -290,18 +290,18 @@ impl ::serde::Serialize for DirectoryObject {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deletedDateTime",
             &self.deleted_date_time,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -405,7 +405,7 @@ impl ::serde::Serialize for DirectoryObjectKind {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::User(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.user",
@@ -413,7 +413,7 @@ impl ::serde::Serialize for DirectoryObjectKind {
                 )
             }
             Self::GuestUser(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.guestUser",
@@ -424,42 +424,42 @@ impl ::serde::Serialize for DirectoryObjectKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DirectoryObjectKind {
+impl ::graph_intune::__private::Polymorphic for DirectoryObjectKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.directoryObject") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
                 >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some("microsoft.graph.user") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GuestUser,
                     _,
                     _,
                 >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
                 >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
@@ -472,7 +472,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObjectKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.user`.
@@ -513,7 +513,7 @@ pub struct User {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for User {
+impl ::graph_intune::__private::Object for User {
     const WIRE_TYPE: &'static str = "microsoft.graph.user";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -542,7 +542,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for User {
@@ -552,26 +552,26 @@ impl ::serde::Serialize for User {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deletedDateTime",
             &self.deleted_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "manager", &self.manager)?;
-        ::graph_intune::runtime::write_member(&mut map, "photo", &self.photo)?;
-        ::graph_intune::runtime::write_member(&mut map, "stream", &self.stream)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "manager", &self.manager)?;
+        ::graph_intune::__private::write_member(&mut map, "photo", &self.photo)?;
+        ::graph_intune::__private::write_member(&mut map, "stream", &self.stream)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -626,7 +626,7 @@ impl User {
         >,
     ) -> Self {
         self.stream = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -738,7 +738,7 @@ impl ::serde::Serialize for UserKind {
         match self {
             Self::User(value) => ::serde::Serialize::serialize(value, serializer),
             Self::GuestUser(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.guestUser",
@@ -749,35 +749,35 @@ impl ::serde::Serialize for UserKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for UserKind {
+impl ::graph_intune::__private::Polymorphic for UserKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.user") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GuestUser,
                     _,
                     _,
                 >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
@@ -790,7 +790,7 @@ impl<'de> ::serde::Deserialize<'de> for UserKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.guestUser`.
@@ -835,7 +835,7 @@ pub struct GuestUser {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for GuestUser {
+impl ::graph_intune::__private::Object for GuestUser {
     const WIRE_TYPE: &'static str = "microsoft.graph.guestUser";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -865,7 +865,7 @@ impl<'de> ::serde::Deserialize<'de> for GuestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for GuestUser {
@@ -875,27 +875,31 @@ impl ::serde::Serialize for GuestUser {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deletedDateTime",
             &self.deleted_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "invitedBy", &self.invited_by)?;
-        ::graph_intune::runtime::write_member(&mut map, "manager", &self.manager)?;
-        ::graph_intune::runtime::write_member(&mut map, "photo", &self.photo)?;
-        ::graph_intune::runtime::write_member(&mut map, "stream", &self.stream)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "invitedBy",
+            &self.invited_by,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "manager", &self.manager)?;
+        ::graph_intune::__private::write_member(&mut map, "photo", &self.photo)?;
+        ::graph_intune::__private::write_member(&mut map, "stream", &self.stream)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -958,7 +962,7 @@ impl GuestUser {
         >,
     ) -> Self {
         self.stream = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -983,7 +987,7 @@ pub struct Photo {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Photo {
+impl ::graph_intune::__private::Object for Photo {
     const WIRE_TYPE: &'static str = "microsoft.graph.photo";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1008,7 +1012,7 @@ impl<'de> ::serde::Deserialize<'de> for Photo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Photo {
@@ -1018,14 +1022,14 @@ impl ::serde::Serialize for Photo {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "height", &self.height)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "height", &self.height)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }

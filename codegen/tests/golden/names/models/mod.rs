@@ -55,7 +55,7 @@ pub struct SearchQuery {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for SearchQuery {
+impl ::graph_intune::__private::Object for SearchQuery {
     const WIRE_TYPE: &'static str = "microsoft.graph.searchQuery";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -88,7 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for SearchQuery {
@@ -98,42 +98,42 @@ impl ::serde::Serialize for SearchQuery {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "type", &self.r#type)?;
-        ::graph_intune::runtime::write_member(&mut map, "self", &self.self_)?;
-        ::graph_intune::runtime::write_member(&mut map, "match", &self.r#match)?;
-        ::graph_intune::runtime::write_member(&mut map, "v4_0_3", &self.v4_0_3)?;
-        ::graph_intune::runtime::write_member(&mut map, "_id", &self.id_)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "type", &self.r#type)?;
+        ::graph_intune::__private::write_member(&mut map, "self", &self.self_)?;
+        ::graph_intune::__private::write_member(&mut map, "match", &self.r#match)?;
+        ::graph_intune::__private::write_member(&mut map, "v4_0_3", &self.v4_0_3)?;
+        ::graph_intune::__private::write_member(&mut map, "_id", &self.id_)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "queryString",
             &self.query_string,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "query_string",
             &self.query_string_2,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "riskEventTypes_v2",
             &self.risk_event_types_v2,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "additionalData",
             &self.additional_data_2,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "iOSVersion",
             &self.i_os_version,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -202,7 +202,7 @@ impl SearchQuery {
         >,
     ) -> Self {
         self.risk_event_types_v2 = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -235,7 +235,7 @@ pub struct Self_ {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Self_ {
+impl ::graph_intune::__private::Object for Self_ {
     const WIRE_TYPE: &'static str = "microsoft.graph.Self";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -258,7 +258,7 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Self_ {
@@ -268,12 +268,12 @@ impl ::serde::Serialize for Self_ {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -289,7 +289,7 @@ pub struct AttachmentBase2 {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AttachmentBase2 {
+impl ::graph_intune::__private::Object for AttachmentBase2 {
     const WIRE_TYPE: &'static str = "microsoft.graph.attachment";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -312,7 +312,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentBase2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AttachmentBase2 {
@@ -322,12 +322,12 @@ impl ::serde::Serialize for AttachmentBase2 {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -372,7 +372,7 @@ impl ::serde::Serialize for Attachment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::FileAttachment(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.fileAttachment",
@@ -383,21 +383,21 @@ impl ::serde::Serialize for Attachment {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Attachment {
+impl ::graph_intune::__private::Polymorphic for Attachment {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.fileAttachment") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::FileAttachment,
                     _,
                     _,
                 >(deserializer, Self::FileAttachment)
             }
             _ => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AttachmentBase2,
                     _,
                     _,
@@ -410,7 +410,7 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.fileAttachment`.
@@ -425,7 +425,7 @@ pub struct FileAttachment {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for FileAttachment {
+impl ::graph_intune::__private::Object for FileAttachment {
     const WIRE_TYPE: &'static str = "microsoft.graph.fileAttachment";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -448,7 +448,7 @@ impl<'de> ::serde::Deserialize<'de> for FileAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for FileAttachment {
@@ -458,12 +458,12 @@ impl ::serde::Serialize for FileAttachment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -479,7 +479,7 @@ pub struct AttachmentBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AttachmentBase {
+impl ::graph_intune::__private::Object for AttachmentBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.attachmentBase";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -502,7 +502,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AttachmentBase {
@@ -512,12 +512,12 @@ impl ::serde::Serialize for AttachmentBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }

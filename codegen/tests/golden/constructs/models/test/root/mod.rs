@@ -160,7 +160,7 @@ pub struct ItemBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for ItemBase {
+impl ::graph_intune::__private::Object for ItemBase {
     const WIRE_TYPE: &'static str = "test.root.item";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -185,7 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for ItemBase {
@@ -195,14 +195,14 @@ impl ::serde::Serialize for ItemBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "price", &self.price)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "price", &self.price)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -279,7 +279,7 @@ impl ::serde::Serialize for Item {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::Folder(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#test.root.folder",
@@ -290,21 +290,21 @@ impl ::serde::Serialize for Item {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Item {
+impl ::graph_intune::__private::Polymorphic for Item {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("test.root.folder") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::test::root::Folder,
                     _,
                     _,
                 >(deserializer, Self::Folder)
             }
             _ => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::test::root::ItemBase,
                     _,
                     _,
@@ -317,7 +317,7 @@ impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `test.root.folder`.
@@ -364,7 +364,7 @@ pub struct Folder {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Folder {
+impl ::graph_intune::__private::Object for Folder {
     const WIRE_TYPE: &'static str = "test.root.folder";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -393,7 +393,7 @@ impl<'de> ::serde::Deserialize<'de> for Folder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Folder {
@@ -403,18 +403,18 @@ impl ::serde::Serialize for Folder {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "price", &self.price)?;
-        ::graph_intune::runtime::write_member(&mut map, "colors", &self.colors)?;
-        ::graph_intune::runtime::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::runtime::write_member(&mut map, "children", &self.children)?;
-        ::graph_intune::runtime::write_member(&mut map, "parent", &self.parent)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "price", &self.price)?;
+        ::graph_intune::__private::write_member(&mut map, "colors", &self.colors)?;
+        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(&mut map, "children", &self.children)?;
+        ::graph_intune::__private::write_member(&mut map, "parent", &self.parent)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -443,7 +443,7 @@ impl Folder {
         >,
     ) -> Self {
         self.colors = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -463,7 +463,7 @@ impl Folder {
         >,
     ) -> Self {
         self.children = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
