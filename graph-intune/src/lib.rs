@@ -49,8 +49,8 @@ pub mod client;
 mod request;
 // 5. Collections.
 mod paging;
-// 6. The public paths of the runtime's items (and of the model support
-//    below), for generated code and callers.
+// 6. The public paths of the runtime's items, for generated code and
+//    callers (the generated models' hooks are in `__private` below).
 pub mod runtime;
 
 /// The hooks of the generated models (reading and writing objects and
