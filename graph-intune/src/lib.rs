@@ -49,9 +49,23 @@ pub mod client;
 mod request;
 // 5. Collections.
 mod paging;
-// 6. The public paths of the runtime's items (and of the model support
-//    below), for generated code and callers.
+// 6. The public paths of the runtime's items, for generated code and
+//    callers (the generated models' hooks are in `__private` below).
 pub mod runtime;
+
+/// The hooks of the generated models (reading and writing objects and
+/// polymorphic values): public for the generated code only, not part of the
+/// API (serde's `__private` is the model).
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::object::{
+        collect_into, deserialize_object, write_additional, write_lenient_member, write_member,
+        Member, Object,
+    };
+    pub use crate::polymorphic::{
+        deserialize_polymorphic, read_variant, serialize_variant, Polymorphic,
+    };
+}
 
 // Support for the generated models.
 pub mod edm;

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::Nullable;
 
 /// A generated struct, read from a JSON object member by member.
+#[doc(hidden)]
 pub trait Object: Default {
     /// The qualified wire type, such as `microsoft.graph.groupAssignmentTarget`
     /// (named in errors).
@@ -67,6 +68,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// A member that may be left out of a JSON object.
+#[doc(hidden)]
 pub trait Member {
     /// Whether the member is absent (not written at all).
     fn is_absent(&self) -> bool;

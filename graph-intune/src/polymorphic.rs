@@ -88,6 +88,7 @@ impl<T: ?Sized + Serialize> Clone for WithODataType<'_, T> {
 impl<T: ?Sized + Serialize> Copy for WithODataType<'_, T> {}
 
 /// A generated polymorphic enum: builds the variant for a type name.
+#[doc(hidden)]
 pub trait Polymorphic: Sized {
     /// Reads the variant for `type_name` (the `@odata.type` without `#`, or
     /// `None` when the object has none) from `deserializer`, which yields the

@@ -11,9 +11,6 @@
 //! [`Pages`] and [`Items`] the streams over every page of a collection, and
 //! [`WithODataType`] helps serializing polymorphic values.
 //!
-//! The other items are hooks of the generated models (reading and writing
-//! objects and polymorphic values), not meant to be called by hand.
-//!
 //! # What every request does
 //!
 //! * It carries `Authorization: Bearer <token>` (a token fresh from the
@@ -43,14 +40,8 @@
 
 pub use futures_core::Stream;
 
-pub use crate::object::{
-    collect_into, deserialize_object, write_additional, write_lenient_member, write_member, Member,
-    Object,
-};
 pub use crate::paging::{Items, Page, Pages};
-pub use crate::polymorphic::{
-    deserialize_polymorphic, read_variant, serialize_variant, Polymorphic, WithODataType,
-};
+pub use crate::polymorphic::WithODataType;
 pub use crate::query::Query;
 pub use crate::request::RequestBuilder;
 #[doc(hidden)]

@@ -186,7 +186,7 @@ impl Emitter<'_> {
         let setters = self.struct_setters(&name, sp)?;
         Ok(quote! {
             #doc
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+            #[derive(Debug, Clone, PartialEq, Default)]
             #[non_exhaustive]
             pub struct #name {
                 /// The `@odata.type` this value was read with, written back unchanged.
@@ -236,7 +236,7 @@ impl Emitter<'_> {
         let (param, value) = if f.ty.collection {
             (
                 quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#element>>),
-                quote!(::graph_intune::runtime::collect_into(value)),
+                quote!(::graph_intune::__private::collect_into(value)),
             )
         } else if f.boxed {
             (
@@ -275,7 +275,7 @@ fn is_lenient(f: &FieldPlan) -> bool {
 }
 
 /// `Serialize` and `Deserialize` of a generated struct, through
-/// `graph_intune::runtime::Object`: one `match` arm per member to read, one
+/// `graph_intune::__private::Object`: one `match` arm per member to read, one
 /// call per member to write, unknown members kept in `additional_data`.
 fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
     let odata_type = ident(&sp.odata_type);
@@ -293,13 +293,13 @@ fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
         let field = ident(&f.rust);
         let wire = &f.wire;
         if is_lenient(f) {
-            quote!(::graph_intune::runtime::write_lenient_member(&mut map, #wire, &self.#field)?;)
+            quote!(::graph_intune::__private::write_lenient_member(&mut map, #wire, &self.#field)?;)
         } else {
-            quote!(::graph_intune::runtime::write_member(&mut map, #wire, &self.#field)?;)
+            quote!(::graph_intune::__private::write_member(&mut map, #wire, &self.#field)?;)
         }
     });
     quote! {
-        impl ::graph_intune::runtime::Object for #name {
+        impl ::graph_intune::__private::Object for #name {
             const WIRE_TYPE: &'static str = #wire_type;
             fn read_member<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
                 match key {
@@ -315,16 +315,16 @@ fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::graph_intune::runtime::deserialize_object(deserializer)
+                ::graph_intune::__private::deserialize_object(deserializer)
             }
         }
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                ::graph_intune::runtime::write_member(&mut map, "@odata.type", &self.#odata_type)?;
+                ::graph_intune::__private::write_member(&mut map, "@odata.type", &self.#odata_type)?;
                 #(#write)*
-                ::graph_intune::runtime::write_additional(&mut map, &self.#additional)?;
+                ::graph_intune::__private::write_additional(&mut map, &self.#additional)?;
                 map.end()
             }
         }
@@ -399,7 +399,7 @@ impl Emitter<'_> {
         let (name, catch_all) = (&e.name, &e.catch_all);
         Ok(quote! {
             #doc
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+            #[derive(Debug, Clone, PartialEq)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variant_defs)*
@@ -494,7 +494,7 @@ impl Emitter<'_> {
             }
             let tag = format!("#{}", self.model.ty(*vid).qualified_name());
             quote! {
-                Self::#v(value) => ::graph_intune::runtime::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
+                Self::#v(value) => ::graph_intune::__private::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
             }
         });
         let (name, catch_all) = (&e.name, &e.catch_all);
@@ -519,7 +519,7 @@ impl Emitter<'_> {
                 let tag = self.model.ty(*vid).qualified_name();
                 let ty = self.struct_path(*vid)?;
                 Ok(quote! {
-                    ::std::option::Option::Some(#tag) => ::graph_intune::runtime::read_variant::<#ty, _, _>(deserializer, Self::#v),
+                    ::std::option::Option::Some(#tag) => ::graph_intune::__private::read_variant::<#ty, _, _>(deserializer, Self::#v),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -528,24 +528,34 @@ impl Emitter<'_> {
         // A value without `@odata.type` is of the declared type: its own
         // variant, or the catch-all (with the `…Base` struct) when abstract.
         let untyped_variant = match e.variants.iter().find(|(vid, _)| *vid == e.id) {
-            Some((_, v)) if !e.is_abstract => v,
-            _ => catch_all,
+            Some((_, v)) if !e.is_abstract => Some(v),
+            _ => None,
+        };
+        // The remaining names: one arm when an untyped value also goes to
+        // the catch-all.
+        let rest_arms = match untyped_variant {
+            Some(v) => quote! {
+                ::std::option::Option::None => ::graph_intune::__private::read_variant::<#base_ty, _, _>(deserializer, Self::#v),
+                ::std::option::Option::Some(_) => ::graph_intune::__private::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+            },
+            None => quote! {
+                _ => ::graph_intune::__private::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+            },
         };
         let name = &e.name;
         Ok(quote! {
-            impl ::graph_intune::runtime::Polymorphic for #name {
+            impl ::graph_intune::__private::Polymorphic for #name {
                 fn from_tagged<'de, D: ::serde::Deserializer<'de>>(type_name: ::std::option::Option<&str>, deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     match type_name {
                         #(#de_arms)*
-                        ::std::option::Option::None => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#untyped_variant),
-                        ::std::option::Option::Some(_) => ::graph_intune::runtime::read_variant::<#base_ty, _, _>(deserializer, Self::#catch_all),
+                        #rest_arms
                     }
                 }
             }
 
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+                    ::graph_intune::__private::deserialize_polymorphic(deserializer)
                 }
             }
         })
@@ -615,7 +625,7 @@ impl Emitter<'_> {
         let inner = primitive(underlying);
         quote! {
             #doc
-            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(transparent)]
             pub struct #name(pub #inner);
         }
@@ -643,7 +653,7 @@ fn enumeration_definition(
     let catch_all_doc = " A member this build does not know, kept as sent.";
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#[doc = #variant_docs] #variants,)*

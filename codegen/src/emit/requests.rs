@@ -347,7 +347,7 @@ fn service_operations(imports: &TokenStream) -> (TokenStream, TokenStream, Token
     let service = quote! {
         /// The service's action and function imports, from
         /// [`GraphClientExt::service_operations`].
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct ServiceOperations {
             client: ::graph_intune::GraphClient,
         }
@@ -384,7 +384,7 @@ fn method_scope() -> Scope {
 fn builder_struct(name: &Ident, doc: &str) -> TokenStream {
     quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct #name {
             inner: ::graph_intune::runtime::RequestBuilder,
         }
@@ -455,11 +455,12 @@ enum Receiver {
 }
 
 impl Receiver {
-    /// The request builder at `segment` (an expression of a `&str`).
+    /// The request builder at `segment` (an expression of a `&str`, such
+    /// as a string literal).
     fn at(self, segment: TokenStream) -> TokenStream {
         match self {
-            Receiver::Bound => quote!(self.inner.segment(&#segment)),
-            Receiver::Import => quote!(self.request(&#segment)),
+            Receiver::Bound => quote!(self.inner.segment(#segment)),
+            Receiver::Import => quote!(self.request(#segment)),
         }
     }
 }
@@ -574,7 +575,7 @@ impl Emitter<'_> {
             quote!((#wire, #literal))
         });
         let segment = quote!(::graph_intune::odata::function_segment(#url_name, &[#(#literals),*]));
-        let target = receiver.at(quote!(segment));
+        let target = receiver.at(quote!(&segment));
         let call = match s.unwrap_value {
             Some(true) => quote!(#target.get_value().await),
             _ => quote!(#target.get().await),
@@ -613,9 +614,15 @@ impl Emitter<'_> {
                 } else {
                     quote!(&'a #base)
                 };
-                Ok(quote!(#[serde(rename = #wire)] #name: #ty,))
+                // serde names the field after the identifier without `r#`.
+                let rename = (wire.as_str() != super::unraw(&name.to_string()))
+                    .then(|| quote!(#[serde(rename = #wire)]));
+                Ok(quote!(#rename #name: #ty,))
             })
             .collect::<Result<Vec<_>>>()?;
+        // Every field borrows for `'a`; a body without parameters borrows
+        // nothing and is an empty struct (serialized as `{}`).
+        let lifetime = (!fields.is_empty()).then(|| quote!(<'a>));
         let inits = s.params.iter().map(|(name, _)| quote!(#name,));
         let target = receiver.at(quote!(#url_name));
         let call = match s.unwrap_value {
@@ -628,12 +635,10 @@ impl Emitter<'_> {
             #doc
             pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
                 #[derive(::serde::Serialize)]
-                struct Body<'a> {
+                struct Body #lifetime {
                     #(#fields)*
-                    #[serde(skip)]
-                    _marker: ::std::marker::PhantomData<&'a ()>,
                 }
-                let body = Body { #(#inits)* _marker: ::std::marker::PhantomData };
+                let body = Body { #(#inits)* };
                 #call
             }
         })

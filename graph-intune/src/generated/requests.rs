@@ -11,7 +11,7 @@ impl ::graph_intune::GraphClient {
     }
 }
 /// Requests on one `microsoft.graph.deviceManagement`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -88,7 +88,7 @@ impl DeviceManagementRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicy`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -201,16 +201,10 @@ impl DeviceCompliancePolicyRequest {
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
-            #[serde(rename = "assignments")]
             assignments: &'a [crate::models::DeviceCompliancePolicyAssignment],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            assignments,
-            _marker: ::std::marker::PhantomData,
-        };
-        self.inner.segment(&"assign").post_value(&body).await
+        let body = Body { assignments };
+        self.inner.segment("assign").post_value(&body).await
     }
     /// The bound action `microsoft.graph.scheduleActionsForRules`.
     pub async fn schedule_actions_for_rules(
@@ -221,18 +215,15 @@ impl DeviceCompliancePolicyRequest {
         struct Body<'a> {
             #[serde(rename = "deviceComplianceScheduledActionForRules")]
             device_compliance_scheduled_action_for_rules: &'a [crate::models::DeviceComplianceScheduledActionForRule],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
         let body = Body {
             device_compliance_scheduled_action_for_rules,
-            _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"scheduleActionsForRules").post_no_content(&body).await
+        self.inner.segment("scheduleActionsForRules").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -300,14 +291,9 @@ impl DeviceCompliancePolicyCollectionRequest {
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            payload_ids,
-            _marker: ::std::marker::PhantomData,
-        };
-        self.inner.segment(&"hasPayloadLinks").post_value(&body).await
+        let body = Body { payload_ids };
+        self.inner.segment("hasPayloadLinks").post_value(&body).await
     }
     /// The bound action `microsoft.graph.getDevicesScheduledToRetire`.
     pub async fn get_devices_scheduled_to_retire(
@@ -317,29 +303,19 @@ impl DeviceCompliancePolicyCollectionRequest {
         ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
-        self.inner.segment(&"getDevicesScheduledToRetire").post_value(&body).await
+        struct Body {}
+        let body = Body {};
+        self.inner.segment("getDevicesScheduledToRetire").post_value(&body).await
     }
     /// The bound action `microsoft.graph.refreshDeviceComplianceReportSummarization`.
     pub async fn refresh_device_compliance_report_summarization(
         &self,
     ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
+        struct Body {}
+        let body = Body {};
         self.inner
-            .segment(&"refreshDeviceComplianceReportSummarization")
+            .segment("refreshDeviceComplianceReportSummarization")
             .post_no_content(&body)
             .await
     }
@@ -351,19 +327,12 @@ impl DeviceCompliancePolicyCollectionRequest {
     ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
-            #[serde(rename = "state")]
             state: &'a crate::models::ScheduledRetireState,
             #[serde(rename = "managedDeviceIds")]
             managed_device_ids: &'a [::std::string::String],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            state,
-            managed_device_ids,
-            _marker: ::std::marker::PhantomData,
-        };
-        self.inner.segment(&"setScheduledRetireState").post_no_content(&body).await
+        let body = Body { state, managed_device_ids };
+        self.inner.segment("setScheduledRetireState").post_no_content(&body).await
     }
     /// The bound action `microsoft.graph.validateComplianceScript`.
     pub async fn validate_compliance_script(
@@ -381,18 +350,15 @@ impl DeviceCompliancePolicyCollectionRequest {
             device_compliance_policy_script: ::std::option::Option<
                 &'a crate::models::DeviceCompliancePolicyScript,
             >,
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
         let body = Body {
             device_compliance_policy_script,
-            _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"validateComplianceScript").post(&body).await
+        self.inner.segment("validateComplianceScript").post(&body).await
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyDeviceStateSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -441,7 +407,7 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -498,7 +464,7 @@ impl DeviceCompliancePolicySettingStateSummaryRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -567,7 +533,7 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScript`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -647,18 +613,15 @@ impl DeviceComplianceScriptRequest {
         struct Body<'a> {
             #[serde(rename = "deviceHealthScriptAssignments")]
             device_health_script_assignments: &'a [crate::models::DeviceHealthScriptAssignment],
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
         let body = Body {
             device_health_script_assignments,
-            _marker: ::std::marker::PhantomData,
         };
-        self.inner.segment(&"assign").post_no_content(&body).await
+        self.inner.segment("assign").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScript`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -716,7 +679,7 @@ impl DeviceComplianceScriptCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceCompliancePolicyAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -765,7 +728,7 @@ impl DeviceCompliancePolicyAssignmentRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicyAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -830,7 +793,7 @@ impl DeviceCompliancePolicyAssignmentCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.settingStateDeviceSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -879,7 +842,7 @@ impl SettingStateDeviceSummaryRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.settingStateDeviceSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -937,7 +900,7 @@ impl SettingStateDeviceSummaryCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceDeviceStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -986,7 +949,7 @@ impl DeviceComplianceDeviceStatusRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceDeviceStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1047,7 +1010,7 @@ impl DeviceComplianceDeviceStatusCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceDeviceOverview`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceOverviewRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1096,7 +1059,7 @@ impl DeviceComplianceDeviceOverviewRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScheduledActionForRule`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1153,7 +1116,7 @@ impl DeviceComplianceScheduledActionForRuleRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScheduledActionForRule`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1222,7 +1185,7 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceUserStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1271,7 +1234,7 @@ impl DeviceComplianceUserStatusRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceUserStatus`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1329,7 +1292,7 @@ impl DeviceComplianceUserStatusCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceUserOverview`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceUserOverviewRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1378,7 +1341,7 @@ impl DeviceComplianceUserOverviewRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceActionItem`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1427,7 +1390,7 @@ impl DeviceComplianceActionItemRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceActionItem`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1485,7 +1448,7 @@ impl DeviceComplianceActionItemCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceSettingState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1534,7 +1497,7 @@ impl DeviceComplianceSettingStateRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceSettingState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1595,7 +1558,7 @@ impl DeviceComplianceSettingStateCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceHealthScriptAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1644,7 +1607,7 @@ impl DeviceHealthScriptAssignmentRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceHealthScriptAssignment`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1705,7 +1668,7 @@ impl DeviceHealthScriptAssignmentCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScriptDeviceState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1754,7 +1717,7 @@ impl DeviceComplianceScriptDeviceStateRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.deviceComplianceScriptDeviceState`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -1821,7 +1784,7 @@ impl DeviceComplianceScriptDeviceStateCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.deviceComplianceScriptRunSummary`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRunSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }

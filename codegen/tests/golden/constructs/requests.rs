@@ -29,7 +29,7 @@ impl GraphClientExt for ::graph_intune::GraphClient {
 }
 /// The service's action and function imports, from
 /// [`GraphClientExt::service_operations`].
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ServiceOperations {
     client: ::graph_intune::GraphClient,
 }
@@ -40,14 +40,9 @@ impl ServiceOperations {
     /// The action `test.root.reset`.
     pub async fn reset(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
-        self.request(&"reset").post_no_content(&body).await
+        struct Body {}
+        let body = Body {};
+        self.request("reset").post_no_content(&body).await
     }
     /// The function `test.root.now`.
     pub async fn now(
@@ -61,7 +56,7 @@ impl ServiceOperations {
     }
 }
 /// Requests on one `test.root.item`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ItemRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -110,7 +105,7 @@ impl ItemRequest {
     }
 }
 /// Requests on a collection of `test.root.item`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ItemCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -173,7 +168,7 @@ impl ItemCollectionRequest {
     }
 }
 /// Requests on one `test.root.folder`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct FolderRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -254,16 +249,10 @@ impl FolderRequest {
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
-            #[serde(rename = "reason")]
             reason: ::std::option::Option<&'a str>,
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
         }
-        let body = Body {
-            reason,
-            _marker: ::std::marker::PhantomData,
-        };
-        self.inner.segment(&"test.root.archive").post(&body).await
+        let body = Body { reason };
+        self.inner.segment("test.root.archive").post(&body).await
     }
     /// The bound function `test.root.count`.
     pub async fn count(
@@ -287,7 +276,7 @@ impl FolderRequest {
     }
 }
 /// Requests on a collection of `test.root.folder`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct FolderCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }

@@ -23,7 +23,7 @@ impl GraphClientExt for ::graph_intune::GraphClient {
     }
 }
 /// Requests on one `microsoft.graph.entity`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct EntityRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -69,7 +69,7 @@ impl EntityRequest {
     }
 }
 /// Requests on one `microsoft.graph.directoryObject`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DirectoryObjectRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -118,7 +118,7 @@ impl DirectoryObjectRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.directoryObject`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DirectoryObjectCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -176,7 +176,7 @@ impl DirectoryObjectCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.user`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct UserRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -237,18 +237,13 @@ impl UserRequest {
         &self,
     ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
         #[derive(::serde::Serialize)]
-        struct Body<'a> {
-            #[serde(skip)]
-            _marker: ::std::marker::PhantomData<&'a ()>,
-        }
-        let body = Body {
-            _marker: ::std::marker::PhantomData,
-        };
-        self.inner.segment(&"query").post_no_content(&body).await
+        struct Body {}
+        let body = Body {};
+        self.inner.segment("query").post_no_content(&body).await
     }
 }
 /// Requests on a collection of `microsoft.graph.user`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct UserCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -292,7 +287,7 @@ impl UserCollectionRequest {
     }
 }
 /// Requests on one `microsoft.graph.guestUser`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct GuestUserRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -350,7 +345,7 @@ impl GuestUserRequest {
     }
 }
 /// Requests on one `microsoft.graph.photo`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct PhotoRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
@@ -410,7 +405,7 @@ impl PhotoRequest {
     }
 }
 /// Requests on a collection of `microsoft.graph.photo`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct PhotoCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }

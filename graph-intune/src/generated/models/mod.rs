@@ -4,13 +4,7 @@
 /// `microsoft.graph.complianceStatus`.
 ///
 /// Wire type: `microsoft.graph.complianceStatus`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ComplianceStatus {
     /// `unknown`.
@@ -97,13 +91,7 @@ impl<'de> ::serde::Deserialize<'de> for ComplianceStatus {
 /// `microsoft.graph.deviceAndAppManagementAssignmentFilterType`.
 ///
 /// Wire type: `microsoft.graph.deviceAndAppManagementAssignmentFilterType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentFilterType {
     /// `none`.
@@ -171,13 +159,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentFilterTy
 /// `microsoft.graph.deviceAndAppManagementAssignmentSource`.
 ///
 /// Wire type: `microsoft.graph.deviceAndAppManagementAssignmentSource`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentSource {
     /// `direct`.
@@ -241,13 +223,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentSource {
 /// `microsoft.graph.runAsAccountType`.
 ///
 /// Wire type: `microsoft.graph.runAsAccountType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunAsAccountType {
     /// `system`.
@@ -310,13 +286,7 @@ impl<'de> ::serde::Deserialize<'de> for RunAsAccountType {
 /// `microsoft.graph.devicePlatformType`.
 ///
 /// Wire type: `microsoft.graph.devicePlatformType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevicePlatformType {
     /// `android`.
@@ -411,13 +381,7 @@ impl<'de> ::serde::Deserialize<'de> for DevicePlatformType {
 /// `microsoft.graph.androidDeviceOwnerRequiredPasswordType`.
 ///
 /// Wire type: `microsoft.graph.androidDeviceOwnerRequiredPasswordType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidDeviceOwnerRequiredPasswordType {
     /// `deviceDefault`.
@@ -509,13 +473,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidDeviceOwnerRequiredPasswordType {
 /// `microsoft.graph.androidRequiredPasswordComplexity`.
 ///
 /// Wire type: `microsoft.graph.androidRequiredPasswordComplexity`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidRequiredPasswordComplexity {
     /// `none`.
@@ -586,13 +544,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidRequiredPasswordComplexity {
 /// `microsoft.graph.androidRequiredPasswordType`.
 ///
 /// Wire type: `microsoft.graph.androidRequiredPasswordType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidRequiredPasswordType {
     /// `deviceDefault`.
@@ -679,13 +631,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidRequiredPasswordType {
 /// `microsoft.graph.androidSafetyNetEvaluationType`.
 ///
 /// Wire type: `microsoft.graph.androidSafetyNetEvaluationType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AndroidSafetyNetEvaluationType {
     /// `basic`.
@@ -748,13 +694,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidSafetyNetEvaluationType {
 /// `microsoft.graph.code`.
 ///
 /// Wire type: `microsoft.graph.code`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Code {
     /// `none`.
@@ -941,13 +881,7 @@ impl<'de> ::serde::Deserialize<'de> for Code {
 /// `microsoft.graph.dataType`.
 ///
 /// Wire type: `microsoft.graph.dataType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataType {
     /// `none`.
@@ -1062,13 +996,7 @@ impl<'de> ::serde::Deserialize<'de> for DataType {
 /// `microsoft.graph.derivedCredentialProviderType`.
 ///
 /// Wire type: `microsoft.graph.derivedCredentialProviderType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DerivedCredentialProviderType {
     /// `notConfigured`.
@@ -1143,13 +1071,7 @@ impl<'de> ::serde::Deserialize<'de> for DerivedCredentialProviderType {
 /// `microsoft.graph.deviceComplianceActionType`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceActionType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceActionType {
     /// `noAction`.
@@ -1236,13 +1158,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceActionType {
 /// `microsoft.graph.deviceComplianceScriptRuleDataType`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRuleDataType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptRuleDataType {
     /// `none`.
@@ -1357,13 +1273,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRuleDataType {
 /// `microsoft.graph.deviceComplianceScriptRulesValidationError`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRulesValidationError`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptRulesValidationError {
     /// `none`.
@@ -1551,13 +1461,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRulesValidationErr
 /// `microsoft.graph.deviceComplianceScriptRulOperator`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRulOperator`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptRulOperator {
     /// `none`.
@@ -1712,13 +1616,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRulOperator {
 /// `microsoft.graph.deviceThreatProtectionLevel`.
 ///
 /// Wire type: `microsoft.graph.deviceThreatProtectionLevel`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceThreatProtectionLevel {
     /// `unavailable`.
@@ -1797,13 +1695,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceThreatProtectionLevel {
 /// `microsoft.graph.deviceType`.
 ///
 /// Wire type: `microsoft.graph.deviceType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceType {
     /// `desktop`.
@@ -1966,13 +1858,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceType {
 /// `microsoft.graph.macOSGatekeeperAppSources`.
 ///
 /// Wire type: `microsoft.graph.macOSGatekeeperAppSources`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MacOsGatekeeperAppSources {
     /// `notConfigured`.
@@ -2047,13 +1933,7 @@ impl<'de> ::serde::Deserialize<'de> for MacOsGatekeeperAppSources {
 /// `microsoft.graph.managedDeviceOwnerType`.
 ///
 /// Wire type: `microsoft.graph.managedDeviceOwnerType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ManagedDeviceOwnerType {
     /// `unknown`.
@@ -2120,13 +2000,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedDeviceOwnerType {
 /// `microsoft.graph.managementAgentType`.
 ///
 /// Wire type: `microsoft.graph.managementAgentType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ManagementAgentType {
     /// `eas`.
@@ -2241,13 +2115,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagementAgentType {
 /// `microsoft.graph.operator`.
 ///
 /// Wire type: `microsoft.graph.operator`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operator {
     /// `none`.
@@ -2402,13 +2270,7 @@ impl<'de> ::serde::Deserialize<'de> for Operator {
 /// `microsoft.graph.policyPlatformType`.
 ///
 /// Wire type: `microsoft.graph.policyPlatformType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyPlatformType {
     /// `android`.
@@ -2507,13 +2369,7 @@ impl<'de> ::serde::Deserialize<'de> for PolicyPlatformType {
 /// `microsoft.graph.requiredPasswordType`.
 ///
 /// Wire type: `microsoft.graph.requiredPasswordType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequiredPasswordType {
     /// `deviceDefault`.
@@ -2580,13 +2436,7 @@ impl<'de> ::serde::Deserialize<'de> for RequiredPasswordType {
 /// `microsoft.graph.scheduledRetireState`.
 ///
 /// Wire type: `microsoft.graph.scheduledRetireState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduledRetireState {
     /// `cancelRetire`.
@@ -2649,13 +2499,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledRetireState {
 /// `microsoft.graph.companyPortalAction`.
 ///
 /// Wire type: `microsoft.graph.companyPortalAction`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CompanyPortalAction {
     /// `unknown`.
@@ -2722,13 +2566,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPortalAction {
 /// `microsoft.graph.enrollmentAvailabilityOptions`.
 ///
 /// Wire type: `microsoft.graph.enrollmentAvailabilityOptions`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnrollmentAvailabilityOptions {
     /// `availableWithPrompts`.
@@ -2795,13 +2633,7 @@ impl<'de> ::serde::Deserialize<'de> for EnrollmentAvailabilityOptions {
 /// `microsoft.graph.ownerType`.
 ///
 /// Wire type: `microsoft.graph.ownerType`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OwnerType {
     /// `unknown`.
@@ -2868,13 +2700,7 @@ impl<'de> ::serde::Deserialize<'de> for OwnerType {
 /// `microsoft.graph.adminConsentState`.
 ///
 /// Wire type: `microsoft.graph.adminConsentState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminConsentState {
     /// `notConfigured`.
@@ -2941,13 +2767,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminConsentState {
 /// `microsoft.graph.deviceManagementSubscriptions`.
 ///
 /// One member of the flags enum `microsoft.graph.deviceManagementSubscriptions` (a value is a [`DeviceManagementSubscriptions`], a set of members). Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceManagementSubscriptionsMember {
     /// `none`.
@@ -3033,13 +2853,7 @@ pub type DeviceManagementSubscriptions = ::graph_intune::Flags<
 /// `microsoft.graph.deviceManagementSubscriptionState`.
 ///
 /// Wire type: `microsoft.graph.deviceManagementSubscriptionState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeviceManagementSubscriptionState {
     /// `pending`.
@@ -3122,13 +2936,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceManagementSubscriptionState {
 /// `microsoft.graph.runState`.
 ///
 /// Wire type: `microsoft.graph.runState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RunState {
     /// `unknown`.
@@ -3207,13 +3015,7 @@ impl<'de> ::serde::Deserialize<'de> for RunState {
 /// `microsoft.graph.windowsMalwareCategory`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategory`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareCategory {
     /// `invalid`.
@@ -3468,13 +3270,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareCategory {
 /// `microsoft.graph.windowsMalwareExecutionState`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareExecutionState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareExecutionState {
     /// `unknown`.
@@ -3549,13 +3345,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareExecutionState {
 /// `microsoft.graph.windowsMalwareSeverity`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareSeverity`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareSeverity {
     /// `unknown`.
@@ -3630,13 +3420,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareSeverity {
 /// `microsoft.graph.windowsMalwareThreatState`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareThreatState`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareThreatState {
     /// `active`.
@@ -3739,12 +3523,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareThreatState {
 /// `microsoft.graph.entity`.
 ///
 /// The properties of the abstract type `microsoft.graph.entity`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EntityBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -3757,7 +3536,7 @@ pub struct EntityBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for EntityBase {
+impl ::graph_intune::__private::Object for EntityBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.entity";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -3781,7 +3560,7 @@ impl<'de> ::serde::Deserialize<'de> for EntityBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for EntityBase {
@@ -3791,13 +3570,13 @@ impl ::serde::Serialize for EntityBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -3814,7 +3593,7 @@ impl EntityBase {
 /// `microsoft.graph.entity`.
 ///
 /// Any value of `microsoft.graph.entity`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Entity {
     /// `microsoft.graph.deviceManagement`.
@@ -4156,7 +3935,7 @@ impl ::serde::Serialize for Entity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::DeviceManagement(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceManagement",
@@ -4164,7 +3943,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::AndroidCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidCompliancePolicy",
@@ -4172,7 +3951,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::AndroidDeviceOwnerCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidDeviceOwnerCompliancePolicy",
@@ -4180,7 +3959,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::AndroidForWorkCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidForWorkCompliancePolicy",
@@ -4188,7 +3967,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::AndroidWorkProfileCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidWorkProfileCompliancePolicy",
@@ -4196,7 +3975,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::AospDeviceOwnerCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
@@ -4204,7 +3983,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DefaultDeviceCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.defaultDeviceCompliancePolicy",
@@ -4212,7 +3991,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::IosCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.iosCompliancePolicy",
@@ -4220,7 +3999,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::MacOsCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.macOSCompliancePolicy",
@@ -4228,7 +4007,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::Windows10CompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windows10CompliancePolicy",
@@ -4236,7 +4015,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::Windows10MobileCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windows10MobileCompliancePolicy",
@@ -4244,7 +4023,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::Windows81CompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windows81CompliancePolicy",
@@ -4252,7 +4031,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::WindowsPhone81CompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windowsPhone81CompliancePolicy",
@@ -4260,7 +4039,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceCompliancePolicyDeviceStateSummary(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceCompliancePolicyDeviceStateSummary",
@@ -4268,7 +4047,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceCompliancePolicySettingStateSummary(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceCompliancePolicySettingStateSummary",
@@ -4276,7 +4055,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceScript(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceScript",
@@ -4284,7 +4063,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceCompliancePolicyAssignment(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceCompliancePolicyAssignment",
@@ -4292,7 +4071,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::SettingStateDeviceSummary(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.settingStateDeviceSummary",
@@ -4300,7 +4079,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceDeviceStatus(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceDeviceStatus",
@@ -4308,7 +4087,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceDeviceOverview(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceDeviceOverview",
@@ -4316,7 +4095,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceScheduledActionForRule(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceScheduledActionForRule",
@@ -4324,7 +4103,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceUserStatus(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceUserStatus",
@@ -4332,7 +4111,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceUserOverview(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceUserOverview",
@@ -4340,7 +4119,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceActionItem(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceActionItem",
@@ -4348,7 +4127,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceSettingState(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceSettingState",
@@ -4356,7 +4135,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceHealthScriptAssignment(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceHealthScriptAssignment",
@@ -4364,7 +4143,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceScriptDeviceState(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceScriptDeviceState",
@@ -4372,7 +4151,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::DeviceComplianceScriptRunSummary(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceScriptRunSummary",
@@ -4383,21 +4162,21 @@ impl ::serde::Serialize for Entity {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Entity {
+impl ::graph_intune::__private::Polymorphic for Entity {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.deviceManagement") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceManagement,
                     _,
                     _,
                 >(deserializer, Self::DeviceManagement)
             }
             ::std::option::Option::Some("microsoft.graph.androidCompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidCompliancePolicy,
                     _,
                     _,
@@ -4406,7 +4185,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.androidDeviceOwnerCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidDeviceOwnerCompliancePolicy,
                     _,
                     _,
@@ -4415,7 +4194,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.androidForWorkCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidForWorkCompliancePolicy,
                     _,
                     _,
@@ -4424,7 +4203,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.androidWorkProfileCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidWorkProfileCompliancePolicy,
                     _,
                     _,
@@ -4433,7 +4212,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.aospDeviceOwnerCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AospDeviceOwnerCompliancePolicy,
                     _,
                     _,
@@ -4442,28 +4221,28 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.defaultDeviceCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DefaultDeviceCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::DefaultDeviceCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.iosCompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::IosCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::IosCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.macOSCompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::MacOsCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::MacOsCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.windows10CompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Windows10CompliancePolicy,
                     _,
                     _,
@@ -4472,14 +4251,14 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.windows10MobileCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Windows10MobileCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::Windows10MobileCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.windows81CompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Windows81CompliancePolicy,
                     _,
                     _,
@@ -4488,7 +4267,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.windowsPhone81CompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::WindowsPhone81CompliancePolicy,
                     _,
                     _,
@@ -4497,7 +4276,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceCompliancePolicyDeviceStateSummary",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceCompliancePolicyDeviceStateSummary,
                     _,
                     _,
@@ -4506,14 +4285,14 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceCompliancePolicySettingStateSummary",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceCompliancePolicySettingStateSummary,
                     _,
                     _,
                 >(deserializer, Self::DeviceCompliancePolicySettingStateSummary)
             }
             ::std::option::Option::Some("microsoft.graph.deviceComplianceScript") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScript,
                     _,
                     _,
@@ -4522,14 +4301,14 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceCompliancePolicyAssignment",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceCompliancePolicyAssignment,
                     _,
                     _,
                 >(deserializer, Self::DeviceCompliancePolicyAssignment)
             }
             ::std::option::Option::Some("microsoft.graph.settingStateDeviceSummary") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::SettingStateDeviceSummary,
                     _,
                     _,
@@ -4538,7 +4317,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceDeviceStatus",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceDeviceStatus,
                     _,
                     _,
@@ -4547,7 +4326,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceDeviceOverview",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceDeviceOverview,
                     _,
                     _,
@@ -4556,14 +4335,14 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceScheduledActionForRule",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScheduledActionForRule,
                     _,
                     _,
                 >(deserializer, Self::DeviceComplianceScheduledActionForRule)
             }
             ::std::option::Option::Some("microsoft.graph.deviceComplianceUserStatus") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceUserStatus,
                     _,
                     _,
@@ -4572,14 +4351,14 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceUserOverview",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceUserOverview,
                     _,
                     _,
                 >(deserializer, Self::DeviceComplianceUserOverview)
             }
             ::std::option::Option::Some("microsoft.graph.deviceComplianceActionItem") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceActionItem,
                     _,
                     _,
@@ -4588,7 +4367,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceSettingState",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceSettingState,
                     _,
                     _,
@@ -4597,7 +4376,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceHealthScriptAssignment",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptAssignment,
                     _,
                     _,
@@ -4606,7 +4385,7 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceScriptDeviceState",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScriptDeviceState,
                     _,
                     _,
@@ -4615,21 +4394,14 @@ impl ::graph_intune::runtime::Polymorphic for Entity {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceScriptRunSummary",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScriptRunSummary,
                     _,
                     _,
                 >(deserializer, Self::DeviceComplianceScriptRunSummary)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::EntityBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::EntityBase,
                     _,
                     _,
@@ -4642,18 +4414,13 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// Singleton entity that acts as a container for Android for Work settings functionality under device management.
 ///
 /// Wire type: `microsoft.graph.deviceManagement`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagement {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -4772,7 +4539,7 @@ pub struct DeviceManagement {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceManagement {
+impl ::graph_intune::__private::Object for DeviceManagement {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceManagement";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -4840,7 +4607,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceManagement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceManagement {
@@ -4850,109 +4617,109 @@ impl ::serde::Serialize for DeviceManagement {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceReportSummarizationDateTime",
             &self.device_compliance_report_summarization_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "intuneAccountId",
             &self.intune_account_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastReportAggregationDateTime",
             &self.last_report_aggregation_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "legacyPcManangementEnabled",
             &self.legacy_pc_manangement_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "maximumDepTokens",
             &self.maximum_dep_tokens,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "settings", &self.settings)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "settings", &self.settings)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "unlicensedAdminstratorsEnabled",
             &self.unlicensed_adminstrators_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "intuneBrand",
             &self.intune_brand,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "accountMoveCompletionDateTime",
             &self.account_move_completion_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "adminConsent",
             &self.admin_consent,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceProtectionOverview",
             &self.device_protection_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "managedDeviceCleanupSettings",
             &self.managed_device_cleanup_settings,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "subscriptions",
             &self.subscriptions,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "subscriptionState",
             &self.subscription_state,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userExperienceAnalyticsSettings",
             &self.user_experience_analytics_settings,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "windowsMalwareOverview",
             &self.windows_malware_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCompliancePolicies",
             &self.device_compliance_policies,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCompliancePolicyDeviceStateSummary",
             &self.device_compliance_policy_device_state_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCompliancePolicySettingStateSummaries",
             &self.device_compliance_policy_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceScripts",
             &self.device_compliance_scripts,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -5115,7 +4882,7 @@ impl DeviceManagement {
         >,
     ) -> Self {
         self.device_compliance_policies = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5141,7 +4908,7 @@ impl DeviceManagement {
         >,
     ) -> Self {
         self.device_compliance_policy_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5153,7 +4920,7 @@ impl DeviceManagement {
         >,
     ) -> Self {
         self.device_compliance_scripts = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5161,12 +4928,7 @@ impl DeviceManagement {
 /// `microsoft.graph.deviceManagementSettings`.
 ///
 /// Wire type: `microsoft.graph.deviceManagementSettings`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceManagementSettings {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -5217,7 +4979,7 @@ pub struct DeviceManagementSettings {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceManagementSettings {
+impl ::graph_intune::__private::Object for DeviceManagementSettings {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceManagementSettings";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5262,7 +5024,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceManagementSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceManagementSettings {
@@ -5272,62 +5034,62 @@ impl ::serde::Serialize for DeviceManagementSettings {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "androidDeviceAdministratorEnrollmentEnabled",
             &self.android_device_administrator_enrollment_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "derivedCredentialProvider",
             &self.derived_credential_provider,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "derivedCredentialUrl",
             &self.derived_credential_url,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceCheckinThresholdDays",
             &self.device_compliance_checkin_threshold_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceInactivityBeforeRetirementInDay",
             &self.device_inactivity_before_retirement_in_day,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "enableLogCollection",
             &self.enable_log_collection,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "enhancedJailBreak",
             &self.enhanced_jail_break,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "ignoreDevicesForUnsupportedSettingsEnabled",
             &self.ignore_devices_for_unsupported_settings_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "isScheduledActionEnabled",
             &self.is_scheduled_action_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "secureByDefault",
             &self.secure_by_default,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -5424,12 +5186,7 @@ impl DeviceManagementSettings {
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceCompliancePolicy`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -5512,7 +5269,7 @@ pub struct DeviceCompliancePolicyBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceCompliancePolicyBase {
+impl ::graph_intune::__private::Object for DeviceCompliancePolicyBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -5553,7 +5310,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceCompliancePolicyBase {
@@ -5563,74 +5320,74 @@ impl ::serde::Serialize for DeviceCompliancePolicyBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -5683,7 +5440,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5702,7 +5459,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5714,7 +5471,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5726,7 +5483,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5748,7 +5505,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5760,7 +5517,7 @@ impl DeviceCompliancePolicyBase {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -5776,7 +5533,7 @@ impl DeviceCompliancePolicyBase {
 /// This is the base class for Compliance policy. Compliance policies are platform specific and individual per-platform compliance policies inherit from here.
 ///
 /// Any value of `microsoft.graph.deviceCompliancePolicy`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceCompliancePolicy {
     /// `microsoft.graph.androidCompliancePolicy`.
@@ -6263,7 +6020,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::AndroidCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidCompliancePolicy",
@@ -6271,7 +6028,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::AndroidDeviceOwnerCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidDeviceOwnerCompliancePolicy",
@@ -6279,7 +6036,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::AndroidForWorkCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidForWorkCompliancePolicy",
@@ -6287,7 +6044,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::AndroidWorkProfileCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidWorkProfileCompliancePolicy",
@@ -6295,7 +6052,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::AospDeviceOwnerCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.aospDeviceOwnerCompliancePolicy",
@@ -6303,7 +6060,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::DefaultDeviceCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.defaultDeviceCompliancePolicy",
@@ -6311,7 +6068,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::IosCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.iosCompliancePolicy",
@@ -6319,7 +6076,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::MacOsCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.macOSCompliancePolicy",
@@ -6327,7 +6084,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::Windows10CompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windows10CompliancePolicy",
@@ -6335,7 +6092,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::Windows10MobileCompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windows10MobileCompliancePolicy",
@@ -6343,7 +6100,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::Windows81CompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windows81CompliancePolicy",
@@ -6351,7 +6108,7 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
                 )
             }
             Self::WindowsPhone81CompliancePolicy(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.windowsPhone81CompliancePolicy",
@@ -6362,14 +6119,14 @@ impl ::serde::Serialize for DeviceCompliancePolicy {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
+impl ::graph_intune::__private::Polymorphic for DeviceCompliancePolicy {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.androidCompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidCompliancePolicy,
                     _,
                     _,
@@ -6378,7 +6135,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.androidDeviceOwnerCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidDeviceOwnerCompliancePolicy,
                     _,
                     _,
@@ -6387,7 +6144,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.androidForWorkCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidForWorkCompliancePolicy,
                     _,
                     _,
@@ -6396,7 +6153,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.androidWorkProfileCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidWorkProfileCompliancePolicy,
                     _,
                     _,
@@ -6405,7 +6162,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.aospDeviceOwnerCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AospDeviceOwnerCompliancePolicy,
                     _,
                     _,
@@ -6414,28 +6171,28 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.defaultDeviceCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DefaultDeviceCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::DefaultDeviceCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.iosCompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::IosCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::IosCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.macOSCompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::MacOsCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::MacOsCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.windows10CompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Windows10CompliancePolicy,
                     _,
                     _,
@@ -6444,14 +6201,14 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.windows10MobileCompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Windows10MobileCompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::Windows10MobileCompliancePolicy)
             }
             ::std::option::Option::Some("microsoft.graph.windows81CompliancePolicy") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Windows81CompliancePolicy,
                     _,
                     _,
@@ -6460,21 +6217,14 @@ impl ::graph_intune::runtime::Polymorphic for DeviceCompliancePolicy {
             ::std::option::Option::Some(
                 "microsoft.graph.windowsPhone81CompliancePolicy",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::WindowsPhone81CompliancePolicy,
                     _,
                     _,
                 >(deserializer, Self::WindowsPhone81CompliancePolicy)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceCompliancePolicyBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceCompliancePolicyBase,
                     _,
                     _,
@@ -6487,18 +6237,13 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyDeviceStateSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -6547,7 +6292,7 @@ pub struct DeviceCompliancePolicyDeviceStateSummary {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceCompliancePolicyDeviceStateSummary {
+impl ::graph_intune::__private::Object for DeviceCompliancePolicyDeviceStateSummary {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicyDeviceStateSummary";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6584,7 +6329,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyDeviceStateSummary
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceCompliancePolicyDeviceStateSummary {
@@ -6594,58 +6339,58 @@ impl ::serde::Serialize for DeviceCompliancePolicyDeviceStateSummary {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "compliantDeviceCount",
             &self.compliant_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "configManagerCount",
             &self.config_manager_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "conflictDeviceCount",
             &self.conflict_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "errorDeviceCount",
             &self.error_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "inGracePeriodCount",
             &self.in_grace_period_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "nonCompliantDeviceCount",
             &self.non_compliant_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notApplicableDeviceCount",
             &self.not_applicable_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "remediatedDeviceCount",
             &self.remediated_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "unknownDeviceCount",
             &self.unknown_device_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -6734,12 +6479,7 @@ impl DeviceCompliancePolicyDeviceStateSummary {
 /// Device Compilance Policy Setting State summary across the account.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicySettingStateSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -6798,7 +6538,7 @@ pub struct DeviceCompliancePolicySettingStateSummary {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceCompliancePolicySettingStateSummary {
+impl ::graph_intune::__private::Object for DeviceCompliancePolicySettingStateSummary {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicySettingStateSummary";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -6839,7 +6579,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicySettingStateSummar
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceCompliancePolicySettingStateSummary {
@@ -6849,64 +6589,64 @@ impl ::serde::Serialize for DeviceCompliancePolicySettingStateSummary {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "compliantDeviceCount",
             &self.compliant_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "conflictDeviceCount",
             &self.conflict_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "errorDeviceCount",
             &self.error_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "nonCompliantDeviceCount",
             &self.non_compliant_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notApplicableDeviceCount",
             &self.not_applicable_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "platformType",
             &self.platform_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "remediatedDeviceCount",
             &self.remediated_device_count,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "setting", &self.setting)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "setting", &self.setting)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "settingName",
             &self.setting_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "unknownDeviceCount",
             &self.unknown_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceSettingStates",
             &self.device_compliance_setting_states,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -7007,7 +6747,7 @@ impl DeviceCompliancePolicySettingStateSummary {
         >,
     ) -> Self {
         self.device_compliance_setting_states = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -7015,12 +6755,7 @@ impl DeviceCompliancePolicySettingStateSummary {
 /// intuneBrand contains data which is used in customizing the appearance of the Company Portal applications as well as the end user web portal.
 ///
 /// Wire type: `microsoft.graph.intuneBrand`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IntuneBrand {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7145,7 +6880,7 @@ pub struct IntuneBrand {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for IntuneBrand {
+impl ::graph_intune::__private::Object for IntuneBrand {
     const WIRE_TYPE: &'static str = "microsoft.graph.intuneBrand";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7213,7 +6948,7 @@ impl<'de> ::serde::Deserialize<'de> for IntuneBrand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for IntuneBrand {
@@ -7223,143 +6958,143 @@ impl ::serde::Serialize for IntuneBrand {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "companyPortalBlockedActions",
             &self.company_portal_blocked_actions,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "contactITEmailAddress",
             &self.contact_it_email_address,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "contactITName",
             &self.contact_it_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "contactITNotes",
             &self.contact_it_notes,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "contactITPhoneNumber",
             &self.contact_it_phone_number,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "customCanSeePrivacyMessage",
             &self.custom_can_see_privacy_message,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "customCantSeePrivacyMessage",
             &self.custom_cant_see_privacy_message,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "customPrivacyMessage",
             &self.custom_privacy_message,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "darkBackgroundLogo",
             &self.dark_background_logo,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "disableClientTelemetry",
             &self.disable_client_telemetry,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "enrollmentAvailability",
             &self.enrollment_availability,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "isFactoryResetDisabled",
             &self.is_factory_reset_disabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "isRemoveDeviceDisabled",
             &self.is_remove_device_disabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "landingPageCustomizedImage",
             &self.landing_page_customized_image,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lightBackgroundLogo",
             &self.light_background_logo,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "onlineSupportSiteName",
             &self.online_support_site_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "onlineSupportSiteUrl",
             &self.online_support_site_url,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "privacyUrl",
             &self.privacy_url,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "sendDeviceOwnershipChangePushNotification",
             &self.send_device_ownership_change_push_notification,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "showAzureADEnterpriseApps",
             &self.show_azure_ad_enterprise_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "showDisplayNameNextToLogo",
             &self.show_display_name_next_to_logo,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "showLogo", &self.show_logo)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "showLogo", &self.show_logo)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "showNameNextToLogo",
             &self.show_name_next_to_logo,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "showOfficeWebApps",
             &self.show_office_web_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "themeColor",
             &self.theme_color,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -7372,7 +7107,7 @@ impl IntuneBrand {
         >,
     ) -> Self {
         self.company_portal_blocked_actions = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -7534,7 +7269,7 @@ impl IntuneBrand {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -7597,12 +7332,7 @@ impl IntuneBrand {
 /// Admin consent information.
 ///
 /// Wire type: `microsoft.graph.adminConsent`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AdminConsent {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7621,7 +7351,7 @@ pub struct AdminConsent {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AdminConsent {
+impl ::graph_intune::__private::Object for AdminConsent {
     const WIRE_TYPE: &'static str = "microsoft.graph.adminConsent";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7648,7 +7378,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminConsent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AdminConsent {
@@ -7658,22 +7388,22 @@ impl ::serde::Serialize for AdminConsent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "shareAPNSData",
             &self.share_apns_data,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "shareUserExperienceAnalyticsData",
             &self.share_user_experience_analytics_data,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -7700,12 +7430,7 @@ impl AdminConsent {
 /// Hardware information of a given device.
 ///
 /// Wire type: `microsoft.graph.deviceProtectionOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceProtectionOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -7758,7 +7483,7 @@ pub struct DeviceProtectionOverview {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceProtectionOverview {
+impl ::graph_intune::__private::Object for DeviceProtectionOverview {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceProtectionOverview";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -7812,7 +7537,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceProtectionOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceProtectionOverview {
@@ -7822,67 +7547,67 @@ impl ::serde::Serialize for DeviceProtectionOverview {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "cleanDeviceCount",
             &self.clean_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "criticalFailuresDeviceCount",
             &self.critical_failures_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "inactiveThreatAgentDeviceCount",
             &self.inactive_threat_agent_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingFullScanDeviceCount",
             &self.pending_full_scan_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingManualStepsDeviceCount",
             &self.pending_manual_steps_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingOfflineScanDeviceCount",
             &self.pending_offline_scan_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingQuickScanDeviceCount",
             &self.pending_quick_scan_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingRestartDeviceCount",
             &self.pending_restart_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingSignatureUpdateDeviceCount",
             &self.pending_signature_update_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "totalReportedDeviceCount",
             &self.total_reported_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "unknownStateThreatAgentDeviceCount",
             &self.unknown_state_threat_agent_device_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -7989,12 +7714,7 @@ impl DeviceProtectionOverview {
 /// Define the rule when the admin wants the devices to be cleaned up.
 ///
 /// Wire type: `microsoft.graph.managedDeviceCleanupSettings`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ManagedDeviceCleanupSettings {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8009,7 +7729,7 @@ pub struct ManagedDeviceCleanupSettings {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for ManagedDeviceCleanupSettings {
+impl ::graph_intune::__private::Object for ManagedDeviceCleanupSettings {
     const WIRE_TYPE: &'static str = "microsoft.graph.managedDeviceCleanupSettings";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8035,7 +7755,7 @@ impl<'de> ::serde::Deserialize<'de> for ManagedDeviceCleanupSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for ManagedDeviceCleanupSettings {
@@ -8045,17 +7765,17 @@ impl ::serde::Serialize for ManagedDeviceCleanupSettings {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceInactivityBeforeRetirementInDays",
             &self.device_inactivity_before_retirement_in_days,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -8074,12 +7794,7 @@ impl ManagedDeviceCleanupSettings {
 /// The user experience analytics insight is the recomendation to improve the user experience analytics score.
 ///
 /// Wire type: `microsoft.graph.userExperienceAnalyticsSettings`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UserExperienceAnalyticsSettings {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8092,7 +7807,7 @@ pub struct UserExperienceAnalyticsSettings {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for UserExperienceAnalyticsSettings {
+impl ::graph_intune::__private::Object for UserExperienceAnalyticsSettings {
     const WIRE_TYPE: &'static str = "microsoft.graph.userExperienceAnalyticsSettings";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8118,7 +7833,7 @@ impl<'de> ::serde::Deserialize<'de> for UserExperienceAnalyticsSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for UserExperienceAnalyticsSettings {
@@ -8128,17 +7843,17 @@ impl ::serde::Serialize for UserExperienceAnalyticsSettings {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "configurationManagerDataConnectorConfigured",
             &self.configuration_manager_data_connector_configured,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -8157,12 +7872,7 @@ impl UserExperienceAnalyticsSettings {
 /// Windows device malware overview.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8219,7 +7929,7 @@ pub struct WindowsMalwareOverview {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsMalwareOverview {
+impl ::graph_intune::__private::Object for WindowsMalwareOverview {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsMalwareOverview";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8257,7 +7967,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsMalwareOverview {
@@ -8267,57 +7977,57 @@ impl ::serde::Serialize for WindowsMalwareOverview {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareCategorySummary",
             &self.malware_category_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareDetectedDeviceCount",
             &self.malware_detected_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareExecutionStateSummary",
             &self.malware_execution_state_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareNameSummary",
             &self.malware_name_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareSeveritySummary",
             &self.malware_severity_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareStateSummary",
             &self.malware_state_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osVersionsSummary",
             &self.os_versions_summary,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "totalDistinctMalwareCount",
             &self.total_distinct_malware_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "totalMalwareCount",
             &self.total_malware_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -8330,7 +8040,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_category_summary = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8352,7 +8062,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_execution_state_summary = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8364,7 +8074,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_name_summary = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8376,7 +8086,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_severity_summary = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8388,7 +8098,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.malware_state_summary = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8400,7 +8110,7 @@ impl WindowsMalwareOverview {
         >,
     ) -> Self {
         self.os_versions_summary = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8424,12 +8134,7 @@ impl WindowsMalwareOverview {
 /// Intune will provide customer the ability to run their Powershell Compliance scripts (detection) on the enrolled windows 10 Azure Active Directory joined devices.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScript`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScript {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8508,7 +8213,7 @@ pub struct DeviceComplianceScript {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScript {
+impl ::graph_intune::__private::Object for DeviceComplianceScript {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScript";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8546,7 +8251,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScript {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScript {
@@ -8556,75 +8261,75 @@ impl ::serde::Serialize for DeviceComplianceScript {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "detectionScriptContent",
             &self.detection_script_content,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "enforceSignatureCheck",
             &self.enforce_signature_check,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "publisher", &self.publisher)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "publisher", &self.publisher)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "runAs32Bit",
             &self.run_as32_bit,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "runAsAccount",
             &self.run_as_account,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceRunStates",
             &self.device_run_states,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "runSummary",
             &self.run_summary,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -8701,7 +8406,7 @@ impl DeviceComplianceScript {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8734,7 +8439,7 @@ impl DeviceComplianceScript {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8748,7 +8453,7 @@ impl DeviceComplianceScript {
         >,
     ) -> Self {
         self.device_run_states = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -8764,12 +8469,7 @@ impl DeviceComplianceScript {
 /// Contains properties for a generic mime content.
 ///
 /// Wire type: `microsoft.graph.mimeContent`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MimeContent {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8786,7 +8486,7 @@ pub struct MimeContent {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for MimeContent {
+impl ::graph_intune::__private::Object for MimeContent {
     const WIRE_TYPE: &'static str = "microsoft.graph.mimeContent";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8811,7 +8511,7 @@ impl<'de> ::serde::Deserialize<'de> for MimeContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for MimeContent {
@@ -8821,14 +8521,14 @@ impl ::serde::Serialize for MimeContent {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "type", &self.r#type)?;
-        ::graph_intune::runtime::write_member(&mut map, "value", &self.value)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "type", &self.r#type)?;
+        ::graph_intune::__private::write_member(&mut map, "value", &self.value)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -8853,12 +8553,7 @@ impl MimeContent {
 /// Base type for assignment targets.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceAndAppManagementAssignmentTarget`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceAndAppManagementAssignmentTargetBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -8879,7 +8574,7 @@ pub struct DeviceAndAppManagementAssignmentTargetBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceAndAppManagementAssignmentTargetBase {
+impl ::graph_intune::__private::Object for DeviceAndAppManagementAssignmentTargetBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceAndAppManagementAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -8908,7 +8603,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTargetBa
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceAndAppManagementAssignmentTargetBase {
@@ -8918,22 +8613,22 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTargetBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -8964,7 +8659,7 @@ impl DeviceAndAppManagementAssignmentTargetBase {
 /// Base type for assignment targets.
 ///
 /// Any value of `microsoft.graph.deviceAndAppManagementAssignmentTarget`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceAndAppManagementAssignmentTarget {
     /// `microsoft.graph.allDevicesAssignmentTarget`.
@@ -9141,7 +8836,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::AllDevicesAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.allDevicesAssignmentTarget",
@@ -9149,7 +8844,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
                 )
             }
             Self::AllLicensedUsersAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.allLicensedUsersAssignmentTarget",
@@ -9157,7 +8852,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
                 )
             }
             Self::ConfigurationManagerCollectionAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.configurationManagerCollectionAssignmentTarget",
@@ -9165,7 +8860,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
                 )
             }
             Self::GroupAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.groupAssignmentTarget",
@@ -9173,7 +8868,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
                 )
             }
             Self::ExclusionGroupAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.exclusionGroupAssignmentTarget",
@@ -9181,7 +8876,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
                 )
             }
             Self::AndroidFotaDeploymentAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.androidFotaDeploymentAssignmentTarget",
@@ -9189,7 +8884,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
                 )
             }
             Self::OrganizationalUnitAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.organizationalUnitAssignmentTarget",
@@ -9200,14 +8895,14 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTarget {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTarget {
+impl ::graph_intune::__private::Polymorphic for DeviceAndAppManagementAssignmentTarget {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.allDevicesAssignmentTarget") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AllDevicesAssignmentTarget,
                     _,
                     _,
@@ -9216,7 +8911,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
             ::std::option::Option::Some(
                 "microsoft.graph.allLicensedUsersAssignmentTarget",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AllLicensedUsersAssignmentTarget,
                     _,
                     _,
@@ -9225,14 +8920,14 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
             ::std::option::Option::Some(
                 "microsoft.graph.configurationManagerCollectionAssignmentTarget",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::ConfigurationManagerCollectionAssignmentTarget,
                     _,
                     _,
                 >(deserializer, Self::ConfigurationManagerCollectionAssignmentTarget)
             }
             ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GroupAssignmentTarget,
                     _,
                     _,
@@ -9241,7 +8936,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
             ::std::option::Option::Some(
                 "microsoft.graph.exclusionGroupAssignmentTarget",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::ExclusionGroupAssignmentTarget,
                     _,
                     _,
@@ -9250,7 +8945,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
             ::std::option::Option::Some(
                 "microsoft.graph.androidFotaDeploymentAssignmentTarget",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AndroidFotaDeploymentAssignmentTarget,
                     _,
                     _,
@@ -9259,21 +8954,14 @@ impl ::graph_intune::runtime::Polymorphic for DeviceAndAppManagementAssignmentTa
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentTarget",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::OrganizationalUnitAssignmentTarget,
                     _,
                     _,
                 >(deserializer, Self::OrganizationalUnitAssignmentTarget)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceAndAppManagementAssignmentTargetBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceAndAppManagementAssignmentTargetBase,
                     _,
                     _,
@@ -9286,18 +8974,13 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// Represents an assignment to all managed devices in the tenant.
 ///
 /// Wire type: `microsoft.graph.allDevicesAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AllDevicesAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9318,7 +9001,7 @@ pub struct AllDevicesAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AllDevicesAssignmentTarget {
+impl ::graph_intune::__private::Object for AllDevicesAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.allDevicesAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9347,7 +9030,7 @@ impl<'de> ::serde::Deserialize<'de> for AllDevicesAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AllDevicesAssignmentTarget {
@@ -9357,22 +9040,22 @@ impl ::serde::Serialize for AllDevicesAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -9403,12 +9086,7 @@ impl AllDevicesAssignmentTarget {
 /// Represents an assignment to all licensed users in the tenant.
 ///
 /// Wire type: `microsoft.graph.allLicensedUsersAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AllLicensedUsersAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9429,7 +9107,7 @@ pub struct AllLicensedUsersAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AllLicensedUsersAssignmentTarget {
+impl ::graph_intune::__private::Object for AllLicensedUsersAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.allLicensedUsersAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9458,7 +9136,7 @@ impl<'de> ::serde::Deserialize<'de> for AllLicensedUsersAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
@@ -9468,22 +9146,22 @@ impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -9514,12 +9192,7 @@ impl AllLicensedUsersAssignmentTarget {
 /// Represents an assignment to a Configuration Manager Collection.
 ///
 /// Wire type: `microsoft.graph.configurationManagerCollectionAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9544,7 +9217,8 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for ConfigurationManagerCollectionAssignmentTarget {
+impl ::graph_intune::__private::Object
+for ConfigurationManagerCollectionAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.configurationManagerCollectionAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9574,7 +9248,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigurationManagerCollectionAssignment
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
@@ -9584,27 +9258,27 @@ impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "collectionId",
             &self.collection_id,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -9643,12 +9317,7 @@ impl ConfigurationManagerCollectionAssignmentTarget {
 /// Represents an assignment to a group.
 ///
 /// The concrete type `microsoft.graph.groupAssignmentTarget`; a property declared with this type uses [`GroupAssignmentTargetKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GroupAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9673,7 +9342,7 @@ pub struct GroupAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for GroupAssignmentTarget {
+impl ::graph_intune::__private::Object for GroupAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.groupAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9703,7 +9372,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for GroupAssignmentTarget {
@@ -9713,23 +9382,23 @@ impl ::serde::Serialize for GroupAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "groupId", &self.group_id)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "groupId", &self.group_id)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -9768,7 +9437,7 @@ impl GroupAssignmentTarget {
 /// Represents an assignment to a group.
 ///
 /// Any value of `microsoft.graph.groupAssignmentTarget`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GroupAssignmentTargetKind {
     /// `microsoft.graph.groupAssignmentTarget`.
@@ -9860,7 +9529,7 @@ impl ::serde::Serialize for GroupAssignmentTargetKind {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::ExclusionGroupAssignmentTarget(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.exclusionGroupAssignmentTarget",
@@ -9871,14 +9540,14 @@ impl ::serde::Serialize for GroupAssignmentTargetKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for GroupAssignmentTargetKind {
+impl ::graph_intune::__private::Polymorphic for GroupAssignmentTargetKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.groupAssignmentTarget") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GroupAssignmentTarget,
                     _,
                     _,
@@ -9887,21 +9556,21 @@ impl ::graph_intune::runtime::Polymorphic for GroupAssignmentTargetKind {
             ::std::option::Option::Some(
                 "microsoft.graph.exclusionGroupAssignmentTarget",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::ExclusionGroupAssignmentTarget,
                     _,
                     _,
                 >(deserializer, Self::ExclusionGroupAssignmentTarget)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GroupAssignmentTarget,
                     _,
                     _,
                 >(deserializer, Self::GroupAssignmentTarget)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GroupAssignmentTarget,
                     _,
                     _,
@@ -9914,18 +9583,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTargetKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// Represents a group that should be excluded from an assignment.
 ///
 /// Wire type: `microsoft.graph.exclusionGroupAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ExclusionGroupAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -9950,7 +9614,7 @@ pub struct ExclusionGroupAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for ExclusionGroupAssignmentTarget {
+impl ::graph_intune::__private::Object for ExclusionGroupAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.exclusionGroupAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -9980,7 +9644,7 @@ impl<'de> ::serde::Deserialize<'de> for ExclusionGroupAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
@@ -9990,23 +9654,23 @@ impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "groupId", &self.group_id)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "groupId", &self.group_id)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -10045,12 +9709,7 @@ impl ExclusionGroupAssignmentTarget {
 /// A class containing the result of HasPayloadLinks action.
 ///
 /// Wire type: `microsoft.graph.hasPayloadLinkResultItem`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HasPayloadLinkResultItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10077,7 +9736,7 @@ pub struct HasPayloadLinkResultItem {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for HasPayloadLinkResultItem {
+impl ::graph_intune::__private::Object for HasPayloadLinkResultItem {
     const WIRE_TYPE: &'static str = "microsoft.graph.hasPayloadLinkResultItem";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10104,7 +9763,7 @@ impl<'de> ::serde::Deserialize<'de> for HasPayloadLinkResultItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for HasPayloadLinkResultItem {
@@ -10114,16 +9773,20 @@ impl ::serde::Serialize for HasPayloadLinkResultItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "error", &self.error)?;
-        ::graph_intune::runtime::write_member(&mut map, "hasLink", &self.has_link)?;
-        ::graph_intune::runtime::write_member(&mut map, "payloadId", &self.payload_id)?;
-        ::graph_intune::runtime::write_member(&mut map, "sources", &self.sources)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "error", &self.error)?;
+        ::graph_intune::__private::write_member(&mut map, "hasLink", &self.has_link)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "payloadId",
+            &self.payload_id,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "sources", &self.sources)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -10159,7 +9822,7 @@ impl HasPayloadLinkResultItem {
         >,
     ) -> Self {
         self.sources = ::std::option::Option::Some(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -10167,12 +9830,7 @@ impl HasPayloadLinkResultItem {
 /// Device compliance policy assignment.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyAssignment`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyAssignment {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10201,7 +9859,7 @@ pub struct DeviceCompliancePolicyAssignment {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceCompliancePolicyAssignment {
+impl ::graph_intune::__private::Object for DeviceCompliancePolicyAssignment {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicyAssignment";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10228,7 +9886,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceCompliancePolicyAssignment {
@@ -10238,16 +9896,16 @@ impl ::serde::Serialize for DeviceCompliancePolicyAssignment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "source", &self.source)?;
-        ::graph_intune::runtime::write_member(&mut map, "sourceId", &self.source_id)?;
-        ::graph_intune::runtime::write_member(&mut map, "target", &self.target)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "source", &self.source)?;
+        ::graph_intune::__private::write_member(&mut map, "sourceId", &self.source_id)?;
+        ::graph_intune::__private::write_member(&mut map, "target", &self.target)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -10292,12 +9950,7 @@ impl DeviceCompliancePolicyAssignment {
 /// Device Compilance Policy and Configuration for a Setting State summary
 ///
 /// Wire type: `microsoft.graph.settingStateDeviceSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SettingStateDeviceSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10346,7 +9999,7 @@ pub struct SettingStateDeviceSummary {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for SettingStateDeviceSummary {
+impl ::graph_intune::__private::Object for SettingStateDeviceSummary {
     const WIRE_TYPE: &'static str = "microsoft.graph.settingStateDeviceSummary";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10383,7 +10036,7 @@ impl<'de> ::serde::Deserialize<'de> for SettingStateDeviceSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for SettingStateDeviceSummary {
@@ -10393,58 +10046,58 @@ impl ::serde::Serialize for SettingStateDeviceSummary {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "compliantDeviceCount",
             &self.compliant_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "conflictDeviceCount",
             &self.conflict_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "errorDeviceCount",
             &self.error_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "instancePath",
             &self.instance_path,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "nonCompliantDeviceCount",
             &self.non_compliant_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notApplicableDeviceCount",
             &self.not_applicable_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "remediatedDeviceCount",
             &self.remediated_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "settingName",
             &self.setting_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "unknownDeviceCount",
             &self.unknown_device_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -10533,12 +10186,7 @@ impl SettingStateDeviceSummary {
 /// `microsoft.graph.deviceComplianceDeviceStatus`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceDeviceStatus`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceDeviceStatus {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10587,7 +10235,7 @@ pub struct DeviceComplianceDeviceStatus {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceDeviceStatus {
+impl ::graph_intune::__private::Object for DeviceComplianceDeviceStatus {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceDeviceStatus";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10621,7 +10269,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceDeviceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceDeviceStatus {
@@ -10631,41 +10279,41 @@ impl ::serde::Serialize for DeviceComplianceDeviceStatus {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "complianceGracePeriodExpirationDateTime",
             &self.compliance_grace_period_expiration_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceDisplayName",
             &self.device_display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceModel",
             &self.device_model,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastReportedDateTime",
             &self.last_reported_date_time,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "platform", &self.platform)?;
-        ::graph_intune::runtime::write_member(&mut map, "status", &self.status)?;
-        ::graph_intune::runtime::write_member(&mut map, "userName", &self.user_name)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "platform", &self.platform)?;
+        ::graph_intune::__private::write_member(&mut map, "status", &self.status)?;
+        ::graph_intune::__private::write_member(&mut map, "userName", &self.user_name)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "userPrincipalName",
             &self.user_principal_name,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -10745,12 +10393,7 @@ impl DeviceComplianceDeviceStatus {
 /// `microsoft.graph.deviceComplianceDeviceOverview`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceDeviceOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceDeviceOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10801,7 +10444,7 @@ pub struct DeviceComplianceDeviceOverview {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceDeviceOverview {
+impl ::graph_intune::__private::Object for DeviceComplianceDeviceOverview {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceDeviceOverview";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -10836,7 +10479,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceDeviceOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceDeviceOverview {
@@ -10846,58 +10489,58 @@ impl ::serde::Serialize for DeviceComplianceDeviceOverview {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "configurationVersion",
             &self.configuration_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "conflictCount",
             &self.conflict_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "errorCount",
             &self.error_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "failedCount",
             &self.failed_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notApplicableCount",
             &self.not_applicable_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notApplicablePlatformCount",
             &self.not_applicable_platform_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingCount",
             &self.pending_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "successCount",
             &self.success_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -10971,12 +10614,7 @@ impl DeviceComplianceDeviceOverview {
 /// Scheduled Action for Rule
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScheduledActionForRule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScheduledActionForRule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -10999,7 +10637,7 @@ pub struct DeviceComplianceScheduledActionForRule {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScheduledActionForRule {
+impl ::graph_intune::__private::Object for DeviceComplianceScheduledActionForRule {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScheduledActionForRule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11027,7 +10665,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScheduledActionForRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScheduledActionForRule {
@@ -11037,19 +10675,19 @@ impl ::serde::Serialize for DeviceComplianceScheduledActionForRule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "ruleName", &self.rule_name)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "ruleName", &self.rule_name)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionConfigurations",
             &self.scheduled_action_configurations,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -11078,7 +10716,7 @@ impl DeviceComplianceScheduledActionForRule {
         >,
     ) -> Self {
         self.scheduled_action_configurations = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -11086,12 +10724,7 @@ impl DeviceComplianceScheduledActionForRule {
 /// `microsoft.graph.deviceComplianceUserStatus`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceUserStatus`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceUserStatus {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11126,7 +10759,7 @@ pub struct DeviceComplianceUserStatus {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceUserStatus {
+impl ::graph_intune::__private::Object for DeviceComplianceUserStatus {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceUserStatus";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11155,7 +10788,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceUserStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceUserStatus {
@@ -11165,34 +10798,34 @@ impl ::serde::Serialize for DeviceComplianceUserStatus {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "devicesCount",
             &self.devices_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastReportedDateTime",
             &self.last_reported_date_time,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "status", &self.status)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "status", &self.status)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "userDisplayName",
             &self.user_display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userPrincipalName",
             &self.user_principal_name,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -11246,12 +10879,7 @@ impl DeviceComplianceUserStatus {
 /// `microsoft.graph.deviceComplianceUserOverview`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceUserOverview`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceUserOverview {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11298,7 +10926,7 @@ pub struct DeviceComplianceUserOverview {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceUserOverview {
+impl ::graph_intune::__private::Object for DeviceComplianceUserOverview {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceUserOverview";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11330,7 +10958,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceUserOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceUserOverview {
@@ -11340,53 +10968,53 @@ impl ::serde::Serialize for DeviceComplianceUserOverview {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "configurationVersion",
             &self.configuration_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "conflictCount",
             &self.conflict_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "errorCount",
             &self.error_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "failedCount",
             &self.failed_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notApplicableCount",
             &self.not_applicable_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "pendingCount",
             &self.pending_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "successCount",
             &self.success_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -11452,12 +11080,7 @@ impl DeviceComplianceUserOverview {
 /// Represents an app in the list of managed applications
 ///
 /// The concrete type `microsoft.graph.appListItem`; a property declared with this type uses [`AppListItemKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppListItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11482,7 +11105,7 @@ pub struct AppListItem {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AppListItem {
+impl ::graph_intune::__private::Object for AppListItem {
     const WIRE_TYPE: &'static str = "microsoft.graph.appListItem";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11509,7 +11132,7 @@ impl<'de> ::serde::Deserialize<'de> for AppListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AppListItem {
@@ -11519,20 +11142,20 @@ impl ::serde::Serialize for AppListItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "appId", &self.app_id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "appId", &self.app_id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "appStoreUrl",
             &self.app_store_url,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::runtime::write_member(&mut map, "publisher", &self.publisher)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(&mut map, "publisher", &self.publisher)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -11573,7 +11196,7 @@ impl AppListItem {
 /// Represents an app in the list of managed applications
 ///
 /// Any value of `microsoft.graph.appListItem`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum AppListItemKind {
     /// `microsoft.graph.appListItem`.
@@ -11653,7 +11276,7 @@ impl ::serde::Serialize for AppListItemKind {
         match self {
             Self::AppListItem(value) => ::serde::Serialize::serialize(value, serializer),
             Self::AppleAppListItem(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.appleAppListItem",
@@ -11664,35 +11287,35 @@ impl ::serde::Serialize for AppListItemKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for AppListItemKind {
+impl ::graph_intune::__private::Polymorphic for AppListItemKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.appListItem") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AppListItem,
                     _,
                     _,
                 >(deserializer, Self::AppListItem)
             }
             ::std::option::Option::Some("microsoft.graph.appleAppListItem") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AppleAppListItem,
                     _,
                     _,
                 >(deserializer, Self::AppleAppListItem)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AppListItem,
                     _,
                     _,
                 >(deserializer, Self::AppListItem)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::AppListItem,
                     _,
                     _,
@@ -11705,18 +11328,13 @@ impl<'de> ::serde::Deserialize<'de> for AppListItemKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// Represents an app in the list of managed Apple applications
 ///
 /// Wire type: `microsoft.graph.appleAppListItem`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AppleAppListItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11741,7 +11359,7 @@ pub struct AppleAppListItem {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AppleAppListItem {
+impl ::graph_intune::__private::Object for AppleAppListItem {
     const WIRE_TYPE: &'static str = "microsoft.graph.appleAppListItem";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11768,7 +11386,7 @@ impl<'de> ::serde::Deserialize<'de> for AppleAppListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AppleAppListItem {
@@ -11778,20 +11396,20 @@ impl ::serde::Serialize for AppleAppListItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "appId", &self.app_id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "appId", &self.app_id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "appStoreUrl",
             &self.app_store_url,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::runtime::write_member(&mut map, "publisher", &self.publisher)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(&mut map, "publisher", &self.publisher)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -11832,12 +11450,7 @@ impl AppleAppListItem {
 /// `microsoft.graph.deviceCompliancePolicyScript`.
 ///
 /// Wire type: `microsoft.graph.deviceCompliancePolicyScript`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceCompliancePolicyScript {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11854,7 +11467,7 @@ pub struct DeviceCompliancePolicyScript {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceCompliancePolicyScript {
+impl ::graph_intune::__private::Object for DeviceCompliancePolicyScript {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceCompliancePolicyScript";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11881,7 +11494,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyScript {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceCompliancePolicyScript {
@@ -11891,22 +11504,22 @@ impl ::serde::Serialize for DeviceCompliancePolicyScript {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceScriptId",
             &self.device_compliance_script_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "rulesContent",
             &self.rules_content,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -11931,12 +11544,7 @@ impl DeviceCompliancePolicyScript {
 /// `microsoft.graph.deviceComplianceScriptError`.
 ///
 /// The concrete type `microsoft.graph.deviceComplianceScriptError`; a property declared with this type uses [`DeviceComplianceScriptErrorKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptError {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -11959,7 +11567,7 @@ pub struct DeviceComplianceScriptError {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScriptError {
+impl ::graph_intune::__private::Object for DeviceComplianceScriptError {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScriptError";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -11987,7 +11595,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptError {
@@ -11997,19 +11605,19 @@ impl ::serde::Serialize for DeviceComplianceScriptError {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "code", &self.code)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "code", &self.code)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceScriptRulesValidationError",
             &self.device_compliance_script_rules_validation_error,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "message", &self.message)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "message", &self.message)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -12046,7 +11654,7 @@ impl DeviceComplianceScriptError {
 /// `microsoft.graph.deviceComplianceScriptError`.
 ///
 /// Any value of `microsoft.graph.deviceComplianceScriptError`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceComplianceScriptErrorKind {
     /// `microsoft.graph.deviceComplianceScriptError`.
@@ -12132,7 +11740,7 @@ impl ::serde::Serialize for DeviceComplianceScriptErrorKind {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::DeviceComplianceScriptRuleError(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceComplianceScriptRuleError",
@@ -12143,7 +11751,7 @@ impl ::serde::Serialize for DeviceComplianceScriptErrorKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DeviceComplianceScriptErrorKind {
+impl ::graph_intune::__private::Polymorphic for DeviceComplianceScriptErrorKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
@@ -12152,7 +11760,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceComplianceScriptErrorKind {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceScriptError",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScriptError,
                     _,
                     _,
@@ -12161,21 +11769,21 @@ impl ::graph_intune::runtime::Polymorphic for DeviceComplianceScriptErrorKind {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceComplianceScriptRuleError",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScriptRuleError,
                     _,
                     _,
                 >(deserializer, Self::DeviceComplianceScriptRuleError)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScriptError,
                     _,
                     _,
                 >(deserializer, Self::DeviceComplianceScriptError)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceComplianceScriptError,
                     _,
                     _,
@@ -12188,18 +11796,13 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptErrorKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.deviceComplianceScriptRule`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptRule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12236,7 +11839,7 @@ pub struct DeviceComplianceScriptRule {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScriptRule {
+impl ::graph_intune::__private::Object for DeviceComplianceScriptRule {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScriptRule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12269,7 +11872,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptRule {
@@ -12279,30 +11882,30 @@ impl ::serde::Serialize for DeviceComplianceScriptRule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "dataType", &self.data_type)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "dataType", &self.data_type)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceScriptRuleDataType",
             &self.device_compliance_script_rule_data_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceScriptRulOperator",
             &self.device_compliance_script_rul_operator,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "operand", &self.operand)?;
-        ::graph_intune::runtime::write_member(&mut map, "operator", &self.operator)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "operand", &self.operand)?;
+        ::graph_intune::__private::write_member(&mut map, "operator", &self.operator)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "settingName",
             &self.setting_name,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -12367,12 +11970,7 @@ impl DeviceComplianceScriptRule {
 /// `microsoft.graph.deviceComplianceScriptRuleError`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRuleError`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptRuleError {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12399,7 +11997,7 @@ pub struct DeviceComplianceScriptRuleError {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScriptRuleError {
+impl ::graph_intune::__private::Object for DeviceComplianceScriptRuleError {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScriptRuleError";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12428,7 +12026,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRuleError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptRuleError {
@@ -12438,24 +12036,24 @@ impl ::serde::Serialize for DeviceComplianceScriptRuleError {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "code", &self.code)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "code", &self.code)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceComplianceScriptRulesValidationError",
             &self.device_compliance_script_rules_validation_error,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "message", &self.message)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "message", &self.message)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "settingName",
             &self.setting_name,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -12500,12 +12098,7 @@ impl DeviceComplianceScriptRuleError {
 /// `microsoft.graph.deviceComplianceScriptValidationResult`.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptValidationResult`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptValidationResult {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12532,7 +12125,7 @@ pub struct DeviceComplianceScriptValidationResult {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScriptValidationResult {
+impl ::graph_intune::__private::Object for DeviceComplianceScriptValidationResult {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScriptValidationResult";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12558,7 +12151,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptValidationResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptValidationResult {
@@ -12568,23 +12161,23 @@ impl ::serde::Serialize for DeviceComplianceScriptValidationResult {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "ruleErrors",
             &self.rule_errors,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "rules", &self.rules)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "rules", &self.rules)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "scriptErrors",
             &self.script_errors,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -12599,7 +12192,7 @@ impl DeviceComplianceScriptValidationResult {
         >,
     ) -> Self {
         self.rule_errors = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -12611,7 +12204,7 @@ impl DeviceComplianceScriptValidationResult {
         >,
     ) -> Self {
         self.rules = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -12625,7 +12218,7 @@ impl DeviceComplianceScriptValidationResult {
         >,
     ) -> Self {
         self.script_errors = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -12633,12 +12226,7 @@ impl DeviceComplianceScriptValidationResult {
 /// Operating System version range.
 ///
 /// Wire type: `microsoft.graph.operatingSystemVersionRange`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OperatingSystemVersionRange {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12659,7 +12247,7 @@ pub struct OperatingSystemVersionRange {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for OperatingSystemVersionRange {
+impl ::graph_intune::__private::Object for OperatingSystemVersionRange {
     const WIRE_TYPE: &'static str = "microsoft.graph.operatingSystemVersionRange";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12685,7 +12273,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatingSystemVersionRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for OperatingSystemVersionRange {
@@ -12695,27 +12283,27 @@ impl ::serde::Serialize for OperatingSystemVersionRange {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "highestVersion",
             &self.highest_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lowestVersion",
             &self.lowest_version,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -12748,12 +12336,7 @@ impl OperatingSystemVersionRange {
 /// ManagedDevices that are scheduled for retire
 ///
 /// Wire type: `microsoft.graph.retireScheduledManagedDevice`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RetireScheduledManagedDevice {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -12810,7 +12393,7 @@ pub struct RetireScheduledManagedDevice {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for RetireScheduledManagedDevice {
+impl ::graph_intune::__private::Object for RetireScheduledManagedDevice {
     const WIRE_TYPE: &'static str = "microsoft.graph.retireScheduledManagedDevice";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -12848,7 +12431,7 @@ impl<'de> ::serde::Deserialize<'de> for RetireScheduledManagedDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for RetireScheduledManagedDevice {
@@ -12858,59 +12441,63 @@ impl ::serde::Serialize for RetireScheduledManagedDevice {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "complianceState",
             &self.compliance_state,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCompliancePolicyId",
             &self.device_compliance_policy_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCompliancePolicyName",
             &self.device_compliance_policy_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceType",
             &self.device_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "managedDeviceId",
             &self.managed_device_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "managedDeviceName",
             &self.managed_device_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "managementAgent",
             &self.management_agent,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "ownerType", &self.owner_type)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "ownerType",
+            &self.owner_type,
+        )?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "retireAfterDateTime",
             &self.retire_after_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -13005,7 +12592,7 @@ impl RetireScheduledManagedDevice {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13013,12 +12600,7 @@ impl RetireScheduledManagedDevice {
 /// This class contains compliance settings for Android.
 ///
 /// Wire type: `microsoft.graph.androidCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -13227,7 +12809,7 @@ pub struct AndroidCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AndroidCompliancePolicy {
+impl ::graph_intune::__private::Object for AndroidCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.androidCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -13339,7 +12921,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AndroidCompliancePolicy {
@@ -13349,209 +12931,209 @@ impl ::serde::Serialize for AndroidCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "advancedThreatProtectionRequiredSecurityLevel",
             &self.advanced_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "conditionStatementId",
             &self.condition_statement_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "minAndroidSecurityPatchLevel",
             &self.min_android_security_patch_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "requiredPasswordComplexity",
             &self.required_password_complexity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "restrictedApps",
             &self.restricted_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityBlockDeviceAdministratorManagedDevices",
             &self.security_block_device_administrator_managed_devices,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityBlockJailbrokenDevices",
             &self.security_block_jailbroken_devices,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityDisableUsbDebugging",
             &self.security_disable_usb_debugging,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityPreventInstallAppsFromUnknownSources",
             &self.security_prevent_install_apps_from_unknown_sources,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireCompanyPortalAppIntegrity",
             &self.security_require_company_portal_app_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireGooglePlayServices",
             &self.security_require_google_play_services,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationBasicIntegrity",
             &self.security_require_safety_net_attestation_basic_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationCertifiedDevice",
             &self.security_require_safety_net_attestation_certified_device,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireUpToDateSecurityProviders",
             &self.security_require_up_to_date_security_providers,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireVerifyApps",
             &self.security_require_verify_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -13604,7 +13186,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13757,7 +13339,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.restricted_apps = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13875,7 +13457,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13887,7 +13469,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13899,7 +13481,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13921,7 +13503,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13933,7 +13515,7 @@ impl AndroidCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -13949,12 +13531,7 @@ impl AndroidCompliancePolicy {
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the AndroidDeviceOwnerCompliancePolicy resource.
 ///
 /// Wire type: `microsoft.graph.androidDeviceOwnerCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidDeviceOwnerCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -14133,7 +13710,7 @@ pub struct AndroidDeviceOwnerCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AndroidDeviceOwnerCompliancePolicy {
+impl ::graph_intune::__private::Object for AndroidDeviceOwnerCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.androidDeviceOwnerCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -14228,7 +13805,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidDeviceOwnerCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AndroidDeviceOwnerCompliancePolicy {
@@ -14238,179 +13815,179 @@ impl ::serde::Serialize for AndroidDeviceOwnerCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "advancedThreatProtectionRequiredSecurityLevel",
             &self.advanced_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "minAndroidSecurityPatchLevel",
             &self.min_android_security_patch_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLetterCharacters",
             &self.password_minimum_letter_characters,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLowerCaseCharacters",
             &self.password_minimum_lower_case_characters,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumNonLetterCharacters",
             &self.password_minimum_non_letter_characters,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumNumericCharacters",
             &self.password_minimum_numeric_characters,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumSymbolCharacters",
             &self.password_minimum_symbol_characters,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumUpperCaseCharacters",
             &self.password_minimum_upper_case_characters,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordCountToBlock",
             &self.password_previous_password_count_to_block,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationBasicIntegrity",
             &self.security_require_safety_net_attestation_basic_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationCertifiedDevice",
             &self.security_require_safety_net_attestation_certified_device,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -14463,7 +14040,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -14680,7 +14257,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -14692,7 +14269,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -14704,7 +14281,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -14726,7 +14303,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -14738,7 +14315,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -14754,12 +14331,7 @@ impl AndroidDeviceOwnerCompliancePolicy {
 /// This class contains compliance settings for Android for Work.
 ///
 /// Wire type: `microsoft.graph.androidForWorkCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidForWorkCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -14948,7 +14520,7 @@ pub struct AndroidForWorkCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AndroidForWorkCompliancePolicy {
+impl ::graph_intune::__private::Object for AndroidForWorkCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.androidForWorkCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15051,7 +14623,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidForWorkCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AndroidForWorkCompliancePolicy {
@@ -15061,189 +14633,189 @@ impl ::serde::Serialize for AndroidForWorkCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "minAndroidSecurityPatchLevel",
             &self.min_android_security_patch_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityBlockJailbrokenDevices",
             &self.security_block_jailbroken_devices,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityDisableUsbDebugging",
             &self.security_disable_usb_debugging,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityPreventInstallAppsFromUnknownSources",
             &self.security_prevent_install_apps_from_unknown_sources,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireCompanyPortalAppIntegrity",
             &self.security_require_company_portal_app_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequiredAndroidSafetyNetEvaluationType",
             &self.security_required_android_safety_net_evaluation_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireGooglePlayServices",
             &self.security_require_google_play_services,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationBasicIntegrity",
             &self.security_require_safety_net_attestation_basic_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationCertifiedDevice",
             &self.security_require_safety_net_attestation_certified_device,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireUpToDateSecurityProviders",
             &self.security_require_up_to_date_security_providers,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireVerifyApps",
             &self.security_require_verify_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -15296,7 +14868,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -15527,7 +15099,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -15539,7 +15111,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -15551,7 +15123,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -15573,7 +15145,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -15585,7 +15157,7 @@ impl AndroidForWorkCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -15601,12 +15173,7 @@ impl AndroidForWorkCompliancePolicy {
 /// This class contains compliance settings for Android Work Profile.
 ///
 /// Wire type: `microsoft.graph.androidWorkProfileCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidWorkProfileCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -15801,7 +15368,7 @@ pub struct AndroidWorkProfileCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AndroidWorkProfileCompliancePolicy {
+impl ::graph_intune::__private::Object for AndroidWorkProfileCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.androidWorkProfileCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -15908,7 +15475,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AndroidWorkProfileCompliancePolicy {
@@ -15918,194 +15485,194 @@ impl ::serde::Serialize for AndroidWorkProfileCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "advancedThreatProtectionRequiredSecurityLevel",
             &self.advanced_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "minAndroidSecurityPatchLevel",
             &self.min_android_security_patch_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityBlockJailbrokenDevices",
             &self.security_block_jailbroken_devices,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityDisableUsbDebugging",
             &self.security_disable_usb_debugging,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityPreventInstallAppsFromUnknownSources",
             &self.security_prevent_install_apps_from_unknown_sources,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireCompanyPortalAppIntegrity",
             &self.security_require_company_portal_app_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequiredAndroidSafetyNetEvaluationType",
             &self.security_required_android_safety_net_evaluation_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireGooglePlayServices",
             &self.security_require_google_play_services,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationBasicIntegrity",
             &self.security_require_safety_net_attestation_basic_integrity,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireSafetyNetAttestationCertifiedDevice",
             &self.security_require_safety_net_attestation_certified_device,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireUpToDateSecurityProviders",
             &self.security_require_up_to_date_security_providers,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityRequireVerifyApps",
             &self.security_require_verify_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -16158,7 +15725,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16399,7 +15966,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16411,7 +15978,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16423,7 +15990,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16445,7 +16012,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16457,7 +16024,7 @@ impl AndroidWorkProfileCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16473,12 +16040,7 @@ impl AndroidWorkProfileCompliancePolicy {
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the AndroidDeviceOwnerAOSPCompliancePolicy resource.
 ///
 /// Wire type: `microsoft.graph.aospDeviceOwnerCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AospDeviceOwnerCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -16597,7 +16159,7 @@ pub struct AospDeviceOwnerCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AospDeviceOwnerCompliancePolicy {
+impl ::graph_intune::__private::Object for AospDeviceOwnerCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.aospDeviceOwnerCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -16652,7 +16214,7 @@ impl<'de> ::serde::Deserialize<'de> for AospDeviceOwnerCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AospDeviceOwnerCompliancePolicy {
@@ -16662,114 +16224,114 @@ impl ::serde::Serialize for AospDeviceOwnerCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "minAndroidSecurityPatchLevel",
             &self.min_android_security_patch_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -16822,7 +16384,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16911,7 +16473,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16923,7 +16485,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16935,7 +16497,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16957,7 +16519,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16969,7 +16531,7 @@ impl AospDeviceOwnerCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -16985,12 +16547,7 @@ impl AospDeviceOwnerCompliancePolicy {
 /// Default device compliance policy rules that are enforced account wide.
 ///
 /// Wire type: `microsoft.graph.defaultDeviceCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DefaultDeviceCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17073,7 +16630,7 @@ pub struct DefaultDeviceCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DefaultDeviceCompliancePolicy {
+impl ::graph_intune::__private::Object for DefaultDeviceCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.defaultDeviceCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17114,7 +16671,7 @@ impl<'de> ::serde::Deserialize<'de> for DefaultDeviceCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DefaultDeviceCompliancePolicy {
@@ -17124,74 +16681,74 @@ impl ::serde::Serialize for DefaultDeviceCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -17244,7 +16801,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17263,7 +16820,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17275,7 +16832,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17287,7 +16844,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17309,7 +16866,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17321,7 +16878,7 @@ impl DefaultDeviceCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17337,12 +16894,7 @@ impl DefaultDeviceCompliancePolicy {
 /// Scheduled Action Configuration
 ///
 /// Wire type: `microsoft.graph.deviceComplianceActionItem`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceActionItem {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17373,7 +16925,7 @@ pub struct DeviceComplianceActionItem {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceActionItem {
+impl ::graph_intune::__private::Object for DeviceComplianceActionItem {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceActionItem";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17403,7 +16955,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceActionItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceActionItem {
@@ -17413,33 +16965,33 @@ impl ::serde::Serialize for DeviceComplianceActionItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "actionType",
             &self.action_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "gracePeriodHours",
             &self.grace_period_hours,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notificationMessageCCList",
             &self.notification_message_cc_list,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "notificationTemplateId",
             &self.notification_template_id,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -17476,7 +17028,7 @@ impl DeviceComplianceActionItem {
         >,
     ) -> Self {
         self.notification_message_cc_list = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -17492,12 +17044,7 @@ impl DeviceComplianceActionItem {
 /// Device compliance setting State for a given device.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceSettingState`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceSettingState {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17560,7 +17107,7 @@ pub struct DeviceComplianceSettingState {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceSettingState {
+impl ::graph_intune::__private::Object for DeviceComplianceSettingState {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceSettingState";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -17598,7 +17145,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceSettingState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceSettingState {
@@ -17608,49 +17155,53 @@ impl ::serde::Serialize for DeviceComplianceSettingState {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "complianceGracePeriodExpirationDateTime",
             &self.compliance_grace_period_expiration_date_time,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "deviceId", &self.device_id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "deviceId", &self.device_id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceModel",
             &self.device_model,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceName",
             &self.device_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "platformType",
             &self.platform_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "setting", &self.setting)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "setting", &self.setting)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "settingName",
             &self.setting_name,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "state", &self.state)?;
-        ::graph_intune::runtime::write_member(&mut map, "userEmail", &self.user_email)?;
-        ::graph_intune::runtime::write_member(&mut map, "userId", &self.user_id)?;
-        ::graph_intune::runtime::write_member(&mut map, "userName", &self.user_name)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "state", &self.state)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "userEmail",
+            &self.user_email,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "userId", &self.user_id)?;
+        ::graph_intune::__private::write_member(&mut map, "userName", &self.user_name)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "userPrincipalName",
             &self.user_principal_name,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -17765,12 +17316,7 @@ impl DeviceComplianceSettingState {
 /// This class contains compliance settings for IOS.
 ///
 /// Wire type: `microsoft.graph.iosCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct IosCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -17939,7 +17485,7 @@ pub struct IosCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for IosCompliancePolicy {
+impl ::graph_intune::__private::Object for IosCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.iosCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18019,7 +17565,7 @@ impl<'de> ::serde::Deserialize<'de> for IosCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for IosCompliancePolicy {
@@ -18029,169 +17575,169 @@ impl ::serde::Serialize for IosCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "advancedThreatProtectionRequiredSecurityLevel",
             &self.advanced_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "managedEmailProfileRequired",
             &self.managed_email_profile_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumBuildVersion",
             &self.os_maximum_build_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumBuildVersion",
             &self.os_minimum_build_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeBlockSimple",
             &self.passcode_block_simple,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeExpirationDays",
             &self.passcode_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeMinimumCharacterSetCount",
             &self.passcode_minimum_character_set_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeMinimumLength",
             &self.passcode_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeMinutesOfInactivityBeforeLock",
             &self.passcode_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeMinutesOfInactivityBeforeScreenTimeout",
             &self.passcode_minutes_of_inactivity_before_screen_timeout,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodePreviousPasscodeBlockCount",
             &self.passcode_previous_passcode_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeRequired",
             &self.passcode_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passcodeRequiredType",
             &self.passcode_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "restrictedApps",
             &self.restricted_apps,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "securityBlockJailbrokenDevices",
             &self.security_block_jailbroken_devices,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -18244,7 +17790,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18411,7 +17957,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.restricted_apps = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18435,7 +17981,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18447,7 +17993,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18459,7 +18005,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18481,7 +18027,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18493,7 +18039,7 @@ impl IosCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -18509,12 +18055,7 @@ impl IosCompliancePolicy {
 /// This class contains compliance settings for Mac OS.
 ///
 /// Wire type: `microsoft.graph.macOSCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MacOsCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -18689,7 +18230,7 @@ pub struct MacOsCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for MacOsCompliancePolicy {
+impl ::graph_intune::__private::Object for MacOsCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.macOSCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -18774,7 +18315,7 @@ impl<'de> ::serde::Deserialize<'de> for MacOsCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for MacOsCompliancePolicy {
@@ -18784,179 +18325,179 @@ impl ::serde::Serialize for MacOsCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "advancedThreatProtectionRequiredSecurityLevel",
             &self.advanced_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "firewallBlockAllIncoming",
             &self.firewall_block_all_incoming,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "firewallEnabled",
             &self.firewall_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "firewallEnableStealthMode",
             &self.firewall_enable_stealth_mode,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "gatekeeperAllowedAppSource",
             &self.gatekeeper_allowed_app_source,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumBuildVersion",
             &self.os_maximum_build_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumBuildVersion",
             &self.os_minimum_build_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordBlockSimple",
             &self.password_block_simple,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "systemIntegrityProtectionEnabled",
             &self.system_integrity_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -19009,7 +18550,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -19210,7 +18751,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -19222,7 +18763,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -19234,7 +18775,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -19256,7 +18797,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -19268,7 +18809,7 @@ impl MacOsCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -19284,12 +18825,7 @@ impl MacOsCompliancePolicy {
 /// This class contains compliance settings for Windows 10.
 ///
 /// Wire type: `microsoft.graph.windows10CompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Windows10CompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -19508,7 +19044,7 @@ pub struct Windows10CompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Windows10CompliancePolicy {
+impl ::graph_intune::__private::Object for Windows10CompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.windows10CompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -19609,7 +19145,7 @@ impl<'de> ::serde::Deserialize<'de> for Windows10CompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Windows10CompliancePolicy {
@@ -19619,234 +19155,234 @@ impl ::serde::Serialize for Windows10CompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "activeFirewallRequired",
             &self.active_firewall_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "antiSpywareRequired",
             &self.anti_spyware_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "antivirusRequired",
             &self.antivirus_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "bitLockerEnabled",
             &self.bit_locker_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "codeIntegrityEnabled",
             &self.code_integrity_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "configurationManagerComplianceRequired",
             &self.configuration_manager_compliance_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "defenderEnabled",
             &self.defender_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "defenderVersion",
             &self.defender_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCompliancePolicyScript",
             &self.device_compliance_policy_script,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionEnabled",
             &self.device_threat_protection_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "earlyLaunchAntiMalwareDriverEnabled",
             &self.early_launch_anti_malware_driver_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "mobileOsMaximumVersion",
             &self.mobile_os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "mobileOsMinimumVersion",
             &self.mobile_os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordBlockSimple",
             &self.password_block_simple,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredToUnlockFromIdle",
             &self.password_required_to_unlock_from_idle,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "requireHealthyDeviceReport",
             &self.require_healthy_device_report,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "rtpEnabled",
             &self.rtp_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "secureBootEnabled",
             &self.secure_boot_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "signatureOutOfDate",
             &self.signature_out_of_date,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "tpmRequired",
             &self.tpm_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "validOperatingSystemBuildRanges",
             &self.valid_operating_system_build_ranges,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -19899,7 +19435,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20176,7 +19712,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.valid_operating_system_build_ranges = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20190,7 +19726,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20202,7 +19738,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20214,7 +19750,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20236,7 +19772,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20248,7 +19784,7 @@ impl Windows10CompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20264,12 +19800,7 @@ impl Windows10CompliancePolicy {
 /// This class contains compliance settings for Windows 10 Mobile.
 ///
 /// Wire type: `microsoft.graph.windows10MobileCompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Windows10MobileCompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -20428,7 +19959,7 @@ pub struct Windows10MobileCompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Windows10MobileCompliancePolicy {
+impl ::graph_intune::__private::Object for Windows10MobileCompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.windows10MobileCompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -20501,7 +20032,7 @@ impl<'de> ::serde::Deserialize<'de> for Windows10MobileCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Windows10MobileCompliancePolicy {
@@ -20511,164 +20042,164 @@ impl ::serde::Serialize for Windows10MobileCompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "activeFirewallRequired",
             &self.active_firewall_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "bitLockerEnabled",
             &self.bit_locker_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "codeIntegrityEnabled",
             &self.code_integrity_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "earlyLaunchAntiMalwareDriverEnabled",
             &self.early_launch_anti_malware_driver_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordBlockSimple",
             &self.password_block_simple,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequireToUnlockFromIdle",
             &self.password_require_to_unlock_from_idle,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "secureBootEnabled",
             &self.secure_boot_enabled,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "validOperatingSystemBuildRanges",
             &self.valid_operating_system_build_ranges,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -20721,7 +20252,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20884,7 +20415,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.valid_operating_system_build_ranges = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20898,7 +20429,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20910,7 +20441,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20922,7 +20453,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20944,7 +20475,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20956,7 +20487,7 @@ impl Windows10MobileCompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -20972,12 +20503,7 @@ impl Windows10MobileCompliancePolicy {
 /// This class contains compliance settings for Windows 8.1.
 ///
 /// Wire type: `microsoft.graph.windows81CompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Windows81CompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -21106,7 +20632,7 @@ pub struct Windows81CompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Windows81CompliancePolicy {
+impl ::graph_intune::__private::Object for Windows81CompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.windows81CompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -21166,7 +20692,7 @@ impl<'de> ::serde::Deserialize<'de> for Windows81CompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Windows81CompliancePolicy {
@@ -21176,129 +20702,129 @@ impl ::serde::Serialize for Windows81CompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordBlockSimple",
             &self.password_block_simple,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -21351,7 +20877,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -21464,7 +20990,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -21476,7 +21002,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -21488,7 +21014,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -21510,7 +21036,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -21522,7 +21048,7 @@ impl Windows81CompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -21538,12 +21064,7 @@ impl Windows81CompliancePolicy {
 /// This class contains compliance settings for Windows 8.1 Mobile.
 ///
 /// Wire type: `microsoft.graph.windowsPhone81CompliancePolicy`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsPhone81CompliancePolicy {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -21672,7 +21193,7 @@ pub struct WindowsPhone81CompliancePolicy {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsPhone81CompliancePolicy {
+impl ::graph_intune::__private::Object for WindowsPhone81CompliancePolicy {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsPhone81CompliancePolicy";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -21732,7 +21253,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsPhone81CompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsPhone81CompliancePolicy {
@@ -21742,129 +21263,129 @@ impl ::serde::Serialize for WindowsPhone81CompliancePolicy {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "createdDateTime",
             &self.created_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "description",
             &self.description,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastModifiedDateTime",
             &self.last_modified_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "roleScopeTagIds",
             &self.role_scope_tag_ids,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMaximumVersion",
             &self.os_maximum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "osMinimumVersion",
             &self.os_minimum_version,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordBlockSimple",
             &self.password_block_simple,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordExpirationDays",
             &self.password_expiration_days,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinimumLength",
             &self.password_minimum_length,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequired",
             &self.password_required,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "passwordRequiredType",
             &self.password_required_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "storageRequireEncryption",
             &self.storage_require_encryption,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignments",
             &self.assignments,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceSettingStateSummaries",
             &self.device_setting_state_summaries,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatuses",
             &self.device_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceStatusOverview",
             &self.device_status_overview,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scheduledActionsForRule",
             &self.scheduled_actions_for_rule,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatuses",
             &self.user_statuses,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "userStatusOverview",
             &self.user_status_overview,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -21917,7 +21438,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.role_scope_tag_ids = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -22030,7 +21551,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.assignments = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -22042,7 +21563,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.device_setting_state_summaries = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -22054,7 +21575,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.device_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -22076,7 +21597,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.scheduled_actions_for_rule = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -22088,7 +21609,7 @@ impl WindowsPhone81CompliancePolicy {
         >,
     ) -> Self {
         self.user_statuses = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -22104,12 +21625,7 @@ impl WindowsPhone81CompliancePolicy {
 /// Blocked actions on the company portal as per platform and device ownership types
 ///
 /// Wire type: `microsoft.graph.companyPortalBlockedAction`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CompanyPortalBlockedAction {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22130,7 +21646,7 @@ pub struct CompanyPortalBlockedAction {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for CompanyPortalBlockedAction {
+impl ::graph_intune::__private::Object for CompanyPortalBlockedAction {
     const WIRE_TYPE: &'static str = "microsoft.graph.companyPortalBlockedAction";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22156,7 +21672,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPortalBlockedAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for CompanyPortalBlockedAction {
@@ -22166,15 +21682,19 @@ impl ::serde::Serialize for CompanyPortalBlockedAction {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "action", &self.action)?;
-        ::graph_intune::runtime::write_member(&mut map, "ownerType", &self.owner_type)?;
-        ::graph_intune::runtime::write_member(&mut map, "platform", &self.platform)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "action", &self.action)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "ownerType",
+            &self.owner_type,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "platform", &self.platform)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -22207,12 +21727,7 @@ impl CompanyPortalBlockedAction {
 /// Color in RGB.
 ///
 /// Wire type: `microsoft.graph.rgbColor`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RgbColor {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22233,7 +21748,7 @@ pub struct RgbColor {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for RgbColor {
+impl ::graph_intune::__private::Object for RgbColor {
     const WIRE_TYPE: &'static str = "microsoft.graph.rgbColor";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22259,7 +21774,7 @@ impl<'de> ::serde::Deserialize<'de> for RgbColor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for RgbColor {
@@ -22269,15 +21784,15 @@ impl ::serde::Serialize for RgbColor {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "b", &self.b)?;
-        ::graph_intune::runtime::write_member(&mut map, "g", &self.g)?;
-        ::graph_intune::runtime::write_member(&mut map, "r", &self.r)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "b", &self.b)?;
+        ::graph_intune::__private::write_member(&mut map, "g", &self.g)?;
+        ::graph_intune::__private::write_member(&mut map, "r", &self.r)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -22301,12 +21816,7 @@ impl RgbColor {
 /// Base type of Device health script run schedule.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceHealthScriptRunSchedule`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptRunScheduleBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22319,7 +21829,7 @@ pub struct DeviceHealthScriptRunScheduleBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceHealthScriptRunScheduleBase {
+impl ::graph_intune::__private::Object for DeviceHealthScriptRunScheduleBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceHealthScriptRunSchedule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22343,7 +21853,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptRunScheduleBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptRunScheduleBase {
@@ -22353,13 +21863,13 @@ impl ::serde::Serialize for DeviceHealthScriptRunScheduleBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -22373,7 +21883,7 @@ impl DeviceHealthScriptRunScheduleBase {
 /// Base type of Device health script run schedule.
 ///
 /// Any value of `microsoft.graph.deviceHealthScriptRunSchedule`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceHealthScriptRunSchedule {
     /// `microsoft.graph.deviceHealthScriptDailySchedule`.
@@ -22441,7 +21951,7 @@ impl ::serde::Serialize for DeviceHealthScriptRunSchedule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::DeviceHealthScriptDailySchedule(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceHealthScriptDailySchedule",
@@ -22449,7 +21959,7 @@ impl ::serde::Serialize for DeviceHealthScriptRunSchedule {
                 )
             }
             Self::DeviceHealthScriptRunOnceSchedule(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceHealthScriptRunOnceSchedule",
@@ -22457,7 +21967,7 @@ impl ::serde::Serialize for DeviceHealthScriptRunSchedule {
                 )
             }
             Self::DeviceHealthScriptHourlySchedule(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceHealthScriptHourlySchedule",
@@ -22468,7 +21978,7 @@ impl ::serde::Serialize for DeviceHealthScriptRunSchedule {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptRunSchedule {
+impl ::graph_intune::__private::Polymorphic for DeviceHealthScriptRunSchedule {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
@@ -22477,7 +21987,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptRunSchedule {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceHealthScriptDailySchedule",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptDailySchedule,
                     _,
                     _,
@@ -22486,7 +21996,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptRunSchedule {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceHealthScriptRunOnceSchedule",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptRunOnceSchedule,
                     _,
                     _,
@@ -22495,21 +22005,14 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptRunSchedule {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceHealthScriptHourlySchedule",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptHourlySchedule,
                     _,
                     _,
                 >(deserializer, Self::DeviceHealthScriptHourlySchedule)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceHealthScriptRunScheduleBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptRunScheduleBase,
                     _,
                     _,
@@ -22522,18 +22025,13 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptRunSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// Base type of Device health script time schedule.
 ///
 /// The properties of the abstract type `microsoft.graph.deviceHealthScriptTimeSchedule`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptTimeScheduleBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22554,7 +22052,7 @@ pub struct DeviceHealthScriptTimeScheduleBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceHealthScriptTimeScheduleBase {
+impl ::graph_intune::__private::Object for DeviceHealthScriptTimeScheduleBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceHealthScriptTimeSchedule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22580,7 +22078,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptTimeScheduleBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptTimeScheduleBase {
@@ -22590,15 +22088,15 @@ impl ::serde::Serialize for DeviceHealthScriptTimeScheduleBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::runtime::write_member(&mut map, "time", &self.time)?;
-        ::graph_intune::runtime::write_member(&mut map, "useUtc", &self.use_utc)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_member(&mut map, "time", &self.time)?;
+        ::graph_intune::__private::write_member(&mut map, "useUtc", &self.use_utc)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -22625,7 +22123,7 @@ impl DeviceHealthScriptTimeScheduleBase {
 /// Base type of Device health script time schedule.
 ///
 /// Any value of `microsoft.graph.deviceHealthScriptTimeSchedule`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeviceHealthScriptTimeSchedule {
     /// `microsoft.graph.deviceHealthScriptDailySchedule`.
@@ -22698,7 +22196,7 @@ impl ::serde::Serialize for DeviceHealthScriptTimeSchedule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::DeviceHealthScriptDailySchedule(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceHealthScriptDailySchedule",
@@ -22706,7 +22204,7 @@ impl ::serde::Serialize for DeviceHealthScriptTimeSchedule {
                 )
             }
             Self::DeviceHealthScriptRunOnceSchedule(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.deviceHealthScriptRunOnceSchedule",
@@ -22717,7 +22215,7 @@ impl ::serde::Serialize for DeviceHealthScriptTimeSchedule {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptTimeSchedule {
+impl ::graph_intune::__private::Polymorphic for DeviceHealthScriptTimeSchedule {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
@@ -22726,7 +22224,7 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptTimeSchedule {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceHealthScriptDailySchedule",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptDailySchedule,
                     _,
                     _,
@@ -22735,21 +22233,14 @@ impl ::graph_intune::runtime::Polymorphic for DeviceHealthScriptTimeSchedule {
             ::std::option::Option::Some(
                 "microsoft.graph.deviceHealthScriptRunOnceSchedule",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptRunOnceSchedule,
                     _,
                     _,
                 >(deserializer, Self::DeviceHealthScriptRunOnceSchedule)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::DeviceHealthScriptTimeScheduleBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::DeviceHealthScriptTimeScheduleBase,
                     _,
                     _,
@@ -22762,18 +22253,13 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptTimeSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// Device health script daily schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptDailySchedule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptDailySchedule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22794,7 +22280,7 @@ pub struct DeviceHealthScriptDailySchedule {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceHealthScriptDailySchedule {
+impl ::graph_intune::__private::Object for DeviceHealthScriptDailySchedule {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceHealthScriptDailySchedule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22820,7 +22306,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptDailySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptDailySchedule {
@@ -22830,15 +22316,15 @@ impl ::serde::Serialize for DeviceHealthScriptDailySchedule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::runtime::write_member(&mut map, "time", &self.time)?;
-        ::graph_intune::runtime::write_member(&mut map, "useUtc", &self.use_utc)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_member(&mut map, "time", &self.time)?;
+        ::graph_intune::__private::write_member(&mut map, "useUtc", &self.use_utc)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -22865,12 +22351,7 @@ impl DeviceHealthScriptDailySchedule {
 /// Type of Device health script hourly schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptHourlySchedule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptHourlySchedule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22883,7 +22364,7 @@ pub struct DeviceHealthScriptHourlySchedule {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceHealthScriptHourlySchedule {
+impl ::graph_intune::__private::Object for DeviceHealthScriptHourlySchedule {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceHealthScriptHourlySchedule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22907,7 +22388,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptHourlySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptHourlySchedule {
@@ -22917,13 +22398,13 @@ impl ::serde::Serialize for DeviceHealthScriptHourlySchedule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -22937,12 +22418,7 @@ impl DeviceHealthScriptHourlySchedule {
 /// Device health script run once schedule.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptRunOnceSchedule`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptRunOnceSchedule {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22967,7 +22443,7 @@ pub struct DeviceHealthScriptRunOnceSchedule {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceHealthScriptRunOnceSchedule {
+impl ::graph_intune::__private::Object for DeviceHealthScriptRunOnceSchedule {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceHealthScriptRunOnceSchedule";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -22994,7 +22470,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptRunOnceSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptRunOnceSchedule {
@@ -23004,16 +22480,16 @@ impl ::serde::Serialize for DeviceHealthScriptRunOnceSchedule {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::runtime::write_member(&mut map, "time", &self.time)?;
-        ::graph_intune::runtime::write_member(&mut map, "useUtc", &self.use_utc)?;
-        ::graph_intune::runtime::write_member(&mut map, "date", &self.date)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_member(&mut map, "time", &self.time)?;
+        ::graph_intune::__private::write_member(&mut map, "useUtc", &self.use_utc)?;
+        ::graph_intune::__private::write_member(&mut map, "date", &self.date)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23048,12 +22524,7 @@ impl DeviceHealthScriptRunOnceSchedule {
 /// Count of devices with malware for each OS version
 ///
 /// Wire type: `microsoft.graph.osVersionCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OsVersionCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23076,7 +22547,7 @@ pub struct OsVersionCount {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for OsVersionCount {
+impl ::graph_intune::__private::Object for OsVersionCount {
     const WIRE_TYPE: &'static str = "microsoft.graph.osVersionCount";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23102,7 +22573,7 @@ impl<'de> ::serde::Deserialize<'de> for OsVersionCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for OsVersionCount {
@@ -23112,23 +22583,27 @@ impl ::serde::Serialize for OsVersionCount {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCount",
             &self.device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "osVersion", &self.os_version)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "osVersion",
+            &self.os_version,
+        )?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23158,12 +22633,7 @@ impl OsVersionCount {
 /// Malware category device count
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategoryCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareCategoryCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23194,7 +22664,7 @@ pub struct WindowsMalwareCategoryCount {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsMalwareCategoryCount {
+impl ::graph_intune::__private::Object for WindowsMalwareCategoryCount {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsMalwareCategoryCount";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23226,7 +22696,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareCategoryCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsMalwareCategoryCount {
@@ -23236,33 +22706,33 @@ impl ::serde::Serialize for WindowsMalwareCategoryCount {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "activeMalwareDetectionCount",
             &self.active_malware_detection_count,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "category", &self.category)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "category", &self.category)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCount",
             &self.device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "distinctActiveMalwareCount",
             &self.distinct_active_malware_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23308,12 +22778,7 @@ impl WindowsMalwareCategoryCount {
 /// Windows malware execution state summary.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareExecutionStateCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareExecutionStateCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23338,7 +22803,7 @@ pub struct WindowsMalwareExecutionStateCount {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsMalwareExecutionStateCount {
+impl ::graph_intune::__private::Object for WindowsMalwareExecutionStateCount {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsMalwareExecutionStateCount";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23364,7 +22829,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareExecutionStateCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsMalwareExecutionStateCount {
@@ -23374,27 +22839,27 @@ impl ::serde::Serialize for WindowsMalwareExecutionStateCount {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCount",
             &self.device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "executionState",
             &self.execution_state,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23424,12 +22889,7 @@ impl WindowsMalwareExecutionStateCount {
 /// Malware name device count
 ///
 /// Wire type: `microsoft.graph.windowsMalwareNameCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareNameCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23456,7 +22916,7 @@ pub struct WindowsMalwareNameCount {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsMalwareNameCount {
+impl ::graph_intune::__private::Object for WindowsMalwareNameCount {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsMalwareNameCount";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23483,7 +22943,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareNameCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsMalwareNameCount {
@@ -23493,28 +22953,28 @@ impl ::serde::Serialize for WindowsMalwareNameCount {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCount",
             &self.device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareIdentifier",
             &self.malware_identifier,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23552,12 +23012,7 @@ impl WindowsMalwareNameCount {
 /// Windows Malware Severity Count Summary
 ///
 /// Wire type: `microsoft.graph.windowsMalwareSeverityCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareSeverityCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23584,7 +23039,7 @@ pub struct WindowsMalwareSeverityCount {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsMalwareSeverityCount {
+impl ::graph_intune::__private::Object for WindowsMalwareSeverityCount {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsMalwareSeverityCount";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23611,7 +23066,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareSeverityCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsMalwareSeverityCount {
@@ -23621,28 +23076,28 @@ impl ::serde::Serialize for WindowsMalwareSeverityCount {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "distinctMalwareCount",
             &self.distinct_malware_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareDetectionCount",
             &self.malware_detection_count,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "severity", &self.severity)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "severity", &self.severity)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23683,12 +23138,7 @@ impl WindowsMalwareSeverityCount {
 /// Windows Malware State Summary.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareStateCount`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WindowsMalwareStateCount {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23719,7 +23169,7 @@ pub struct WindowsMalwareStateCount {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for WindowsMalwareStateCount {
+impl ::graph_intune::__private::Object for WindowsMalwareStateCount {
     const WIRE_TYPE: &'static str = "microsoft.graph.windowsMalwareStateCount";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23747,7 +23197,7 @@ impl<'de> ::serde::Deserialize<'de> for WindowsMalwareStateCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for WindowsMalwareStateCount {
@@ -23757,33 +23207,33 @@ impl ::serde::Serialize for WindowsMalwareStateCount {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceCount",
             &self.device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "distinctMalwareCount",
             &self.distinct_malware_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastUpdateDateTime",
             &self.last_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "malwareDetectionCount",
             &self.malware_detection_count,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "state", &self.state)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "state", &self.state)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23829,12 +23279,7 @@ impl WindowsMalwareStateCount {
 /// Contains properties used to assign a device management script to a group.
 ///
 /// Wire type: `microsoft.graph.deviceHealthScriptAssignment`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceHealthScriptAssignment {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -23863,7 +23308,7 @@ pub struct DeviceHealthScriptAssignment {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceHealthScriptAssignment {
+impl ::graph_intune::__private::Object for DeviceHealthScriptAssignment {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceHealthScriptAssignment";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -23890,7 +23335,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceHealthScriptAssignment {
@@ -23900,24 +23345,24 @@ impl ::serde::Serialize for DeviceHealthScriptAssignment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "runRemediationScript",
             &self.run_remediation_script,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "runSchedule",
             &self.run_schedule,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "target", &self.target)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "target", &self.target)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -23960,12 +23405,7 @@ impl DeviceHealthScriptAssignment {
 /// Contains properties for device run state of the device compliance script.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptDeviceState`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptDeviceState {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24006,7 +23446,7 @@ pub struct DeviceComplianceScriptDeviceState {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScriptDeviceState {
+impl ::graph_intune::__private::Object for DeviceComplianceScriptDeviceState {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScriptDeviceState";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -24040,7 +23480,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptDeviceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptDeviceState {
@@ -24050,43 +23490,43 @@ impl ::serde::Serialize for DeviceComplianceScriptDeviceState {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "detectionState",
             &self.detection_state,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "expectedStateUpdateDateTime",
             &self.expected_state_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastStateUpdateDateTime",
             &self.last_state_update_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastSyncDateTime",
             &self.last_sync_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scriptError",
             &self.script_error,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "scriptOutput",
             &self.script_output,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -24153,12 +23593,7 @@ impl DeviceComplianceScriptDeviceState {
 /// Contains properties for the run summary of a device management script.
 ///
 /// Wire type: `microsoft.graph.deviceComplianceScriptRunSummary`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DeviceComplianceScriptRunSummary {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24193,7 +23628,7 @@ pub struct DeviceComplianceScriptRunSummary {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DeviceComplianceScriptRunSummary {
+impl ::graph_intune::__private::Object for DeviceComplianceScriptRunSummary {
     const WIRE_TYPE: &'static str = "microsoft.graph.deviceComplianceScriptRunSummary";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -24230,7 +23665,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRunSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DeviceComplianceScriptRunSummary {
@@ -24240,38 +23675,38 @@ impl ::serde::Serialize for DeviceComplianceScriptRunSummary {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "detectionScriptErrorDeviceCount",
             &self.detection_script_error_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "detectionScriptPendingDeviceCount",
             &self.detection_script_pending_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "issueDetectedDeviceCount",
             &self.issue_detected_device_count,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "lastScriptRunDateTime",
             &self.last_script_run_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "noIssueDetectedDeviceCount",
             &self.no_issue_detected_device_count,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -24332,13 +23767,7 @@ impl DeviceComplianceScriptRunSummary {
 /// Whether child organizational units may override an assignment.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentOverride`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationalUnitAssignmentOverride {
     /// `allowed`.
@@ -24410,12 +23839,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentOverride {
 /// The AAD Group we are deploying firmware updates to.
 ///
 /// Wire type: `microsoft.graph.androidFotaDeploymentAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AndroidFotaDeploymentAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24440,7 +23864,7 @@ pub struct AndroidFotaDeploymentAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AndroidFotaDeploymentAssignmentTarget {
+impl ::graph_intune::__private::Object for AndroidFotaDeploymentAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.androidFotaDeploymentAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -24470,7 +23894,7 @@ impl<'de> ::serde::Deserialize<'de> for AndroidFotaDeploymentAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AndroidFotaDeploymentAssignmentTarget {
@@ -24480,23 +23904,23 @@ impl ::serde::Serialize for AndroidFotaDeploymentAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "groupId", &self.group_id)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "groupId", &self.group_id)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -24535,12 +23959,7 @@ impl AndroidFotaDeploymentAssignmentTarget {
 /// Represents an assignment to an organizational unit.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentTarget`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentTarget {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24571,7 +23990,7 @@ pub struct OrganizationalUnitAssignmentTarget {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for OrganizationalUnitAssignmentTarget {
+impl ::graph_intune::__private::Object for OrganizationalUnitAssignmentTarget {
     const WIRE_TYPE: &'static str = "microsoft.graph.organizationalUnitAssignmentTarget";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -24604,7 +24023,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for OrganizationalUnitAssignmentTarget {
@@ -24614,32 +24033,32 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentTarget {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "organizationalUnitId",
             &self.organizational_unit_id,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignmentConflictSetting",
             &self.assignment_conflict_setting,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -24688,12 +24107,7 @@ impl OrganizationalUnitAssignmentTarget {
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
 /// The concrete type `microsoft.graph.organizationalUnitAssignmentConflictSetting`; a property declared with this type uses [`OrganizationalUnitAssignmentConflictSettingKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentConflictSetting {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24712,7 +24126,7 @@ pub struct OrganizationalUnitAssignmentConflictSetting {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for OrganizationalUnitAssignmentConflictSetting {
+impl ::graph_intune::__private::Object for OrganizationalUnitAssignmentConflictSetting {
     const WIRE_TYPE: &'static str = "microsoft.graph.organizationalUnitAssignmentConflictSetting";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -24737,7 +24151,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSett
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSetting {
@@ -24747,22 +24161,22 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSetting {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignmentOverride",
             &self.assignment_override,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "versionNumber",
             &self.version_number,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -24786,7 +24200,7 @@ impl OrganizationalUnitAssignmentConflictSetting {
 /// Conflict resolution setting of an organizational-unit assignment.
 ///
 /// Any value of `microsoft.graph.organizationalUnitAssignmentConflictSetting`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum OrganizationalUnitAssignmentConflictSettingKind {
     /// `microsoft.graph.organizationalUnitAssignmentConflictSetting`.
@@ -24879,7 +24293,7 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSettingKind {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::OrganizationalUnitAssignmentInsertPriorityConflictSetting(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting",
@@ -24890,7 +24304,7 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSettingKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic
+impl ::graph_intune::__private::Polymorphic
 for OrganizationalUnitAssignmentConflictSettingKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
@@ -24900,7 +24314,7 @@ for OrganizationalUnitAssignmentConflictSettingKind {
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentConflictSetting",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::OrganizationalUnitAssignmentConflictSetting,
                     _,
                     _,
@@ -24909,7 +24323,7 @@ for OrganizationalUnitAssignmentConflictSettingKind {
             ::std::option::Option::Some(
                 "microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting",
             ) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::OrganizationalUnitAssignmentInsertPriorityConflictSetting,
                     _,
                     _,
@@ -24919,14 +24333,14 @@ for OrganizationalUnitAssignmentConflictSettingKind {
                 )
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::OrganizationalUnitAssignmentConflictSetting,
                     _,
                     _,
                 >(deserializer, Self::OrganizationalUnitAssignmentConflictSetting)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::OrganizationalUnitAssignmentConflictSetting,
                     _,
                     _,
@@ -24939,18 +24353,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSett
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// A conflict setting that resolves conflicts by insert priority.
 ///
 /// Wire type: `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -24973,7 +24382,7 @@ pub struct OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object
+impl ::graph_intune::__private::Object
 for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     const WIRE_TYPE: &'static str = "microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
@@ -25001,7 +24410,7 @@ for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
@@ -25011,23 +24420,23 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentInsertPriorityConflictSe
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "assignmentOverride",
             &self.assignment_override,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "versionNumber",
             &self.version_number,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "priority", &self.priority)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "priority", &self.priority)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }

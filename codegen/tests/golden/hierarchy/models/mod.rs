@@ -4,12 +4,7 @@
 /// `microsoft.graph.entity`.
 ///
 /// The properties of the abstract type `microsoft.graph.entity`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EntityBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22,7 +17,7 @@ pub struct EntityBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for EntityBase {
+impl ::graph_intune::__private::Object for EntityBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.entity";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -46,7 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for EntityBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for EntityBase {
@@ -56,13 +51,13 @@ impl ::serde::Serialize for EntityBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -79,7 +74,7 @@ impl EntityBase {
 /// `microsoft.graph.entity`.
 ///
 /// Any value of `microsoft.graph.entity`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Entity {
     /// `microsoft.graph.directoryObject`.
@@ -154,7 +149,7 @@ impl ::serde::Serialize for Entity {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::DirectoryObject(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.directoryObject",
@@ -162,7 +157,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::User(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.user",
@@ -170,7 +165,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::GuestUser(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.guestUser",
@@ -178,7 +173,7 @@ impl ::serde::Serialize for Entity {
                 )
             }
             Self::Photo(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.photo",
@@ -189,49 +184,42 @@ impl ::serde::Serialize for Entity {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Entity {
+impl ::graph_intune::__private::Polymorphic for Entity {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.directoryObject") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
                 >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some("microsoft.graph.user") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GuestUser,
                     _,
                     _,
                 >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::Some("microsoft.graph.photo") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::Photo,
                     _,
                     _,
                 >(deserializer, Self::Photo)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::EntityBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::EntityBase,
                     _,
                     _,
@@ -244,18 +232,13 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.directoryObject`.
 ///
 /// The concrete type `microsoft.graph.directoryObject`; a property declared with this type uses [`DirectoryObjectKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoryObject {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -272,7 +255,7 @@ pub struct DirectoryObject {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for DirectoryObject {
+impl ::graph_intune::__private::Object for DirectoryObject {
     const WIRE_TYPE: &'static str = "microsoft.graph.directoryObject";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -297,7 +280,7 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for DirectoryObject {
@@ -307,18 +290,18 @@ impl ::serde::Serialize for DirectoryObject {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deletedDateTime",
             &self.deleted_date_time,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -343,7 +326,7 @@ impl DirectoryObject {
 /// `microsoft.graph.directoryObject`.
 ///
 /// Any value of `microsoft.graph.directoryObject`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DirectoryObjectKind {
     /// `microsoft.graph.directoryObject`.
@@ -422,7 +405,7 @@ impl ::serde::Serialize for DirectoryObjectKind {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::User(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.user",
@@ -430,7 +413,7 @@ impl ::serde::Serialize for DirectoryObjectKind {
                 )
             }
             Self::GuestUser(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.guestUser",
@@ -441,42 +424,42 @@ impl ::serde::Serialize for DirectoryObjectKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for DirectoryObjectKind {
+impl ::graph_intune::__private::Polymorphic for DirectoryObjectKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.directoryObject") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
                 >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some("microsoft.graph.user") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GuestUser,
                     _,
                     _,
                 >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
                 >(deserializer, Self::DirectoryObject)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::DirectoryObject,
                     _,
                     _,
@@ -489,18 +472,13 @@ impl<'de> ::serde::Deserialize<'de> for DirectoryObjectKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.user`.
 ///
 /// The concrete type `microsoft.graph.user`; a property declared with this type uses [`UserKind`], which also covers its derived types.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct User {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -535,7 +513,7 @@ pub struct User {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for User {
+impl ::graph_intune::__private::Object for User {
     const WIRE_TYPE: &'static str = "microsoft.graph.user";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -564,7 +542,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for User {
@@ -574,26 +552,26 @@ impl ::serde::Serialize for User {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deletedDateTime",
             &self.deleted_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "manager", &self.manager)?;
-        ::graph_intune::runtime::write_member(&mut map, "photo", &self.photo)?;
-        ::graph_intune::runtime::write_member(&mut map, "stream", &self.stream)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "manager", &self.manager)?;
+        ::graph_intune::__private::write_member(&mut map, "photo", &self.photo)?;
+        ::graph_intune::__private::write_member(&mut map, "stream", &self.stream)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -648,7 +626,7 @@ impl User {
         >,
     ) -> Self {
         self.stream = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -656,7 +634,7 @@ impl User {
 /// `microsoft.graph.user`.
 ///
 /// Any value of `microsoft.graph.user`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UserKind {
     /// `microsoft.graph.user`.
@@ -760,7 +738,7 @@ impl ::serde::Serialize for UserKind {
         match self {
             Self::User(value) => ::serde::Serialize::serialize(value, serializer),
             Self::GuestUser(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.guestUser",
@@ -771,35 +749,35 @@ impl ::serde::Serialize for UserKind {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for UserKind {
+impl ::graph_intune::__private::Polymorphic for UserKind {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.user") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some("microsoft.graph.guestUser") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::GuestUser,
                     _,
                     _,
                 >(deserializer, Self::GuestUser)
             }
             ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
                 >(deserializer, Self::User)
             }
             ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::User,
                     _,
                     _,
@@ -812,18 +790,13 @@ impl<'de> ::serde::Deserialize<'de> for UserKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.guestUser`.
 ///
 /// Wire type: `microsoft.graph.guestUser`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GuestUser {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -862,7 +835,7 @@ pub struct GuestUser {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for GuestUser {
+impl ::graph_intune::__private::Object for GuestUser {
     const WIRE_TYPE: &'static str = "microsoft.graph.guestUser";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -892,7 +865,7 @@ impl<'de> ::serde::Deserialize<'de> for GuestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for GuestUser {
@@ -902,27 +875,31 @@ impl ::serde::Serialize for GuestUser {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "deletedDateTime",
             &self.deleted_date_time,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "displayName",
             &self.display_name,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "invitedBy", &self.invited_by)?;
-        ::graph_intune::runtime::write_member(&mut map, "manager", &self.manager)?;
-        ::graph_intune::runtime::write_member(&mut map, "photo", &self.photo)?;
-        ::graph_intune::runtime::write_member(&mut map, "stream", &self.stream)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "invitedBy",
+            &self.invited_by,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "manager", &self.manager)?;
+        ::graph_intune::__private::write_member(&mut map, "photo", &self.photo)?;
+        ::graph_intune::__private::write_member(&mut map, "stream", &self.stream)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -985,7 +962,7 @@ impl GuestUser {
         >,
     ) -> Self {
         self.stream = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -993,12 +970,7 @@ impl GuestUser {
 /// `microsoft.graph.photo`.
 ///
 /// Wire type: `microsoft.graph.photo`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Photo {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -1015,7 +987,7 @@ pub struct Photo {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Photo {
+impl ::graph_intune::__private::Object for Photo {
     const WIRE_TYPE: &'static str = "microsoft.graph.photo";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -1040,7 +1012,7 @@ impl<'de> ::serde::Deserialize<'de> for Photo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Photo {
@@ -1050,14 +1022,14 @@ impl ::serde::Serialize for Photo {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "height", &self.height)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "height", &self.height)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }

@@ -4,12 +4,7 @@
 /// `microsoft.graph.searchQuery`.
 ///
 /// Wire type: `microsoft.graph.searchQuery`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchQuery {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -60,7 +55,7 @@ pub struct SearchQuery {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for SearchQuery {
+impl ::graph_intune::__private::Object for SearchQuery {
     const WIRE_TYPE: &'static str = "microsoft.graph.searchQuery";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -93,7 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for SearchQuery {
@@ -103,42 +98,42 @@ impl ::serde::Serialize for SearchQuery {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "type", &self.r#type)?;
-        ::graph_intune::runtime::write_member(&mut map, "self", &self.self_)?;
-        ::graph_intune::runtime::write_member(&mut map, "match", &self.r#match)?;
-        ::graph_intune::runtime::write_member(&mut map, "v4_0_3", &self.v4_0_3)?;
-        ::graph_intune::runtime::write_member(&mut map, "_id", &self.id_)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "type", &self.r#type)?;
+        ::graph_intune::__private::write_member(&mut map, "self", &self.self_)?;
+        ::graph_intune::__private::write_member(&mut map, "match", &self.r#match)?;
+        ::graph_intune::__private::write_member(&mut map, "v4_0_3", &self.v4_0_3)?;
+        ::graph_intune::__private::write_member(&mut map, "_id", &self.id_)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "queryString",
             &self.query_string,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "query_string",
             &self.query_string_2,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "riskEventTypes_v2",
             &self.risk_event_types_v2,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "additionalData",
             &self.additional_data_2,
         )?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "iOSVersion",
             &self.i_os_version,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -207,7 +202,7 @@ impl SearchQuery {
         >,
     ) -> Self {
         self.risk_event_types_v2 = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -231,12 +226,7 @@ impl SearchQuery {
 /// `microsoft.graph.Self`.
 ///
 /// Wire type: `microsoft.graph.Self`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Self_ {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -245,7 +235,7 @@ pub struct Self_ {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Self_ {
+impl ::graph_intune::__private::Object for Self_ {
     const WIRE_TYPE: &'static str = "microsoft.graph.Self";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -268,7 +258,7 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Self_ {
@@ -278,24 +268,19 @@ impl ::serde::Serialize for Self_ {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
 /// `microsoft.graph.attachment`.
 ///
 /// The properties of the abstract type `microsoft.graph.attachment`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachmentBase2 {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -304,7 +289,7 @@ pub struct AttachmentBase2 {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AttachmentBase2 {
+impl ::graph_intune::__private::Object for AttachmentBase2 {
     const WIRE_TYPE: &'static str = "microsoft.graph.attachment";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -327,7 +312,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentBase2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AttachmentBase2 {
@@ -337,19 +322,19 @@ impl ::serde::Serialize for AttachmentBase2 {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
 /// `microsoft.graph.attachment`.
 ///
 /// Any value of `microsoft.graph.attachment`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Attachment {
     /// `microsoft.graph.fileAttachment`.
@@ -387,7 +372,7 @@ impl ::serde::Serialize for Attachment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::FileAttachment(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#microsoft.graph.fileAttachment",
@@ -398,28 +383,21 @@ impl ::serde::Serialize for Attachment {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Attachment {
+impl ::graph_intune::__private::Polymorphic for Attachment {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("microsoft.graph.fileAttachment") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::FileAttachment,
                     _,
                     _,
                 >(deserializer, Self::FileAttachment)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::AttachmentBase2,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::AttachmentBase2,
                     _,
                     _,
@@ -432,18 +410,13 @@ impl<'de> ::serde::Deserialize<'de> for Attachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `microsoft.graph.fileAttachment`.
 ///
 /// Wire type: `microsoft.graph.fileAttachment`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct FileAttachment {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -452,7 +425,7 @@ pub struct FileAttachment {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for FileAttachment {
+impl ::graph_intune::__private::Object for FileAttachment {
     const WIRE_TYPE: &'static str = "microsoft.graph.fileAttachment";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -475,7 +448,7 @@ impl<'de> ::serde::Deserialize<'de> for FileAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for FileAttachment {
@@ -485,24 +458,19 @@ impl ::serde::Serialize for FileAttachment {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
 /// `microsoft.graph.attachmentBase`.
 ///
 /// Wire type: `microsoft.graph.attachmentBase`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AttachmentBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -511,7 +479,7 @@ pub struct AttachmentBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for AttachmentBase {
+impl ::graph_intune::__private::Object for AttachmentBase {
     const WIRE_TYPE: &'static str = "microsoft.graph.attachmentBase";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -534,7 +502,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachmentBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for AttachmentBase {
@@ -544,25 +512,19 @@ impl ::serde::Serialize for AttachmentBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
 /// `microsoft.graph.windowsMalwareCategory`.
 ///
 /// Wire type: `microsoft.graph.windowsMalwareCategory`. Members the service adds later are kept in `Unrecognized2`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WindowsMalwareCategory {
     /// `remoteControlSoftware`.

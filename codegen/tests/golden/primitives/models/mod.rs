@@ -2,25 +2,13 @@
 
 //! Models of the `microsoft.graph` namespace (nested namespaces are submodules).
 /// `microsoft.graph.label` (a type definition).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Label(pub ::std::string::String);
 /// `microsoft.graph.access`.
 ///
 /// One member of the flags enum `microsoft.graph.access` (a value is a [`Access`], a set of members). Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessMember {
     /// `read`.
@@ -87,12 +75,7 @@ pub type Access = ::graph_intune::Flags<AccessMember>;
 /// `microsoft.graph.everything`.
 ///
 /// Wire type: `microsoft.graph.everything`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Everything {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -181,7 +164,7 @@ pub struct Everything {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Everything {
+impl ::graph_intune::__private::Object for Everything {
     const WIRE_TYPE: &'static str = "microsoft.graph.everything";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -238,7 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for Everything {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Everything {
@@ -248,36 +231,52 @@ impl ::serde::Serialize for Everything {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "string", &self.string)?;
-        ::graph_intune::runtime::write_member(&mut map, "boolean", &self.boolean)?;
-        ::graph_intune::runtime::write_member(&mut map, "byte", &self.byte)?;
-        ::graph_intune::runtime::write_member(&mut map, "sbyte", &self.sbyte)?;
-        ::graph_intune::runtime::write_member(&mut map, "int16", &self.int16)?;
-        ::graph_intune::runtime::write_member(&mut map, "int32", &self.int32)?;
-        ::graph_intune::runtime::write_lenient_member(&mut map, "int64", &self.int64)?;
-        ::graph_intune::runtime::write_lenient_member(&mut map, "single", &self.single)?;
-        ::graph_intune::runtime::write_lenient_member(&mut map, "double", &self.double)?;
-        ::graph_intune::runtime::write_member(&mut map, "decimal", &self.decimal)?;
-        ::graph_intune::runtime::write_member(&mut map, "guid", &self.guid)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(&mut map, "string", &self.string)?;
+        ::graph_intune::__private::write_member(&mut map, "boolean", &self.boolean)?;
+        ::graph_intune::__private::write_member(&mut map, "byte", &self.byte)?;
+        ::graph_intune::__private::write_member(&mut map, "sbyte", &self.sbyte)?;
+        ::graph_intune::__private::write_member(&mut map, "int16", &self.int16)?;
+        ::graph_intune::__private::write_member(&mut map, "int32", &self.int32)?;
+        ::graph_intune::__private::write_lenient_member(&mut map, "int64", &self.int64)?;
+        ::graph_intune::__private::write_lenient_member(
+            &mut map,
+            "single",
+            &self.single,
+        )?;
+        ::graph_intune::__private::write_lenient_member(
+            &mut map,
+            "double",
+            &self.double,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "decimal", &self.decimal)?;
+        ::graph_intune::__private::write_member(&mut map, "guid", &self.guid)?;
+        ::graph_intune::__private::write_member(
             &mut map,
             "dateTimeOffset",
             &self.date_time_offset,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "date", &self.date)?;
-        ::graph_intune::runtime::write_member(&mut map, "timeOfDay", &self.time_of_day)?;
-        ::graph_intune::runtime::write_member(&mut map, "duration", &self.duration)?;
-        ::graph_intune::runtime::write_member(&mut map, "binary", &self.binary)?;
-        ::graph_intune::runtime::write_member(&mut map, "untyped", &self.untyped)?;
-        ::graph_intune::runtime::write_member(&mut map, "label", &self.label)?;
-        ::graph_intune::runtime::write_member(&mut map, "access", &self.access)?;
-        ::graph_intune::runtime::write_lenient_member(&mut map, "int64s", &self.int64s)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "date", &self.date)?;
+        ::graph_intune::__private::write_member(
+            &mut map,
+            "timeOfDay",
+            &self.time_of_day,
+        )?;
+        ::graph_intune::__private::write_member(&mut map, "duration", &self.duration)?;
+        ::graph_intune::__private::write_member(&mut map, "binary", &self.binary)?;
+        ::graph_intune::__private::write_member(&mut map, "untyped", &self.untyped)?;
+        ::graph_intune::__private::write_member(&mut map, "label", &self.label)?;
+        ::graph_intune::__private::write_member(&mut map, "access", &self.access)?;
+        ::graph_intune::__private::write_lenient_member(
+            &mut map,
+            "int64s",
+            &self.int64s,
+        )?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -416,7 +415,7 @@ impl Everything {
         value: impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<i64>>,
     ) -> Self {
         self.int64s = ::std::option::Option::Some(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }

@@ -4,12 +4,7 @@
 /// `microsoft.graph.callRecords.session`.
 ///
 /// Wire type: `microsoft.graph.callRecords.session`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Session {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22,7 +17,7 @@ pub struct Session {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Session {
+impl ::graph_intune::__private::Object for Session {
     const WIRE_TYPE: &'static str = "microsoft.graph.callRecords.session";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -46,7 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for Session {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Session {
@@ -56,13 +51,13 @@ impl ::serde::Serialize for Session {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "caller", &self.caller)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "caller", &self.caller)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }

@@ -4,12 +4,7 @@
 /// `microsoft.graph.security.group`.
 ///
 /// Wire type: `microsoft.graph.security.group`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Group {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -22,7 +17,7 @@ pub struct Group {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Group {
+impl ::graph_intune::__private::Object for Group {
     const WIRE_TYPE: &'static str = "microsoft.graph.security.group";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -46,7 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for Group {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Group {
@@ -56,13 +51,13 @@ impl ::serde::Serialize for Group {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "owner", &self.owner)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "owner", &self.owner)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -81,12 +76,7 @@ impl Group {
 /// `microsoft.graph.security.alert`.
 ///
 /// Wire type: `microsoft.graph.security.alert`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Alert {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -101,7 +91,7 @@ pub struct Alert {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Alert {
+impl ::graph_intune::__private::Object for Alert {
     const WIRE_TYPE: &'static str = "microsoft.graph.security.alert";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -125,7 +115,7 @@ impl<'de> ::serde::Deserialize<'de> for Alert {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Alert {
@@ -135,13 +125,13 @@ impl ::serde::Serialize for Alert {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "group", &self.group)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "group", &self.group)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }

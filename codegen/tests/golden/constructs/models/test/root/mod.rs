@@ -3,25 +3,13 @@
 //! Models of a nested namespace (`test::root`).
 pub mod nested;
 /// `test.root.label` (a type definition).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct Label(pub ::std::string::String);
 /// A color.
 ///
 /// Wire type: `test.root.color`. Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Color {
     /// `red`.
@@ -88,13 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for Color {
 /// `test.root.access`.
 ///
 /// One member of the flags enum `test.root.access` (a value is a [`Access`], a set of members). Members the service adds later are kept in `Unrecognized`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessMember {
     /// `read`.
@@ -161,12 +143,7 @@ pub type Access = ::graph_intune::Flags<AccessMember>;
 /// Anything with an id.
 ///
 /// The properties of the abstract type `test.root.item`: the payload of the `Unknown` variant of its enum, for derived types this build does not know.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ItemBase {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -183,7 +160,7 @@ pub struct ItemBase {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for ItemBase {
+impl ::graph_intune::__private::Object for ItemBase {
     const WIRE_TYPE: &'static str = "test.root.item";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -208,7 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for ItemBase {
@@ -218,14 +195,14 @@ impl ::serde::Serialize for ItemBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "price", &self.price)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "price", &self.price)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -250,7 +227,7 @@ impl ItemBase {
 /// Anything with an id.
 ///
 /// Any value of `test.root.item`: one variant per concrete type, chosen by `@odata.type` when reading, and `Unknown` for a type this build does not know (kept whole).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Item {
     /// `test.root.folder`.
@@ -302,7 +279,7 @@ impl ::serde::Serialize for Item {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::Folder(value) => {
-                ::graph_intune::runtime::serialize_variant(
+                ::graph_intune::__private::serialize_variant(
                     value,
                     value.odata_type.is_some(),
                     "#test.root.folder",
@@ -313,28 +290,21 @@ impl ::serde::Serialize for Item {
         }
     }
 }
-impl ::graph_intune::runtime::Polymorphic for Item {
+impl ::graph_intune::__private::Polymorphic for Item {
     fn from_tagged<'de, D: ::serde::Deserializer<'de>>(
         type_name: ::std::option::Option<&str>,
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         match type_name {
             ::std::option::Option::Some("test.root.folder") => {
-                ::graph_intune::runtime::read_variant::<
+                ::graph_intune::__private::read_variant::<
                     crate::models::test::root::Folder,
                     _,
                     _,
                 >(deserializer, Self::Folder)
             }
-            ::std::option::Option::None => {
-                ::graph_intune::runtime::read_variant::<
-                    crate::models::test::root::ItemBase,
-                    _,
-                    _,
-                >(deserializer, Self::Unknown)
-            }
-            ::std::option::Option::Some(_) => {
-                ::graph_intune::runtime::read_variant::<
+            _ => {
+                ::graph_intune::__private::read_variant::<
                     crate::models::test::root::ItemBase,
                     _,
                     _,
@@ -347,18 +317,13 @@ impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_polymorphic(deserializer)
+        ::graph_intune::__private::deserialize_polymorphic(deserializer)
     }
 }
 /// `test.root.folder`.
 ///
 /// Wire type: `test.root.folder`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Folder {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -399,7 +364,7 @@ pub struct Folder {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Folder {
+impl ::graph_intune::__private::Object for Folder {
     const WIRE_TYPE: &'static str = "test.root.folder";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -428,7 +393,7 @@ impl<'de> ::serde::Deserialize<'de> for Folder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Folder {
@@ -438,18 +403,18 @@ impl ::serde::Serialize for Folder {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::runtime::write_member(&mut map, "price", &self.price)?;
-        ::graph_intune::runtime::write_member(&mut map, "colors", &self.colors)?;
-        ::graph_intune::runtime::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::runtime::write_member(&mut map, "children", &self.children)?;
-        ::graph_intune::runtime::write_member(&mut map, "parent", &self.parent)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(&mut map, "price", &self.price)?;
+        ::graph_intune::__private::write_member(&mut map, "colors", &self.colors)?;
+        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(&mut map, "children", &self.children)?;
+        ::graph_intune::__private::write_member(&mut map, "parent", &self.parent)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
@@ -478,7 +443,7 @@ impl Folder {
         >,
     ) -> Self {
         self.colors = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }
@@ -498,7 +463,7 @@ impl Folder {
         >,
     ) -> Self {
         self.children = ::graph_intune::Nullable::Value(
-            ::graph_intune::runtime::collect_into(value),
+            ::graph_intune::__private::collect_into(value),
         );
         self
     }

@@ -4,12 +4,7 @@
 /// `test.root.nested.item`.
 ///
 /// Wire type: `test.root.nested.item`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Item {
     /// The `@odata.type` this value was read with, written back unchanged.
@@ -28,7 +23,7 @@ pub struct Item {
     /// versions), written back unchanged.
     pub additional_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl ::graph_intune::runtime::Object for Item {
+impl ::graph_intune::__private::Object for Item {
     const WIRE_TYPE: &'static str = "test.root.nested.item";
     fn read_member<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -53,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for Item {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::graph_intune::runtime::deserialize_object(deserializer)
+        ::graph_intune::__private::deserialize_object(deserializer)
     }
 }
 impl ::serde::Serialize for Item {
@@ -63,14 +58,14 @@ impl ::serde::Serialize for Item {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::runtime::write_member(
+        ::graph_intune::__private::write_member(
             &mut map,
             "@odata.type",
             &self.odata_type,
         )?;
-        ::graph_intune::runtime::write_member(&mut map, "type", &self.r#type)?;
-        ::graph_intune::runtime::write_member(&mut map, "self", &self.self_)?;
-        ::graph_intune::runtime::write_additional(&mut map, &self.additional_data)?;
+        ::graph_intune::__private::write_member(&mut map, "type", &self.r#type)?;
+        ::graph_intune::__private::write_member(&mut map, "self", &self.self_)?;
+        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
         map.end()
     }
 }
