@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
-use serde::{Deserializer, Serialize};
+use serde::{Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::Nullable;
@@ -35,6 +35,25 @@ pub trait Object: Default {
 
     /// The map of members the type does not know.
     fn additional_data_mut(&mut self) -> &mut Map<String, Value>;
+
+    /// Writes `@odata.type` and each of the type's own members that is not
+    /// absent, in schema order.
+    fn write_members<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+
+    /// The members the type does not know, written after its own.
+    fn additional_data(&self) -> &Map<String, Value>;
+}
+
+/// Serializes a generated struct as a JSON object: its own members that are
+/// not absent, then the members of `additional_data`.
+pub fn serialize_object<T: Object, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    value.write_members(&mut map)?;
+    write_additional(&mut map, value.additional_data())?;
+    map.end()
 }
 
 /// Deserializes a generated struct from a JSON object: each known member

@@ -276,7 +276,8 @@ fn is_lenient(f: &FieldPlan) -> bool {
 
 /// `Serialize` and `Deserialize` of a generated struct, through
 /// `graph_intune::__private::Object`: one `match` arm per member to read, one
-/// call per member to write, unknown members kept in `additional_data`.
+/// call per member to write, unknown members kept in `additional_data`; the
+/// `Serialize` and `Deserialize` impls are each one call into the runtime.
 fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
     let odata_type = ident(&sp.odata_type);
     let additional = ident(&sp.additional_data);
@@ -293,9 +294,9 @@ fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
         let field = ident(&f.rust);
         let wire = &f.wire;
         if is_lenient(f) {
-            quote!(::graph_intune::__private::write_lenient_member(&mut map, #wire, &self.#field)?;)
+            quote!(::graph_intune::__private::write_lenient_member(map, #wire, &self.#field)?;)
         } else {
-            quote!(::graph_intune::__private::write_member(&mut map, #wire, &self.#field)?;)
+            quote!(::graph_intune::__private::write_member(map, #wire, &self.#field)?;)
         }
     });
     quote! {
@@ -312,6 +313,14 @@ fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
             fn additional_data_mut(&mut self) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
                 &mut self.#additional
             }
+            fn write_members<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
+                ::graph_intune::__private::write_member(map, "@odata.type", &self.#odata_type)?;
+                #(#write)*
+                ::std::result::Result::Ok(())
+            }
+            fn additional_data(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+                &self.#additional
+            }
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -320,12 +329,7 @@ fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
         }
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(::std::option::Option::None)?;
-                ::graph_intune::__private::write_member(&mut map, "@odata.type", &self.#odata_type)?;
-                #(#write)*
-                ::graph_intune::__private::write_additional(&mut map, &self.#additional)?;
-                map.end()
+                ::graph_intune::__private::serialize_object(self, serializer)
             }
         }
     }

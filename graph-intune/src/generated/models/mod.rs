@@ -3555,6 +3555,19 @@ impl ::graph_intune::__private::Object for EntityBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EntityBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -3568,16 +3581,7 @@ impl ::serde::Serialize for EntityBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl EntityBase {
@@ -4602,6 +4606,111 @@ impl ::graph_intune::__private::Object for DeviceManagement {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceReportSummarizationDateTime",
+            &self.device_compliance_report_summarization_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "intuneAccountId",
+            &self.intune_account_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastReportAggregationDateTime",
+            &self.last_report_aggregation_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "legacyPcManangementEnabled",
+            &self.legacy_pc_manangement_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "maximumDepTokens",
+            &self.maximum_dep_tokens,
+        )?;
+        ::graph_intune::__private::write_member(map, "settings", &self.settings)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "unlicensedAdminstratorsEnabled",
+            &self.unlicensed_adminstrators_enabled,
+        )?;
+        ::graph_intune::__private::write_member(map, "intuneBrand", &self.intune_brand)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "accountMoveCompletionDateTime",
+            &self.account_move_completion_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "adminConsent",
+            &self.admin_consent,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceProtectionOverview",
+            &self.device_protection_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "managedDeviceCleanupSettings",
+            &self.managed_device_cleanup_settings,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "subscriptions",
+            &self.subscriptions,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "subscriptionState",
+            &self.subscription_state,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userExperienceAnalyticsSettings",
+            &self.user_experience_analytics_settings,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "windowsMalwareOverview",
+            &self.windows_malware_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceCompliancePolicies",
+            &self.device_compliance_policies,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceCompliancePolicyDeviceStateSummary",
+            &self.device_compliance_policy_device_state_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceCompliancePolicySettingStateSummaries",
+            &self.device_compliance_policy_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceScripts",
+            &self.device_compliance_scripts,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceManagement {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -4615,112 +4724,7 @@ impl ::serde::Serialize for DeviceManagement {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceReportSummarizationDateTime",
-            &self.device_compliance_report_summarization_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "intuneAccountId",
-            &self.intune_account_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastReportAggregationDateTime",
-            &self.last_report_aggregation_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "legacyPcManangementEnabled",
-            &self.legacy_pc_manangement_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "maximumDepTokens",
-            &self.maximum_dep_tokens,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "settings", &self.settings)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "unlicensedAdminstratorsEnabled",
-            &self.unlicensed_adminstrators_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "intuneBrand",
-            &self.intune_brand,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "accountMoveCompletionDateTime",
-            &self.account_move_completion_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "adminConsent",
-            &self.admin_consent,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceProtectionOverview",
-            &self.device_protection_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "managedDeviceCleanupSettings",
-            &self.managed_device_cleanup_settings,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "subscriptions",
-            &self.subscriptions,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "subscriptionState",
-            &self.subscription_state,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userExperienceAnalyticsSettings",
-            &self.user_experience_analytics_settings,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "windowsMalwareOverview",
-            &self.windows_malware_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCompliancePolicies",
-            &self.device_compliance_policies,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCompliancePolicyDeviceStateSummary",
-            &self.device_compliance_policy_device_state_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCompliancePolicySettingStateSummaries",
-            &self.device_compliance_policy_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceScripts",
-            &self.device_compliance_scripts,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceManagement {
@@ -5019,6 +5023,68 @@ impl ::graph_intune::__private::Object for DeviceManagementSettings {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "androidDeviceAdministratorEnrollmentEnabled",
+            &self.android_device_administrator_enrollment_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "derivedCredentialProvider",
+            &self.derived_credential_provider,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "derivedCredentialUrl",
+            &self.derived_credential_url,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceCheckinThresholdDays",
+            &self.device_compliance_checkin_threshold_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceInactivityBeforeRetirementInDay",
+            &self.device_inactivity_before_retirement_in_day,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "enableLogCollection",
+            &self.enable_log_collection,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "enhancedJailBreak",
+            &self.enhanced_jail_break,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "ignoreDevicesForUnsupportedSettingsEnabled",
+            &self.ignore_devices_for_unsupported_settings_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "isScheduledActionEnabled",
+            &self.is_scheduled_action_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "secureByDefault",
+            &self.secure_by_default,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceManagementSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5032,65 +5098,7 @@ impl ::serde::Serialize for DeviceManagementSettings {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "androidDeviceAdministratorEnrollmentEnabled",
-            &self.android_device_administrator_enrollment_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "derivedCredentialProvider",
-            &self.derived_credential_provider,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "derivedCredentialUrl",
-            &self.derived_credential_url,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceCheckinThresholdDays",
-            &self.device_compliance_checkin_threshold_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceInactivityBeforeRetirementInDay",
-            &self.device_inactivity_before_retirement_in_day,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "enableLogCollection",
-            &self.enable_log_collection,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "enhancedJailBreak",
-            &self.enhanced_jail_break,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "ignoreDevicesForUnsupportedSettingsEnabled",
-            &self.ignore_devices_for_unsupported_settings_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "isScheduledActionEnabled",
-            &self.is_scheduled_action_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "secureByDefault",
-            &self.secure_by_default,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceManagementSettings {
@@ -5305,6 +5313,68 @@ impl ::graph_intune::__private::Object for DeviceCompliancePolicyBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -5318,77 +5388,7 @@ impl ::serde::Serialize for DeviceCompliancePolicyBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceCompliancePolicyBase {
@@ -6324,6 +6324,64 @@ impl ::graph_intune::__private::Object for DeviceCompliancePolicyDeviceStateSumm
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "compliantDeviceCount",
+            &self.compliant_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "configManagerCount",
+            &self.config_manager_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "conflictDeviceCount",
+            &self.conflict_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "errorDeviceCount",
+            &self.error_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "inGracePeriodCount",
+            &self.in_grace_period_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "nonCompliantDeviceCount",
+            &self.non_compliant_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notApplicableDeviceCount",
+            &self.not_applicable_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "remediatedDeviceCount",
+            &self.remediated_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "unknownDeviceCount",
+            &self.unknown_device_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyDeviceStateSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6337,61 +6395,7 @@ impl ::serde::Serialize for DeviceCompliancePolicyDeviceStateSummary {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "compliantDeviceCount",
-            &self.compliant_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "configManagerCount",
-            &self.config_manager_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "conflictDeviceCount",
-            &self.conflict_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "errorDeviceCount",
-            &self.error_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "inGracePeriodCount",
-            &self.in_grace_period_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "nonCompliantDeviceCount",
-            &self.non_compliant_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "remediatedDeviceCount",
-            &self.remediated_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "unknownDeviceCount",
-            &self.unknown_device_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceCompliancePolicyDeviceStateSummary {
@@ -6574,6 +6578,66 @@ impl ::graph_intune::__private::Object for DeviceCompliancePolicySettingStateSum
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "compliantDeviceCount",
+            &self.compliant_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "conflictDeviceCount",
+            &self.conflict_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "errorDeviceCount",
+            &self.error_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "nonCompliantDeviceCount",
+            &self.non_compliant_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notApplicableDeviceCount",
+            &self.not_applicable_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "platformType",
+            &self.platform_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "remediatedDeviceCount",
+            &self.remediated_device_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "setting", &self.setting)?;
+        ::graph_intune::__private::write_member(map, "settingName", &self.setting_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "unknownDeviceCount",
+            &self.unknown_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceSettingStates",
+            &self.device_compliance_setting_states,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicySettingStateSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6587,67 +6651,7 @@ impl ::serde::Serialize for DeviceCompliancePolicySettingStateSummary {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "compliantDeviceCount",
-            &self.compliant_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "conflictDeviceCount",
-            &self.conflict_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "errorDeviceCount",
-            &self.error_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "nonCompliantDeviceCount",
-            &self.non_compliant_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "platformType",
-            &self.platform_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "remediatedDeviceCount",
-            &self.remediated_device_count,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "setting", &self.setting)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "settingName",
-            &self.setting_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "unknownDeviceCount",
-            &self.unknown_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceSettingStates",
-            &self.device_compliance_setting_states,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceCompliancePolicySettingStateSummary {
@@ -6943,6 +6947,137 @@ impl ::graph_intune::__private::Object for IntuneBrand {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "companyPortalBlockedActions",
+            &self.company_portal_blocked_actions,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "contactITEmailAddress",
+            &self.contact_it_email_address,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "contactITName",
+            &self.contact_it_name,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "contactITNotes",
+            &self.contact_it_notes,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "contactITPhoneNumber",
+            &self.contact_it_phone_number,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "customCanSeePrivacyMessage",
+            &self.custom_can_see_privacy_message,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "customCantSeePrivacyMessage",
+            &self.custom_cant_see_privacy_message,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "customPrivacyMessage",
+            &self.custom_privacy_message,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "darkBackgroundLogo",
+            &self.dark_background_logo,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "disableClientTelemetry",
+            &self.disable_client_telemetry,
+        )?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "enrollmentAvailability",
+            &self.enrollment_availability,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "isFactoryResetDisabled",
+            &self.is_factory_reset_disabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "isRemoveDeviceDisabled",
+            &self.is_remove_device_disabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "landingPageCustomizedImage",
+            &self.landing_page_customized_image,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lightBackgroundLogo",
+            &self.light_background_logo,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "onlineSupportSiteName",
+            &self.online_support_site_name,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "onlineSupportSiteUrl",
+            &self.online_support_site_url,
+        )?;
+        ::graph_intune::__private::write_member(map, "privacyUrl", &self.privacy_url)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "sendDeviceOwnershipChangePushNotification",
+            &self.send_device_ownership_change_push_notification,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "showAzureADEnterpriseApps",
+            &self.show_azure_ad_enterprise_apps,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "showDisplayNameNextToLogo",
+            &self.show_display_name_next_to_logo,
+        )?;
+        ::graph_intune::__private::write_member(map, "showLogo", &self.show_logo)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "showNameNextToLogo",
+            &self.show_name_next_to_logo,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "showOfficeWebApps",
+            &self.show_office_web_apps,
+        )?;
+        ::graph_intune::__private::write_member(map, "themeColor", &self.theme_color)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IntuneBrand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -6956,146 +7091,7 @@ impl ::serde::Serialize for IntuneBrand {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "companyPortalBlockedActions",
-            &self.company_portal_blocked_actions,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "contactITEmailAddress",
-            &self.contact_it_email_address,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "contactITName",
-            &self.contact_it_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "contactITNotes",
-            &self.contact_it_notes,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "contactITPhoneNumber",
-            &self.contact_it_phone_number,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "customCanSeePrivacyMessage",
-            &self.custom_can_see_privacy_message,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "customCantSeePrivacyMessage",
-            &self.custom_cant_see_privacy_message,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "customPrivacyMessage",
-            &self.custom_privacy_message,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "darkBackgroundLogo",
-            &self.dark_background_logo,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "disableClientTelemetry",
-            &self.disable_client_telemetry,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "enrollmentAvailability",
-            &self.enrollment_availability,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "isFactoryResetDisabled",
-            &self.is_factory_reset_disabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "isRemoveDeviceDisabled",
-            &self.is_remove_device_disabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "landingPageCustomizedImage",
-            &self.landing_page_customized_image,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lightBackgroundLogo",
-            &self.light_background_logo,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "onlineSupportSiteName",
-            &self.online_support_site_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "onlineSupportSiteUrl",
-            &self.online_support_site_url,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "privacyUrl",
-            &self.privacy_url,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "sendDeviceOwnershipChangePushNotification",
-            &self.send_device_ownership_change_push_notification,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "showAzureADEnterpriseApps",
-            &self.show_azure_ad_enterprise_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "showDisplayNameNextToLogo",
-            &self.show_display_name_next_to_logo,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "showLogo", &self.show_logo)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "showNameNextToLogo",
-            &self.show_name_next_to_logo,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "showOfficeWebApps",
-            &self.show_office_web_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "themeColor",
-            &self.theme_color,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl IntuneBrand {
@@ -7373,6 +7369,28 @@ impl ::graph_intune::__private::Object for AdminConsent {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "shareAPNSData",
+            &self.share_apns_data,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "shareUserExperienceAnalyticsData",
+            &self.share_user_experience_analytics_data,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AdminConsent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7386,25 +7404,7 @@ impl ::serde::Serialize for AdminConsent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "shareAPNSData",
-            &self.share_apns_data,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "shareUserExperienceAnalyticsData",
-            &self.share_user_experience_analytics_data,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AdminConsent {
@@ -7532,6 +7532,73 @@ impl ::graph_intune::__private::Object for DeviceProtectionOverview {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "cleanDeviceCount",
+            &self.clean_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "criticalFailuresDeviceCount",
+            &self.critical_failures_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "inactiveThreatAgentDeviceCount",
+            &self.inactive_threat_agent_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingFullScanDeviceCount",
+            &self.pending_full_scan_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingManualStepsDeviceCount",
+            &self.pending_manual_steps_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingOfflineScanDeviceCount",
+            &self.pending_offline_scan_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingQuickScanDeviceCount",
+            &self.pending_quick_scan_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingRestartDeviceCount",
+            &self.pending_restart_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingSignatureUpdateDeviceCount",
+            &self.pending_signature_update_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "totalReportedDeviceCount",
+            &self.total_reported_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "unknownStateThreatAgentDeviceCount",
+            &self.unknown_state_threat_agent_device_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceProtectionOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7545,70 +7612,7 @@ impl ::serde::Serialize for DeviceProtectionOverview {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "cleanDeviceCount",
-            &self.clean_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "criticalFailuresDeviceCount",
-            &self.critical_failures_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "inactiveThreatAgentDeviceCount",
-            &self.inactive_threat_agent_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingFullScanDeviceCount",
-            &self.pending_full_scan_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingManualStepsDeviceCount",
-            &self.pending_manual_steps_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingOfflineScanDeviceCount",
-            &self.pending_offline_scan_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingQuickScanDeviceCount",
-            &self.pending_quick_scan_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingRestartDeviceCount",
-            &self.pending_restart_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingSignatureUpdateDeviceCount",
-            &self.pending_signature_update_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "totalReportedDeviceCount",
-            &self.total_reported_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "unknownStateThreatAgentDeviceCount",
-            &self.unknown_state_threat_agent_device_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceProtectionOverview {
@@ -7750,6 +7754,23 @@ impl ::graph_intune::__private::Object for ManagedDeviceCleanupSettings {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceInactivityBeforeRetirementInDays",
+            &self.device_inactivity_before_retirement_in_days,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ManagedDeviceCleanupSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7763,20 +7784,7 @@ impl ::serde::Serialize for ManagedDeviceCleanupSettings {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceInactivityBeforeRetirementInDays",
-            &self.device_inactivity_before_retirement_in_days,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl ManagedDeviceCleanupSettings {
@@ -7828,6 +7836,23 @@ impl ::graph_intune::__private::Object for UserExperienceAnalyticsSettings {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "configurationManagerDataConnectorConfigured",
+            &self.configuration_manager_data_connector_configured,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for UserExperienceAnalyticsSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7841,20 +7866,7 @@ impl ::serde::Serialize for UserExperienceAnalyticsSettings {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "configurationManagerDataConnectorConfigured",
-            &self.configuration_manager_data_connector_configured,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl UserExperienceAnalyticsSettings {
@@ -7962,6 +7974,63 @@ impl ::graph_intune::__private::Object for WindowsMalwareOverview {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareCategorySummary",
+            &self.malware_category_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareDetectedDeviceCount",
+            &self.malware_detected_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareExecutionStateSummary",
+            &self.malware_execution_state_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareNameSummary",
+            &self.malware_name_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareSeveritySummary",
+            &self.malware_severity_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareStateSummary",
+            &self.malware_state_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osVersionsSummary",
+            &self.os_versions_summary,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "totalDistinctMalwareCount",
+            &self.total_distinct_malware_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "totalMalwareCount",
+            &self.total_malware_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsMalwareOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -7975,60 +8044,7 @@ impl ::serde::Serialize for WindowsMalwareOverview {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareCategorySummary",
-            &self.malware_category_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareDetectedDeviceCount",
-            &self.malware_detected_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareExecutionStateSummary",
-            &self.malware_execution_state_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareNameSummary",
-            &self.malware_name_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareSeveritySummary",
-            &self.malware_severity_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareStateSummary",
-            &self.malware_state_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osVersionsSummary",
-            &self.os_versions_summary,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "totalDistinctMalwareCount",
-            &self.total_distinct_malware_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "totalMalwareCount",
-            &self.total_malware_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsMalwareOverview {
@@ -8246,6 +8262,61 @@ impl ::graph_intune::__private::Object for DeviceComplianceScript {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "detectionScriptContent",
+            &self.detection_script_content,
+        )?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "enforceSignatureCheck",
+            &self.enforce_signature_check,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "publisher", &self.publisher)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "runAs32Bit", &self.run_as32_bit)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "runAsAccount",
+            &self.run_as_account,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceRunStates",
+            &self.device_run_states,
+        )?;
+        ::graph_intune::__private::write_member(map, "runSummary", &self.run_summary)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScript {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8259,78 +8330,7 @@ impl ::serde::Serialize for DeviceComplianceScript {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "detectionScriptContent",
-            &self.detection_script_content,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "enforceSignatureCheck",
-            &self.enforce_signature_check,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "publisher", &self.publisher)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "runAs32Bit",
-            &self.run_as32_bit,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "runAsAccount",
-            &self.run_as_account,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceRunStates",
-            &self.device_run_states,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "runSummary",
-            &self.run_summary,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScript {
@@ -8506,6 +8506,20 @@ impl ::graph_intune::__private::Object for MimeContent {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "type", &self.r#type)?;
+        ::graph_intune::__private::write_member(map, "value", &self.value)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MimeContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8519,17 +8533,7 @@ impl ::serde::Serialize for MimeContent {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "type", &self.r#type)?;
-        ::graph_intune::__private::write_member(&mut map, "value", &self.value)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl MimeContent {
@@ -8598,6 +8602,28 @@ impl ::graph_intune::__private::Object for DeviceAndAppManagementAssignmentTarge
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceAndAppManagementAssignmentTargetBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8611,25 +8637,7 @@ impl ::serde::Serialize for DeviceAndAppManagementAssignmentTargetBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceAndAppManagementAssignmentTargetBase {
@@ -9025,6 +9033,28 @@ impl ::graph_intune::__private::Object for AllDevicesAssignmentTarget {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AllDevicesAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9038,25 +9068,7 @@ impl ::serde::Serialize for AllDevicesAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AllDevicesAssignmentTarget {
@@ -9131,6 +9143,28 @@ impl ::graph_intune::__private::Object for AllLicensedUsersAssignmentTarget {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AllLicensedUsersAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9144,25 +9178,7 @@ impl ::serde::Serialize for AllLicensedUsersAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AllLicensedUsersAssignmentTarget {
@@ -9243,6 +9259,33 @@ for ConfigurationManagerCollectionAssignmentTarget {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "collectionId",
+            &self.collection_id,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfigurationManagerCollectionAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9256,30 +9299,7 @@ impl ::serde::Serialize for ConfigurationManagerCollectionAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "collectionId",
-            &self.collection_id,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl ConfigurationManagerCollectionAssignmentTarget {
@@ -9367,6 +9387,29 @@ impl ::graph_intune::__private::Object for GroupAssignmentTarget {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::__private::write_member(map, "groupId", &self.group_id)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GroupAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9380,26 +9423,7 @@ impl ::serde::Serialize for GroupAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "groupId", &self.group_id)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl GroupAssignmentTarget {
@@ -9639,6 +9663,29 @@ impl ::graph_intune::__private::Object for ExclusionGroupAssignmentTarget {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::__private::write_member(map, "groupId", &self.group_id)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ExclusionGroupAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9652,26 +9699,7 @@ impl ::serde::Serialize for ExclusionGroupAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "groupId", &self.group_id)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl ExclusionGroupAssignmentTarget {
@@ -9758,6 +9786,22 @@ impl ::graph_intune::__private::Object for HasPayloadLinkResultItem {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "error", &self.error)?;
+        ::graph_intune::__private::write_member(map, "hasLink", &self.has_link)?;
+        ::graph_intune::__private::write_member(map, "payloadId", &self.payload_id)?;
+        ::graph_intune::__private::write_member(map, "sources", &self.sources)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for HasPayloadLinkResultItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9771,23 +9815,7 @@ impl ::serde::Serialize for HasPayloadLinkResultItem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "error", &self.error)?;
-        ::graph_intune::__private::write_member(&mut map, "hasLink", &self.has_link)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "payloadId",
-            &self.payload_id,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "sources", &self.sources)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl HasPayloadLinkResultItem {
@@ -9881,6 +9909,22 @@ impl ::graph_intune::__private::Object for DeviceCompliancePolicyAssignment {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(map, "source", &self.source)?;
+        ::graph_intune::__private::write_member(map, "sourceId", &self.source_id)?;
+        ::graph_intune::__private::write_member(map, "target", &self.target)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9894,19 +9938,7 @@ impl ::serde::Serialize for DeviceCompliancePolicyAssignment {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(&mut map, "source", &self.source)?;
-        ::graph_intune::__private::write_member(&mut map, "sourceId", &self.source_id)?;
-        ::graph_intune::__private::write_member(&mut map, "target", &self.target)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceCompliancePolicyAssignment {
@@ -10031,6 +10063,60 @@ impl ::graph_intune::__private::Object for SettingStateDeviceSummary {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "compliantDeviceCount",
+            &self.compliant_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "conflictDeviceCount",
+            &self.conflict_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "errorDeviceCount",
+            &self.error_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "instancePath",
+            &self.instance_path,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "nonCompliantDeviceCount",
+            &self.non_compliant_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notApplicableDeviceCount",
+            &self.not_applicable_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "remediatedDeviceCount",
+            &self.remediated_device_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "settingName", &self.setting_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "unknownDeviceCount",
+            &self.unknown_device_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SettingStateDeviceSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10044,61 +10130,7 @@ impl ::serde::Serialize for SettingStateDeviceSummary {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "compliantDeviceCount",
-            &self.compliant_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "conflictDeviceCount",
-            &self.conflict_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "errorDeviceCount",
-            &self.error_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "instancePath",
-            &self.instance_path,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "nonCompliantDeviceCount",
-            &self.non_compliant_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "remediatedDeviceCount",
-            &self.remediated_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "settingName",
-            &self.setting_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "unknownDeviceCount",
-            &self.unknown_device_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl SettingStateDeviceSummary {
@@ -10264,6 +10296,43 @@ impl ::graph_intune::__private::Object for DeviceComplianceDeviceStatus {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "complianceGracePeriodExpirationDateTime",
+            &self.compliance_grace_period_expiration_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceDisplayName",
+            &self.device_display_name,
+        )?;
+        ::graph_intune::__private::write_member(map, "deviceModel", &self.device_model)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastReportedDateTime",
+            &self.last_reported_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "platform", &self.platform)?;
+        ::graph_intune::__private::write_member(map, "status", &self.status)?;
+        ::graph_intune::__private::write_member(map, "userName", &self.user_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userPrincipalName",
+            &self.user_principal_name,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceDeviceStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10277,44 +10346,7 @@ impl ::serde::Serialize for DeviceComplianceDeviceStatus {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "complianceGracePeriodExpirationDateTime",
-            &self.compliance_grace_period_expiration_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceDisplayName",
-            &self.device_display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceModel",
-            &self.device_model,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastReportedDateTime",
-            &self.last_reported_date_time,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "platform", &self.platform)?;
-        ::graph_intune::__private::write_member(&mut map, "status", &self.status)?;
-        ::graph_intune::__private::write_member(&mut map, "userName", &self.user_name)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userPrincipalName",
-            &self.user_principal_name,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceDeviceStatus {
@@ -10474,6 +10506,56 @@ impl ::graph_intune::__private::Object for DeviceComplianceDeviceOverview {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "configurationVersion",
+            &self.configuration_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "conflictCount",
+            &self.conflict_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "errorCount", &self.error_count)?;
+        ::graph_intune::__private::write_member(map, "failedCount", &self.failed_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notApplicableCount",
+            &self.not_applicable_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notApplicablePlatformCount",
+            &self.not_applicable_platform_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingCount",
+            &self.pending_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "successCount",
+            &self.success_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceDeviceOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10487,61 +10569,7 @@ impl ::serde::Serialize for DeviceComplianceDeviceOverview {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "configurationVersion",
-            &self.configuration_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "conflictCount",
-            &self.conflict_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "errorCount",
-            &self.error_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "failedCount",
-            &self.failed_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notApplicableCount",
-            &self.not_applicable_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notApplicablePlatformCount",
-            &self.not_applicable_platform_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingCount",
-            &self.pending_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "successCount",
-            &self.success_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceDeviceOverview {
@@ -10660,6 +10688,25 @@ impl ::graph_intune::__private::Object for DeviceComplianceScheduledActionForRul
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(map, "ruleName", &self.rule_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionConfigurations",
+            &self.scheduled_action_configurations,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScheduledActionForRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10673,22 +10720,7 @@ impl ::serde::Serialize for DeviceComplianceScheduledActionForRule {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(&mut map, "ruleName", &self.rule_name)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionConfigurations",
-            &self.scheduled_action_configurations,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScheduledActionForRule {
@@ -10783,6 +10815,40 @@ impl ::graph_intune::__private::Object for DeviceComplianceUserStatus {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "devicesCount",
+            &self.devices_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastReportedDateTime",
+            &self.last_reported_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "status", &self.status)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userDisplayName",
+            &self.user_display_name,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userPrincipalName",
+            &self.user_principal_name,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceUserStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10796,37 +10862,7 @@ impl ::serde::Serialize for DeviceComplianceUserStatus {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "devicesCount",
-            &self.devices_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastReportedDateTime",
-            &self.last_reported_date_time,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "status", &self.status)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userDisplayName",
-            &self.user_display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userPrincipalName",
-            &self.user_principal_name,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceUserStatus {
@@ -10953,6 +10989,51 @@ impl ::graph_intune::__private::Object for DeviceComplianceUserOverview {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "configurationVersion",
+            &self.configuration_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "conflictCount",
+            &self.conflict_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "errorCount", &self.error_count)?;
+        ::graph_intune::__private::write_member(map, "failedCount", &self.failed_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notApplicableCount",
+            &self.not_applicable_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "pendingCount",
+            &self.pending_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "successCount",
+            &self.success_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceUserOverview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -10966,56 +11047,7 @@ impl ::serde::Serialize for DeviceComplianceUserOverview {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "configurationVersion",
-            &self.configuration_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "conflictCount",
-            &self.conflict_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "errorCount",
-            &self.error_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "failedCount",
-            &self.failed_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notApplicableCount",
-            &self.not_applicable_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "pendingCount",
-            &self.pending_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "successCount",
-            &self.success_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceUserOverview {
@@ -11127,6 +11159,26 @@ impl ::graph_intune::__private::Object for AppListItem {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "appId", &self.app_id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "appStoreUrl",
+            &self.app_store_url,
+        )?;
+        ::graph_intune::__private::write_member(map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(map, "publisher", &self.publisher)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AppListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11140,23 +11192,7 @@ impl ::serde::Serialize for AppListItem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "appId", &self.app_id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "appStoreUrl",
-            &self.app_store_url,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::__private::write_member(&mut map, "publisher", &self.publisher)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AppListItem {
@@ -11381,6 +11417,26 @@ impl ::graph_intune::__private::Object for AppleAppListItem {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "appId", &self.app_id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "appStoreUrl",
+            &self.app_store_url,
+        )?;
+        ::graph_intune::__private::write_member(map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(map, "publisher", &self.publisher)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AppleAppListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11394,23 +11450,7 @@ impl ::serde::Serialize for AppleAppListItem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "appId", &self.app_id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "appStoreUrl",
-            &self.app_store_url,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::__private::write_member(&mut map, "publisher", &self.publisher)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AppleAppListItem {
@@ -11489,6 +11529,28 @@ impl ::graph_intune::__private::Object for DeviceCompliancePolicyScript {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceScriptId",
+            &self.device_compliance_script_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "rulesContent",
+            &self.rules_content,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceCompliancePolicyScript {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11502,25 +11564,7 @@ impl ::serde::Serialize for DeviceCompliancePolicyScript {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceScriptId",
-            &self.device_compliance_script_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "rulesContent",
-            &self.rules_content,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceCompliancePolicyScript {
@@ -11590,6 +11634,25 @@ impl ::graph_intune::__private::Object for DeviceComplianceScriptError {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "code", &self.code)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceScriptRulesValidationError",
+            &self.device_compliance_script_rules_validation_error,
+        )?;
+        ::graph_intune::__private::write_member(map, "message", &self.message)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11603,22 +11666,7 @@ impl ::serde::Serialize for DeviceComplianceScriptError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "code", &self.code)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceScriptRulesValidationError",
-            &self.device_compliance_script_rules_validation_error,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "message", &self.message)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScriptError {
@@ -11867,6 +11915,32 @@ impl ::graph_intune::__private::Object for DeviceComplianceScriptRule {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "dataType", &self.data_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceScriptRuleDataType",
+            &self.device_compliance_script_rule_data_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceScriptRulOperator",
+            &self.device_compliance_script_rul_operator,
+        )?;
+        ::graph_intune::__private::write_member(map, "operand", &self.operand)?;
+        ::graph_intune::__private::write_member(map, "operator", &self.operator)?;
+        ::graph_intune::__private::write_member(map, "settingName", &self.setting_name)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -11880,33 +11954,7 @@ impl ::serde::Serialize for DeviceComplianceScriptRule {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "dataType", &self.data_type)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceScriptRuleDataType",
-            &self.device_compliance_script_rule_data_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceScriptRulOperator",
-            &self.device_compliance_script_rul_operator,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "operand", &self.operand)?;
-        ::graph_intune::__private::write_member(&mut map, "operator", &self.operator)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "settingName",
-            &self.setting_name,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScriptRule {
@@ -12021,6 +12069,26 @@ impl ::graph_intune::__private::Object for DeviceComplianceScriptRuleError {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "code", &self.code)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceComplianceScriptRulesValidationError",
+            &self.device_compliance_script_rules_validation_error,
+        )?;
+        ::graph_intune::__private::write_member(map, "message", &self.message)?;
+        ::graph_intune::__private::write_member(map, "settingName", &self.setting_name)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRuleError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -12034,27 +12102,7 @@ impl ::serde::Serialize for DeviceComplianceScriptRuleError {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "code", &self.code)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceComplianceScriptRulesValidationError",
-            &self.device_compliance_script_rules_validation_error,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "message", &self.message)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "settingName",
-            &self.setting_name,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScriptRuleError {
@@ -12146,6 +12194,25 @@ impl ::graph_intune::__private::Object for DeviceComplianceScriptValidationResul
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "ruleErrors", &self.rule_errors)?;
+        ::graph_intune::__private::write_member(map, "rules", &self.rules)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scriptErrors",
+            &self.script_errors,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptValidationResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -12159,26 +12226,7 @@ impl ::serde::Serialize for DeviceComplianceScriptValidationResult {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "ruleErrors",
-            &self.rule_errors,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "rules", &self.rules)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scriptErrors",
-            &self.script_errors,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScriptValidationResult {
@@ -12268,6 +12316,29 @@ impl ::graph_intune::__private::Object for OperatingSystemVersionRange {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "highestVersion",
+            &self.highest_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lowestVersion",
+            &self.lowest_version,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OperatingSystemVersionRange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -12281,30 +12352,7 @@ impl ::serde::Serialize for OperatingSystemVersionRange {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "highestVersion",
-            &self.highest_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lowestVersion",
-            &self.lowest_version,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl OperatingSystemVersionRange {
@@ -12426,6 +12474,61 @@ impl ::graph_intune::__private::Object for RetireScheduledManagedDevice {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "complianceState",
+            &self.compliance_state,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceCompliancePolicyId",
+            &self.device_compliance_policy_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceCompliancePolicyName",
+            &self.device_compliance_policy_name,
+        )?;
+        ::graph_intune::__private::write_member(map, "deviceType", &self.device_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "managedDeviceId",
+            &self.managed_device_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "managedDeviceName",
+            &self.managed_device_name,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "managementAgent",
+            &self.management_agent,
+        )?;
+        ::graph_intune::__private::write_member(map, "ownerType", &self.owner_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "retireAfterDateTime",
+            &self.retire_after_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RetireScheduledManagedDevice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -12439,66 +12542,7 @@ impl ::serde::Serialize for RetireScheduledManagedDevice {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "complianceState",
-            &self.compliance_state,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCompliancePolicyId",
-            &self.device_compliance_policy_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCompliancePolicyName",
-            &self.device_compliance_policy_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceType",
-            &self.device_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "managedDeviceId",
-            &self.managed_device_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "managedDeviceName",
-            &self.managed_device_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "managementAgent",
-            &self.management_agent,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "ownerType",
-            &self.owner_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "retireAfterDateTime",
-            &self.retire_after_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl RetireScheduledManagedDevice {
@@ -12916,6 +12960,203 @@ impl ::graph_intune::__private::Object for AndroidCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "advancedThreatProtectionRequiredSecurityLevel",
+            &self.advanced_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "conditionStatementId",
+            &self.condition_statement_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "minAndroidSecurityPatchLevel",
+            &self.min_android_security_patch_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordSignInFailureCountBeforeFactoryReset",
+            &self.password_sign_in_failure_count_before_factory_reset,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "requiredPasswordComplexity",
+            &self.required_password_complexity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "restrictedApps",
+            &self.restricted_apps,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityBlockDeviceAdministratorManagedDevices",
+            &self.security_block_device_administrator_managed_devices,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityBlockJailbrokenDevices",
+            &self.security_block_jailbroken_devices,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityDisableUsbDebugging",
+            &self.security_disable_usb_debugging,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityPreventInstallAppsFromUnknownSources",
+            &self.security_prevent_install_apps_from_unknown_sources,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireCompanyPortalAppIntegrity",
+            &self.security_require_company_portal_app_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireGooglePlayServices",
+            &self.security_require_google_play_services,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationBasicIntegrity",
+            &self.security_require_safety_net_attestation_basic_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationCertifiedDevice",
+            &self.security_require_safety_net_attestation_certified_device,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireUpToDateSecurityProviders",
+            &self.security_require_up_to_date_security_providers,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireVerifyApps",
+            &self.security_require_verify_apps,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AndroidCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -12929,212 +13170,7 @@ impl ::serde::Serialize for AndroidCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "advancedThreatProtectionRequiredSecurityLevel",
-            &self.advanced_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "conditionStatementId",
-            &self.condition_statement_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "minAndroidSecurityPatchLevel",
-            &self.min_android_security_patch_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordSignInFailureCountBeforeFactoryReset",
-            &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "requiredPasswordComplexity",
-            &self.required_password_complexity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "restrictedApps",
-            &self.restricted_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityBlockDeviceAdministratorManagedDevices",
-            &self.security_block_device_administrator_managed_devices,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityBlockJailbrokenDevices",
-            &self.security_block_jailbroken_devices,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityDisableUsbDebugging",
-            &self.security_disable_usb_debugging,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityPreventInstallAppsFromUnknownSources",
-            &self.security_prevent_install_apps_from_unknown_sources,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireCompanyPortalAppIntegrity",
-            &self.security_require_company_portal_app_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireGooglePlayServices",
-            &self.security_require_google_play_services,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationBasicIntegrity",
-            &self.security_require_safety_net_attestation_basic_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationCertifiedDevice",
-            &self.security_require_safety_net_attestation_certified_device,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireUpToDateSecurityProviders",
-            &self.security_require_up_to_date_security_providers,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AndroidCompliancePolicy {
@@ -13800,6 +13836,173 @@ impl ::graph_intune::__private::Object for AndroidDeviceOwnerCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "advancedThreatProtectionRequiredSecurityLevel",
+            &self.advanced_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "minAndroidSecurityPatchLevel",
+            &self.min_android_security_patch_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLetterCharacters",
+            &self.password_minimum_letter_characters,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLowerCaseCharacters",
+            &self.password_minimum_lower_case_characters,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumNonLetterCharacters",
+            &self.password_minimum_non_letter_characters,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumNumericCharacters",
+            &self.password_minimum_numeric_characters,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumSymbolCharacters",
+            &self.password_minimum_symbol_characters,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumUpperCaseCharacters",
+            &self.password_minimum_upper_case_characters,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordCountToBlock",
+            &self.password_previous_password_count_to_block,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationBasicIntegrity",
+            &self.security_require_safety_net_attestation_basic_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationCertifiedDevice",
+            &self.security_require_safety_net_attestation_certified_device,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AndroidDeviceOwnerCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -13813,182 +14016,7 @@ impl ::serde::Serialize for AndroidDeviceOwnerCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "advancedThreatProtectionRequiredSecurityLevel",
-            &self.advanced_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "minAndroidSecurityPatchLevel",
-            &self.min_android_security_patch_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLetterCharacters",
-            &self.password_minimum_letter_characters,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLowerCaseCharacters",
-            &self.password_minimum_lower_case_characters,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumNonLetterCharacters",
-            &self.password_minimum_non_letter_characters,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumNumericCharacters",
-            &self.password_minimum_numeric_characters,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumSymbolCharacters",
-            &self.password_minimum_symbol_characters,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumUpperCaseCharacters",
-            &self.password_minimum_upper_case_characters,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordCountToBlock",
-            &self.password_previous_password_count_to_block,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationBasicIntegrity",
-            &self.security_require_safety_net_attestation_basic_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationCertifiedDevice",
-            &self.security_require_safety_net_attestation_certified_device,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AndroidDeviceOwnerCompliancePolicy {
@@ -14618,6 +14646,183 @@ impl ::graph_intune::__private::Object for AndroidForWorkCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "minAndroidSecurityPatchLevel",
+            &self.min_android_security_patch_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordSignInFailureCountBeforeFactoryReset",
+            &self.password_sign_in_failure_count_before_factory_reset,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityBlockJailbrokenDevices",
+            &self.security_block_jailbroken_devices,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityDisableUsbDebugging",
+            &self.security_disable_usb_debugging,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityPreventInstallAppsFromUnknownSources",
+            &self.security_prevent_install_apps_from_unknown_sources,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireCompanyPortalAppIntegrity",
+            &self.security_require_company_portal_app_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequiredAndroidSafetyNetEvaluationType",
+            &self.security_required_android_safety_net_evaluation_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireGooglePlayServices",
+            &self.security_require_google_play_services,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationBasicIntegrity",
+            &self.security_require_safety_net_attestation_basic_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationCertifiedDevice",
+            &self.security_require_safety_net_attestation_certified_device,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireUpToDateSecurityProviders",
+            &self.security_require_up_to_date_security_providers,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireVerifyApps",
+            &self.security_require_verify_apps,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AndroidForWorkCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -14631,192 +14836,7 @@ impl ::serde::Serialize for AndroidForWorkCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "minAndroidSecurityPatchLevel",
-            &self.min_android_security_patch_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordSignInFailureCountBeforeFactoryReset",
-            &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityBlockJailbrokenDevices",
-            &self.security_block_jailbroken_devices,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityDisableUsbDebugging",
-            &self.security_disable_usb_debugging,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityPreventInstallAppsFromUnknownSources",
-            &self.security_prevent_install_apps_from_unknown_sources,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireCompanyPortalAppIntegrity",
-            &self.security_require_company_portal_app_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequiredAndroidSafetyNetEvaluationType",
-            &self.security_required_android_safety_net_evaluation_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireGooglePlayServices",
-            &self.security_require_google_play_services,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationBasicIntegrity",
-            &self.security_require_safety_net_attestation_basic_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationCertifiedDevice",
-            &self.security_require_safety_net_attestation_certified_device,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireUpToDateSecurityProviders",
-            &self.security_require_up_to_date_security_providers,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AndroidForWorkCompliancePolicy {
@@ -15470,6 +15490,188 @@ impl ::graph_intune::__private::Object for AndroidWorkProfileCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "advancedThreatProtectionRequiredSecurityLevel",
+            &self.advanced_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "minAndroidSecurityPatchLevel",
+            &self.min_android_security_patch_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordSignInFailureCountBeforeFactoryReset",
+            &self.password_sign_in_failure_count_before_factory_reset,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityBlockJailbrokenDevices",
+            &self.security_block_jailbroken_devices,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityDisableUsbDebugging",
+            &self.security_disable_usb_debugging,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityPreventInstallAppsFromUnknownSources",
+            &self.security_prevent_install_apps_from_unknown_sources,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireCompanyPortalAppIntegrity",
+            &self.security_require_company_portal_app_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequiredAndroidSafetyNetEvaluationType",
+            &self.security_required_android_safety_net_evaluation_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireGooglePlayServices",
+            &self.security_require_google_play_services,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationBasicIntegrity",
+            &self.security_require_safety_net_attestation_basic_integrity,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireSafetyNetAttestationCertifiedDevice",
+            &self.security_require_safety_net_attestation_certified_device,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireUpToDateSecurityProviders",
+            &self.security_require_up_to_date_security_providers,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityRequireVerifyApps",
+            &self.security_require_verify_apps,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AndroidWorkProfileCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -15483,197 +15685,7 @@ impl ::serde::Serialize for AndroidWorkProfileCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "advancedThreatProtectionRequiredSecurityLevel",
-            &self.advanced_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "minAndroidSecurityPatchLevel",
-            &self.min_android_security_patch_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordSignInFailureCountBeforeFactoryReset",
-            &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityBlockJailbrokenDevices",
-            &self.security_block_jailbroken_devices,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityDisableUsbDebugging",
-            &self.security_disable_usb_debugging,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityPreventInstallAppsFromUnknownSources",
-            &self.security_prevent_install_apps_from_unknown_sources,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireCompanyPortalAppIntegrity",
-            &self.security_require_company_portal_app_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequiredAndroidSafetyNetEvaluationType",
-            &self.security_required_android_safety_net_evaluation_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireGooglePlayServices",
-            &self.security_require_google_play_services,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationBasicIntegrity",
-            &self.security_require_safety_net_attestation_basic_integrity,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireSafetyNetAttestationCertifiedDevice",
-            &self.security_require_safety_net_attestation_certified_device,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireUpToDateSecurityProviders",
-            &self.security_require_up_to_date_security_providers,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AndroidWorkProfileCompliancePolicy {
@@ -16209,6 +16221,108 @@ impl ::graph_intune::__private::Object for AospDeviceOwnerCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "minAndroidSecurityPatchLevel",
+            &self.min_android_security_patch_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AospDeviceOwnerCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16222,117 +16336,7 @@ impl ::serde::Serialize for AospDeviceOwnerCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "minAndroidSecurityPatchLevel",
-            &self.min_android_security_patch_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AospDeviceOwnerCompliancePolicy {
@@ -16666,6 +16670,68 @@ impl ::graph_intune::__private::Object for DefaultDeviceCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DefaultDeviceCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16679,77 +16745,7 @@ impl ::serde::Serialize for DefaultDeviceCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DefaultDeviceCompliancePolicy {
@@ -16950,6 +16946,35 @@ impl ::graph_intune::__private::Object for DeviceComplianceActionItem {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(map, "actionType", &self.action_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "gracePeriodHours",
+            &self.grace_period_hours,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notificationMessageCCList",
+            &self.notification_message_cc_list,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "notificationTemplateId",
+            &self.notification_template_id,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceActionItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -16963,36 +16988,7 @@ impl ::serde::Serialize for DeviceComplianceActionItem {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "actionType",
-            &self.action_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "gracePeriodHours",
-            &self.grace_period_hours,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notificationMessageCCList",
-            &self.notification_message_cc_list,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "notificationTemplateId",
-            &self.notification_template_id,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceActionItem {
@@ -17140,6 +17136,43 @@ impl ::graph_intune::__private::Object for DeviceComplianceSettingState {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "complianceGracePeriodExpirationDateTime",
+            &self.compliance_grace_period_expiration_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "deviceId", &self.device_id)?;
+        ::graph_intune::__private::write_member(map, "deviceModel", &self.device_model)?;
+        ::graph_intune::__private::write_member(map, "deviceName", &self.device_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "platformType",
+            &self.platform_type,
+        )?;
+        ::graph_intune::__private::write_member(map, "setting", &self.setting)?;
+        ::graph_intune::__private::write_member(map, "settingName", &self.setting_name)?;
+        ::graph_intune::__private::write_member(map, "state", &self.state)?;
+        ::graph_intune::__private::write_member(map, "userEmail", &self.user_email)?;
+        ::graph_intune::__private::write_member(map, "userId", &self.user_id)?;
+        ::graph_intune::__private::write_member(map, "userName", &self.user_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userPrincipalName",
+            &self.user_principal_name,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceSettingState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -17153,56 +17186,7 @@ impl ::serde::Serialize for DeviceComplianceSettingState {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "complianceGracePeriodExpirationDateTime",
-            &self.compliance_grace_period_expiration_date_time,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "deviceId", &self.device_id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceModel",
-            &self.device_model,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceName",
-            &self.device_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "platformType",
-            &self.platform_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "setting", &self.setting)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "settingName",
-            &self.setting_name,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "state", &self.state)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userEmail",
-            &self.user_email,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "userId", &self.user_id)?;
-        ::graph_intune::__private::write_member(&mut map, "userName", &self.user_name)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userPrincipalName",
-            &self.user_principal_name,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceSettingState {
@@ -17560,6 +17544,163 @@ impl ::graph_intune::__private::Object for IosCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "advancedThreatProtectionRequiredSecurityLevel",
+            &self.advanced_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "managedEmailProfileRequired",
+            &self.managed_email_profile_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumBuildVersion",
+            &self.os_maximum_build_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumBuildVersion",
+            &self.os_minimum_build_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeBlockSimple",
+            &self.passcode_block_simple,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeExpirationDays",
+            &self.passcode_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeMinimumCharacterSetCount",
+            &self.passcode_minimum_character_set_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeMinimumLength",
+            &self.passcode_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeMinutesOfInactivityBeforeLock",
+            &self.passcode_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeMinutesOfInactivityBeforeScreenTimeout",
+            &self.passcode_minutes_of_inactivity_before_screen_timeout,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodePreviousPasscodeBlockCount",
+            &self.passcode_previous_passcode_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeRequired",
+            &self.passcode_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passcodeRequiredType",
+            &self.passcode_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "restrictedApps",
+            &self.restricted_apps,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "securityBlockJailbrokenDevices",
+            &self.security_block_jailbroken_devices,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for IosCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -17573,172 +17714,7 @@ impl ::serde::Serialize for IosCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "advancedThreatProtectionRequiredSecurityLevel",
-            &self.advanced_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "managedEmailProfileRequired",
-            &self.managed_email_profile_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumBuildVersion",
-            &self.os_maximum_build_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumBuildVersion",
-            &self.os_minimum_build_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeBlockSimple",
-            &self.passcode_block_simple,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeExpirationDays",
-            &self.passcode_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeMinimumCharacterSetCount",
-            &self.passcode_minimum_character_set_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeMinimumLength",
-            &self.passcode_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeMinutesOfInactivityBeforeLock",
-            &self.passcode_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeMinutesOfInactivityBeforeScreenTimeout",
-            &self.passcode_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodePreviousPasscodeBlockCount",
-            &self.passcode_previous_passcode_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeRequired",
-            &self.passcode_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passcodeRequiredType",
-            &self.passcode_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "restrictedApps",
-            &self.restricted_apps,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "securityBlockJailbrokenDevices",
-            &self.security_block_jailbroken_devices,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl IosCompliancePolicy {
@@ -18310,6 +18286,173 @@ impl ::graph_intune::__private::Object for MacOsCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "advancedThreatProtectionRequiredSecurityLevel",
+            &self.advanced_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "firewallBlockAllIncoming",
+            &self.firewall_block_all_incoming,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "firewallEnabled",
+            &self.firewall_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "firewallEnableStealthMode",
+            &self.firewall_enable_stealth_mode,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "gatekeeperAllowedAppSource",
+            &self.gatekeeper_allowed_app_source,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumBuildVersion",
+            &self.os_maximum_build_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumBuildVersion",
+            &self.os_minimum_build_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordBlockSimple",
+            &self.password_block_simple,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumCharacterSetCount",
+            &self.password_minimum_character_set_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "systemIntegrityProtectionEnabled",
+            &self.system_integrity_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for MacOsCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -18323,182 +18466,7 @@ impl ::serde::Serialize for MacOsCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "advancedThreatProtectionRequiredSecurityLevel",
-            &self.advanced_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "firewallBlockAllIncoming",
-            &self.firewall_block_all_incoming,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "firewallEnabled",
-            &self.firewall_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "firewallEnableStealthMode",
-            &self.firewall_enable_stealth_mode,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "gatekeeperAllowedAppSource",
-            &self.gatekeeper_allowed_app_source,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumBuildVersion",
-            &self.os_maximum_build_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumBuildVersion",
-            &self.os_minimum_build_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordBlockSimple",
-            &self.password_block_simple,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumCharacterSetCount",
-            &self.password_minimum_character_set_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "systemIntegrityProtectionEnabled",
-            &self.system_integrity_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl MacOsCompliancePolicy {
@@ -19140,6 +19108,220 @@ impl ::graph_intune::__private::Object for Windows10CompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "activeFirewallRequired",
+            &self.active_firewall_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "antiSpywareRequired",
+            &self.anti_spyware_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "antivirusRequired",
+            &self.antivirus_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "bitLockerEnabled",
+            &self.bit_locker_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "codeIntegrityEnabled",
+            &self.code_integrity_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "configurationManagerComplianceRequired",
+            &self.configuration_manager_compliance_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "defenderEnabled",
+            &self.defender_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "defenderVersion",
+            &self.defender_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceCompliancePolicyScript",
+            &self.device_compliance_policy_script,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionEnabled",
+            &self.device_threat_protection_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceThreatProtectionRequiredSecurityLevel",
+            &self.device_threat_protection_required_security_level,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "earlyLaunchAntiMalwareDriverEnabled",
+            &self.early_launch_anti_malware_driver_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "mobileOsMaximumVersion",
+            &self.mobile_os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "mobileOsMinimumVersion",
+            &self.mobile_os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordBlockSimple",
+            &self.password_block_simple,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumCharacterSetCount",
+            &self.password_minimum_character_set_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredToUnlockFromIdle",
+            &self.password_required_to_unlock_from_idle,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "requireHealthyDeviceReport",
+            &self.require_healthy_device_report,
+        )?;
+        ::graph_intune::__private::write_member(map, "rtpEnabled", &self.rtp_enabled)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "secureBootEnabled",
+            &self.secure_boot_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "signatureOutOfDate",
+            &self.signature_out_of_date,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "tpmRequired", &self.tpm_required)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "validOperatingSystemBuildRanges",
+            &self.valid_operating_system_build_ranges,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Windows10CompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -19153,237 +19335,7 @@ impl ::serde::Serialize for Windows10CompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "activeFirewallRequired",
-            &self.active_firewall_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "antiSpywareRequired",
-            &self.anti_spyware_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "antivirusRequired",
-            &self.antivirus_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "bitLockerEnabled",
-            &self.bit_locker_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "codeIntegrityEnabled",
-            &self.code_integrity_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "configurationManagerComplianceRequired",
-            &self.configuration_manager_compliance_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "defenderEnabled",
-            &self.defender_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "defenderVersion",
-            &self.defender_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCompliancePolicyScript",
-            &self.device_compliance_policy_script,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceThreatProtectionRequiredSecurityLevel",
-            &self.device_threat_protection_required_security_level,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "earlyLaunchAntiMalwareDriverEnabled",
-            &self.early_launch_anti_malware_driver_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "mobileOsMaximumVersion",
-            &self.mobile_os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "mobileOsMinimumVersion",
-            &self.mobile_os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordBlockSimple",
-            &self.password_block_simple,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumCharacterSetCount",
-            &self.password_minimum_character_set_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredToUnlockFromIdle",
-            &self.password_required_to_unlock_from_idle,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "requireHealthyDeviceReport",
-            &self.require_healthy_device_report,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "rtpEnabled",
-            &self.rtp_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "secureBootEnabled",
-            &self.secure_boot_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "signatureOutOfDate",
-            &self.signature_out_of_date,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "tpmRequired",
-            &self.tpm_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "validOperatingSystemBuildRanges",
-            &self.valid_operating_system_build_ranges,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Windows10CompliancePolicy {
@@ -20027,6 +19979,158 @@ impl ::graph_intune::__private::Object for Windows10MobileCompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "activeFirewallRequired",
+            &self.active_firewall_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "bitLockerEnabled",
+            &self.bit_locker_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "codeIntegrityEnabled",
+            &self.code_integrity_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "earlyLaunchAntiMalwareDriverEnabled",
+            &self.early_launch_anti_malware_driver_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordBlockSimple",
+            &self.password_block_simple,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumCharacterSetCount",
+            &self.password_minimum_character_set_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequireToUnlockFromIdle",
+            &self.password_require_to_unlock_from_idle,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "secureBootEnabled",
+            &self.secure_boot_enabled,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "validOperatingSystemBuildRanges",
+            &self.valid_operating_system_build_ranges,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Windows10MobileCompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -20040,167 +20144,7 @@ impl ::serde::Serialize for Windows10MobileCompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "activeFirewallRequired",
-            &self.active_firewall_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "bitLockerEnabled",
-            &self.bit_locker_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "codeIntegrityEnabled",
-            &self.code_integrity_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "earlyLaunchAntiMalwareDriverEnabled",
-            &self.early_launch_anti_malware_driver_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordBlockSimple",
-            &self.password_block_simple,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumCharacterSetCount",
-            &self.password_minimum_character_set_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequireToUnlockFromIdle",
-            &self.password_require_to_unlock_from_idle,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "secureBootEnabled",
-            &self.secure_boot_enabled,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "validOperatingSystemBuildRanges",
-            &self.valid_operating_system_build_ranges,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Windows10MobileCompliancePolicy {
@@ -20687,6 +20631,123 @@ impl ::graph_intune::__private::Object for Windows81CompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordBlockSimple",
+            &self.password_block_simple,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumCharacterSetCount",
+            &self.password_minimum_character_set_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Windows81CompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -20700,132 +20761,7 @@ impl ::serde::Serialize for Windows81CompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordBlockSimple",
-            &self.password_block_simple,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumCharacterSetCount",
-            &self.password_minimum_character_set_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Windows81CompliancePolicy {
@@ -21248,6 +21184,123 @@ impl ::graph_intune::__private::Object for WindowsPhone81CompliancePolicy {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "description", &self.description)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "roleScopeTagIds",
+            &self.role_scope_tag_ids,
+        )?;
+        ::graph_intune::__private::write_member(map, "version", &self.version)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMaximumVersion",
+            &self.os_maximum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "osMinimumVersion",
+            &self.os_minimum_version,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordBlockSimple",
+            &self.password_block_simple,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordExpirationDays",
+            &self.password_expiration_days,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumCharacterSetCount",
+            &self.password_minimum_character_set_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinimumLength",
+            &self.password_minimum_length,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordMinutesOfInactivityBeforeLock",
+            &self.password_minutes_of_inactivity_before_lock,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordPreviousPasswordBlockCount",
+            &self.password_previous_password_block_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequired",
+            &self.password_required,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "passwordRequiredType",
+            &self.password_required_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "storageRequireEncryption",
+            &self.storage_require_encryption,
+        )?;
+        ::graph_intune::__private::write_member(map, "assignments", &self.assignments)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceSettingStateSummaries",
+            &self.device_setting_state_summaries,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatuses",
+            &self.device_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceStatusOverview",
+            &self.device_status_overview,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scheduledActionsForRule",
+            &self.scheduled_actions_for_rule,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatuses",
+            &self.user_statuses,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "userStatusOverview",
+            &self.user_status_overview,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsPhone81CompliancePolicy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -21261,132 +21314,7 @@ impl ::serde::Serialize for WindowsPhone81CompliancePolicy {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "createdDateTime",
-            &self.created_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "description",
-            &self.description,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "roleScopeTagIds",
-            &self.role_scope_tag_ids,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "version", &self.version)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMaximumVersion",
-            &self.os_maximum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osMinimumVersion",
-            &self.os_minimum_version,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordBlockSimple",
-            &self.password_block_simple,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordExpirationDays",
-            &self.password_expiration_days,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumCharacterSetCount",
-            &self.password_minimum_character_set_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinimumLength",
-            &self.password_minimum_length,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordMinutesOfInactivityBeforeLock",
-            &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordPreviousPasswordBlockCount",
-            &self.password_previous_password_block_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequired",
-            &self.password_required,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "passwordRequiredType",
-            &self.password_required_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignments",
-            &self.assignments,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatuses",
-            &self.device_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceStatusOverview",
-            &self.device_status_overview,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scheduledActionsForRule",
-            &self.scheduled_actions_for_rule,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatuses",
-            &self.user_statuses,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "userStatusOverview",
-            &self.user_status_overview,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsPhone81CompliancePolicy {
@@ -21667,6 +21595,21 @@ impl ::graph_intune::__private::Object for CompanyPortalBlockedAction {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "action", &self.action)?;
+        ::graph_intune::__private::write_member(map, "ownerType", &self.owner_type)?;
+        ::graph_intune::__private::write_member(map, "platform", &self.platform)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CompanyPortalBlockedAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -21680,22 +21623,7 @@ impl ::serde::Serialize for CompanyPortalBlockedAction {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "action", &self.action)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "ownerType",
-            &self.owner_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "platform", &self.platform)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl CompanyPortalBlockedAction {
@@ -21769,6 +21697,21 @@ impl ::graph_intune::__private::Object for RgbColor {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "b", &self.b)?;
+        ::graph_intune::__private::write_member(map, "g", &self.g)?;
+        ::graph_intune::__private::write_member(map, "r", &self.r)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for RgbColor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -21782,18 +21725,7 @@ impl ::serde::Serialize for RgbColor {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "b", &self.b)?;
-        ::graph_intune::__private::write_member(&mut map, "g", &self.g)?;
-        ::graph_intune::__private::write_member(&mut map, "r", &self.r)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl RgbColor {
@@ -21848,6 +21780,19 @@ impl ::graph_intune::__private::Object for DeviceHealthScriptRunScheduleBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "interval", &self.interval)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptRunScheduleBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -21861,16 +21806,7 @@ impl ::serde::Serialize for DeviceHealthScriptRunScheduleBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceHealthScriptRunScheduleBase {
@@ -22073,6 +22009,21 @@ impl ::graph_intune::__private::Object for DeviceHealthScriptTimeScheduleBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_member(map, "time", &self.time)?;
+        ::graph_intune::__private::write_member(map, "useUtc", &self.use_utc)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptTimeScheduleBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22086,18 +22037,7 @@ impl ::serde::Serialize for DeviceHealthScriptTimeScheduleBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::__private::write_member(&mut map, "time", &self.time)?;
-        ::graph_intune::__private::write_member(&mut map, "useUtc", &self.use_utc)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceHealthScriptTimeScheduleBase {
@@ -22301,6 +22241,21 @@ impl ::graph_intune::__private::Object for DeviceHealthScriptDailySchedule {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_member(map, "time", &self.time)?;
+        ::graph_intune::__private::write_member(map, "useUtc", &self.use_utc)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptDailySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22314,18 +22269,7 @@ impl ::serde::Serialize for DeviceHealthScriptDailySchedule {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::__private::write_member(&mut map, "time", &self.time)?;
-        ::graph_intune::__private::write_member(&mut map, "useUtc", &self.use_utc)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceHealthScriptDailySchedule {
@@ -22383,6 +22327,19 @@ impl ::graph_intune::__private::Object for DeviceHealthScriptHourlySchedule {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "interval", &self.interval)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptHourlySchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22396,16 +22353,7 @@ impl ::serde::Serialize for DeviceHealthScriptHourlySchedule {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceHealthScriptHourlySchedule {
@@ -22465,6 +22413,22 @@ impl ::graph_intune::__private::Object for DeviceHealthScriptRunOnceSchedule {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "interval", &self.interval)?;
+        ::graph_intune::__private::write_member(map, "time", &self.time)?;
+        ::graph_intune::__private::write_member(map, "useUtc", &self.use_utc)?;
+        ::graph_intune::__private::write_member(map, "date", &self.date)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptRunOnceSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22478,19 +22442,7 @@ impl ::serde::Serialize for DeviceHealthScriptRunOnceSchedule {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "interval", &self.interval)?;
-        ::graph_intune::__private::write_member(&mut map, "time", &self.time)?;
-        ::graph_intune::__private::write_member(&mut map, "useUtc", &self.use_utc)?;
-        ::graph_intune::__private::write_member(&mut map, "date", &self.date)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceHealthScriptRunOnceSchedule {
@@ -22568,6 +22520,25 @@ impl ::graph_intune::__private::Object for OsVersionCount {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "deviceCount", &self.device_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "osVersion", &self.os_version)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OsVersionCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22581,30 +22552,7 @@ impl ::serde::Serialize for OsVersionCount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCount",
-            &self.device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "osVersion",
-            &self.os_version,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl OsVersionCount {
@@ -22691,6 +22639,35 @@ impl ::graph_intune::__private::Object for WindowsMalwareCategoryCount {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "activeMalwareDetectionCount",
+            &self.active_malware_detection_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "category", &self.category)?;
+        ::graph_intune::__private::write_member(map, "deviceCount", &self.device_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "distinctActiveMalwareCount",
+            &self.distinct_active_malware_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsMalwareCategoryCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22704,36 +22681,7 @@ impl ::serde::Serialize for WindowsMalwareCategoryCount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "activeMalwareDetectionCount",
-            &self.active_malware_detection_count,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "category", &self.category)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCount",
-            &self.device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "distinctActiveMalwareCount",
-            &self.distinct_active_malware_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsMalwareCategoryCount {
@@ -22824,6 +22772,29 @@ impl ::graph_intune::__private::Object for WindowsMalwareExecutionStateCount {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "deviceCount", &self.device_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "executionState",
+            &self.execution_state,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsMalwareExecutionStateCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22837,30 +22808,7 @@ impl ::serde::Serialize for WindowsMalwareExecutionStateCount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCount",
-            &self.device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "executionState",
-            &self.execution_state,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsMalwareExecutionStateCount {
@@ -22938,6 +22886,30 @@ impl ::graph_intune::__private::Object for WindowsMalwareNameCount {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "deviceCount", &self.device_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareIdentifier",
+            &self.malware_identifier,
+        )?;
+        ::graph_intune::__private::write_member(map, "name", &self.name)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsMalwareNameCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22951,31 +22923,7 @@ impl ::serde::Serialize for WindowsMalwareNameCount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCount",
-            &self.device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareIdentifier",
-            &self.malware_identifier,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsMalwareNameCount {
@@ -23061,6 +23009,34 @@ impl ::graph_intune::__private::Object for WindowsMalwareSeverityCount {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "distinctMalwareCount",
+            &self.distinct_malware_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareDetectionCount",
+            &self.malware_detection_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "severity", &self.severity)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsMalwareSeverityCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23074,31 +23050,7 @@ impl ::serde::Serialize for WindowsMalwareSeverityCount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "distinctMalwareCount",
-            &self.distinct_malware_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareDetectionCount",
-            &self.malware_detection_count,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "severity", &self.severity)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsMalwareSeverityCount {
@@ -23192,6 +23144,35 @@ impl ::graph_intune::__private::Object for WindowsMalwareStateCount {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "deviceCount", &self.device_count)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "distinctMalwareCount",
+            &self.distinct_malware_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastUpdateDateTime",
+            &self.last_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "malwareDetectionCount",
+            &self.malware_detection_count,
+        )?;
+        ::graph_intune::__private::write_member(map, "state", &self.state)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WindowsMalwareStateCount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23205,36 +23186,7 @@ impl ::serde::Serialize for WindowsMalwareStateCount {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceCount",
-            &self.device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "distinctMalwareCount",
-            &self.distinct_malware_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastUpdateDateTime",
-            &self.last_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "malwareDetectionCount",
-            &self.malware_detection_count,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "state", &self.state)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl WindowsMalwareStateCount {
@@ -23330,6 +23282,26 @@ impl ::graph_intune::__private::Object for DeviceHealthScriptAssignment {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "runRemediationScript",
+            &self.run_remediation_script,
+        )?;
+        ::graph_intune::__private::write_member(map, "runSchedule", &self.run_schedule)?;
+        ::graph_intune::__private::write_member(map, "target", &self.target)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceHealthScriptAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23343,27 +23315,7 @@ impl ::serde::Serialize for DeviceHealthScriptAssignment {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "runRemediationScript",
-            &self.run_remediation_script,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "runSchedule",
-            &self.run_schedule,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "target", &self.target)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceHealthScriptAssignment {
@@ -23475,6 +23427,45 @@ impl ::graph_intune::__private::Object for DeviceComplianceScriptDeviceState {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "detectionState",
+            &self.detection_state,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "expectedStateUpdateDateTime",
+            &self.expected_state_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastStateUpdateDateTime",
+            &self.last_state_update_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastSyncDateTime",
+            &self.last_sync_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "scriptError", &self.script_error)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "scriptOutput",
+            &self.script_output,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptDeviceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23488,46 +23479,7 @@ impl ::serde::Serialize for DeviceComplianceScriptDeviceState {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "detectionState",
-            &self.detection_state,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "expectedStateUpdateDateTime",
-            &self.expected_state_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastStateUpdateDateTime",
-            &self.last_state_update_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastSyncDateTime",
-            &self.last_sync_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scriptError",
-            &self.script_error,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "scriptOutput",
-            &self.script_output,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScriptDeviceState {
@@ -23660,6 +23612,44 @@ impl ::graph_intune::__private::Object for DeviceComplianceScriptRunSummary {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "detectionScriptErrorDeviceCount",
+            &self.detection_script_error_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "detectionScriptPendingDeviceCount",
+            &self.detection_script_pending_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "issueDetectedDeviceCount",
+            &self.issue_detected_device_count,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "lastScriptRunDateTime",
+            &self.last_script_run_date_time,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "noIssueDetectedDeviceCount",
+            &self.no_issue_detected_device_count,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DeviceComplianceScriptRunSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23673,41 +23663,7 @@ impl ::serde::Serialize for DeviceComplianceScriptRunSummary {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "detectionScriptErrorDeviceCount",
-            &self.detection_script_error_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "detectionScriptPendingDeviceCount",
-            &self.detection_script_pending_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "issueDetectedDeviceCount",
-            &self.issue_detected_device_count,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "lastScriptRunDateTime",
-            &self.last_script_run_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "noIssueDetectedDeviceCount",
-            &self.no_issue_detected_device_count,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DeviceComplianceScriptRunSummary {
@@ -23889,6 +23845,29 @@ impl ::graph_intune::__private::Object for AndroidFotaDeploymentAssignmentTarget
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::__private::write_member(map, "groupId", &self.group_id)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AndroidFotaDeploymentAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23902,26 +23881,7 @@ impl ::serde::Serialize for AndroidFotaDeploymentAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "groupId", &self.group_id)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl AndroidFotaDeploymentAssignmentTarget {
@@ -24018,6 +23978,38 @@ impl ::graph_intune::__private::Object for OrganizationalUnitAssignmentTarget {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterId",
+            &self.device_and_app_management_assignment_filter_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deviceAndAppManagementAssignmentFilterType",
+            &self.device_and_app_management_assignment_filter_type,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "organizationalUnitId",
+            &self.organizational_unit_id,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "assignmentConflictSetting",
+            &self.assignment_conflict_setting,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentTarget {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -24031,35 +24023,7 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentTarget {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterId",
-            &self.device_and_app_management_assignment_filter_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deviceAndAppManagementAssignmentFilterType",
-            &self.device_and_app_management_assignment_filter_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "organizationalUnitId",
-            &self.organizational_unit_id,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignmentConflictSetting",
-            &self.assignment_conflict_setting,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl OrganizationalUnitAssignmentTarget {
@@ -24146,6 +24110,28 @@ impl ::graph_intune::__private::Object for OrganizationalUnitAssignmentConflictS
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "assignmentOverride",
+            &self.assignment_override,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "versionNumber",
+            &self.version_number,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationalUnitAssignmentConflictSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -24159,25 +24145,7 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentConflictSetting {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignmentOverride",
-            &self.assignment_override,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "versionNumber",
-            &self.version_number,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl OrganizationalUnitAssignmentConflictSetting {
@@ -24404,6 +24372,29 @@ for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "assignmentOverride",
+            &self.assignment_override,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "versionNumber",
+            &self.version_number,
+        )?;
+        ::graph_intune::__private::write_member(map, "priority", &self.priority)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationalUnitAssignmentInsertPriorityConflictSetting {
@@ -24418,26 +24409,7 @@ impl ::serde::Serialize for OrganizationalUnitAssignmentInsertPriorityConflictSe
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "assignmentOverride",
-            &self.assignment_override,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "versionNumber",
-            &self.version_number,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "priority", &self.priority)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl OrganizationalUnitAssignmentInsertPriorityConflictSetting {

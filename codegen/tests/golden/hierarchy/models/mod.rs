@@ -36,6 +36,19 @@ impl ::graph_intune::__private::Object for EntityBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for EntityBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -49,16 +62,7 @@ impl ::serde::Serialize for EntityBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl EntityBase {
@@ -275,6 +279,24 @@ impl ::graph_intune::__private::Object for DirectoryObject {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deletedDateTime",
+            &self.deleted_date_time,
+        )?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DirectoryObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -288,21 +310,7 @@ impl ::serde::Serialize for DirectoryObject {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl DirectoryObject {
@@ -537,6 +545,28 @@ impl ::graph_intune::__private::Object for User {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deletedDateTime",
+            &self.deleted_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(map, "manager", &self.manager)?;
+        ::graph_intune::__private::write_member(map, "photo", &self.photo)?;
+        ::graph_intune::__private::write_member(map, "stream", &self.stream)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -550,29 +580,7 @@ impl ::serde::Serialize for User {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "manager", &self.manager)?;
-        ::graph_intune::__private::write_member(&mut map, "photo", &self.photo)?;
-        ::graph_intune::__private::write_member(&mut map, "stream", &self.stream)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl User {
@@ -860,6 +868,29 @@ impl ::graph_intune::__private::Object for GuestUser {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "deletedDateTime",
+            &self.deleted_date_time,
+        )?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(map, "invitedBy", &self.invited_by)?;
+        ::graph_intune::__private::write_member(map, "manager", &self.manager)?;
+        ::graph_intune::__private::write_member(map, "photo", &self.photo)?;
+        ::graph_intune::__private::write_member(map, "stream", &self.stream)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for GuestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -873,34 +904,7 @@ impl ::serde::Serialize for GuestUser {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "invitedBy",
-            &self.invited_by,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "manager", &self.manager)?;
-        ::graph_intune::__private::write_member(&mut map, "photo", &self.photo)?;
-        ::graph_intune::__private::write_member(&mut map, "stream", &self.stream)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl GuestUser {
@@ -1007,6 +1011,20 @@ impl ::graph_intune::__private::Object for Photo {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(map, "height", &self.height)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Photo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1020,17 +1038,7 @@ impl ::serde::Serialize for Photo {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(&mut map, "height", &self.height)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Photo {

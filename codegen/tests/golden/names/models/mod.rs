@@ -83,6 +83,40 @@ impl ::graph_intune::__private::Object for SearchQuery {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "type", &self.r#type)?;
+        ::graph_intune::__private::write_member(map, "self", &self.self_)?;
+        ::graph_intune::__private::write_member(map, "match", &self.r#match)?;
+        ::graph_intune::__private::write_member(map, "v4_0_3", &self.v4_0_3)?;
+        ::graph_intune::__private::write_member(map, "_id", &self.id_)?;
+        ::graph_intune::__private::write_member(map, "queryString", &self.query_string)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "query_string",
+            &self.query_string_2,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "riskEventTypes_v2",
+            &self.risk_event_types_v2,
+        )?;
+        ::graph_intune::__private::write_member(
+            map,
+            "additionalData",
+            &self.additional_data_2,
+        )?;
+        ::graph_intune::__private::write_member(map, "iOSVersion", &self.i_os_version)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -96,45 +130,7 @@ impl ::serde::Serialize for SearchQuery {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "type", &self.r#type)?;
-        ::graph_intune::__private::write_member(&mut map, "self", &self.self_)?;
-        ::graph_intune::__private::write_member(&mut map, "match", &self.r#match)?;
-        ::graph_intune::__private::write_member(&mut map, "v4_0_3", &self.v4_0_3)?;
-        ::graph_intune::__private::write_member(&mut map, "_id", &self.id_)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "queryString",
-            &self.query_string,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "query_string",
-            &self.query_string_2,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "riskEventTypes_v2",
-            &self.risk_event_types_v2,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "additionalData",
-            &self.additional_data_2,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "iOSVersion",
-            &self.i_os_version,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl SearchQuery {
@@ -253,6 +249,18 @@ impl ::graph_intune::__private::Object for Self_ {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Self_ {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -266,15 +274,7 @@ impl ::serde::Serialize for Self_ {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 /// `microsoft.graph.attachment`.
@@ -307,6 +307,18 @@ impl ::graph_intune::__private::Object for AttachmentBase2 {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AttachmentBase2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -320,15 +332,7 @@ impl ::serde::Serialize for AttachmentBase2 {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 /// `microsoft.graph.attachment`.
@@ -443,6 +447,18 @@ impl ::graph_intune::__private::Object for FileAttachment {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for FileAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -456,15 +472,7 @@ impl ::serde::Serialize for FileAttachment {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 /// `microsoft.graph.attachmentBase`.
@@ -497,6 +505,18 @@ impl ::graph_intune::__private::Object for AttachmentBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for AttachmentBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -510,15 +530,7 @@ impl ::serde::Serialize for AttachmentBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 /// `microsoft.graph.windowsMalwareCategory`.

@@ -45,6 +45,20 @@ impl ::graph_intune::__private::Object for Group {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
+        ::graph_intune::__private::write_member(map, "alert", &self.alert)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Group {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -58,21 +72,7 @@ impl ::serde::Serialize for Group {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "displayName",
-            &self.display_name,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "alert", &self.alert)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Group {

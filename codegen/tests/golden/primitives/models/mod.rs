@@ -216,6 +216,42 @@ impl ::graph_intune::__private::Object for Everything {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "string", &self.string)?;
+        ::graph_intune::__private::write_member(map, "boolean", &self.boolean)?;
+        ::graph_intune::__private::write_member(map, "byte", &self.byte)?;
+        ::graph_intune::__private::write_member(map, "sbyte", &self.sbyte)?;
+        ::graph_intune::__private::write_member(map, "int16", &self.int16)?;
+        ::graph_intune::__private::write_member(map, "int32", &self.int32)?;
+        ::graph_intune::__private::write_lenient_member(map, "int64", &self.int64)?;
+        ::graph_intune::__private::write_lenient_member(map, "single", &self.single)?;
+        ::graph_intune::__private::write_lenient_member(map, "double", &self.double)?;
+        ::graph_intune::__private::write_member(map, "decimal", &self.decimal)?;
+        ::graph_intune::__private::write_member(map, "guid", &self.guid)?;
+        ::graph_intune::__private::write_member(
+            map,
+            "dateTimeOffset",
+            &self.date_time_offset,
+        )?;
+        ::graph_intune::__private::write_member(map, "date", &self.date)?;
+        ::graph_intune::__private::write_member(map, "timeOfDay", &self.time_of_day)?;
+        ::graph_intune::__private::write_member(map, "duration", &self.duration)?;
+        ::graph_intune::__private::write_member(map, "binary", &self.binary)?;
+        ::graph_intune::__private::write_member(map, "untyped", &self.untyped)?;
+        ::graph_intune::__private::write_member(map, "label", &self.label)?;
+        ::graph_intune::__private::write_member(map, "access", &self.access)?;
+        ::graph_intune::__private::write_lenient_member(map, "int64s", &self.int64s)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Everything {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -229,55 +265,7 @@ impl ::serde::Serialize for Everything {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "string", &self.string)?;
-        ::graph_intune::__private::write_member(&mut map, "boolean", &self.boolean)?;
-        ::graph_intune::__private::write_member(&mut map, "byte", &self.byte)?;
-        ::graph_intune::__private::write_member(&mut map, "sbyte", &self.sbyte)?;
-        ::graph_intune::__private::write_member(&mut map, "int16", &self.int16)?;
-        ::graph_intune::__private::write_member(&mut map, "int32", &self.int32)?;
-        ::graph_intune::__private::write_lenient_member(&mut map, "int64", &self.int64)?;
-        ::graph_intune::__private::write_lenient_member(
-            &mut map,
-            "single",
-            &self.single,
-        )?;
-        ::graph_intune::__private::write_lenient_member(
-            &mut map,
-            "double",
-            &self.double,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "decimal", &self.decimal)?;
-        ::graph_intune::__private::write_member(&mut map, "guid", &self.guid)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "dateTimeOffset",
-            &self.date_time_offset,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "date", &self.date)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "timeOfDay",
-            &self.time_of_day,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "duration", &self.duration)?;
-        ::graph_intune::__private::write_member(&mut map, "binary", &self.binary)?;
-        ::graph_intune::__private::write_member(&mut map, "untyped", &self.untyped)?;
-        ::graph_intune::__private::write_member(&mut map, "label", &self.label)?;
-        ::graph_intune::__private::write_member(&mut map, "access", &self.access)?;
-        ::graph_intune::__private::write_lenient_member(
-            &mut map,
-            "int64s",
-            &self.int64s,
-        )?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Everything {

@@ -180,6 +180,20 @@ impl ::graph_intune::__private::Object for ItemBase {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(map, "price", &self.price)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ItemBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -193,17 +207,7 @@ impl ::serde::Serialize for ItemBase {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(&mut map, "price", &self.price)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl ItemBase {
@@ -388,6 +392,24 @@ impl ::graph_intune::__private::Object for Folder {
     ) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
         &mut self.additional_data
     }
+    fn write_members<M: ::serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> ::std::result::Result<(), M::Error> {
+        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
+        ::graph_intune::__private::write_member(map, "id", &self.id)?;
+        ::graph_intune::__private::write_member(map, "price", &self.price)?;
+        ::graph_intune::__private::write_member(map, "colors", &self.colors)?;
+        ::graph_intune::__private::write_member(map, "name", &self.name)?;
+        ::graph_intune::__private::write_member(map, "children", &self.children)?;
+        ::graph_intune::__private::write_member(map, "parent", &self.parent)?;
+        ::std::result::Result::Ok(())
+    }
+    fn additional_data(
+        &self,
+    ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        &self.additional_data
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Folder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -401,21 +423,7 @@ impl ::serde::Serialize for Folder {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        ::graph_intune::__private::write_member(
-            &mut map,
-            "@odata.type",
-            &self.odata_type,
-        )?;
-        ::graph_intune::__private::write_member(&mut map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(&mut map, "price", &self.price)?;
-        ::graph_intune::__private::write_member(&mut map, "colors", &self.colors)?;
-        ::graph_intune::__private::write_member(&mut map, "name", &self.name)?;
-        ::graph_intune::__private::write_member(&mut map, "children", &self.children)?;
-        ::graph_intune::__private::write_member(&mut map, "parent", &self.parent)?;
-        ::graph_intune::__private::write_additional(&mut map, &self.additional_data)?;
-        map.end()
+        ::graph_intune::__private::serialize_object(self, serializer)
     }
 }
 impl Folder {
