@@ -182,8 +182,7 @@ impl<'a> Emitter<'a> {
 #[track_caller]
 fn format_tokens(header: &str, type_name: Option<String>, tokens: TokenStream) -> Result<String> {
     match syn::parse2::<syn::File>(tokens) {
-        Ok(file) if header.is_empty() => Ok(prettyplease::unparse(&file)),
-        Ok(file) => Ok(format!("{header}{}", prettyplease::unparse(&file))),
+        Ok(file) => Ok(format!("{header}{}", unparse_spaced(file))),
         Err(e) => Err(InternalError::new(
             Pass::Format,
             type_name,
@@ -192,10 +191,41 @@ fn format_tokens(header: &str, type_name: Option<String>, tokens: TokenStream) -
     }
 }
 
+/// Pretty-prints a file with a blank line between its top-level items, as
+/// a person would write it: each item is printed by prettyplease on its own
+/// (it prints every top-level item from column 0, so an item prints the same
+/// alone as among others).
+fn unparse_spaced(file: syn::File) -> String {
+    let syn::File {
+        shebang,
+        attrs,
+        items,
+    } = file;
+    let mut out = String::new();
+    if shebang.is_some() || !attrs.is_empty() {
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang,
+            attrs,
+            items: Vec::new(),
+        }));
+    }
+    for item in items {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        }));
+    }
+    out
+}
+
 /// One part of a generated file, formatted on its own: prettyplease prints
 /// each top-level item from column 0 after a hard break, so items print the
 /// same alone as among others, and a file is its parts formatted
-/// independently (in parallel) and concatenated in order.
+/// independently (in parallel) and joined in order, a blank line between.
 #[derive(Clone, Copy)]
 enum Part<'s> {
     /// The items of one selected type.
@@ -251,6 +281,10 @@ impl Emitter<'_> {
             .map(|file| {
                 let mut contents = file.head;
                 for (text, part_warnings) in &formatted[file.parts] {
+                    // A blank line between the items of two parts too.
+                    if !contents.is_empty() && !text.is_empty() {
+                        contents.push('\n');
+                    }
                     contents.push_str(text);
                     warnings.extend(part_warnings.iter().cloned());
                 }

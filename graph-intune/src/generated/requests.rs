@@ -4,17 +4,20 @@
 //! method named after an entity set or singleton, walk navigation
 //! properties, then send with `get`, `update`, `delete`, `list`, `create`
 //! or a bound action.
+
 impl ::graph_intune::GraphClient {
     /// The singleton `deviceManagement` (`microsoft.graph.deviceManagement`).
     pub fn device_management(&self) -> crate::requests::DeviceManagementRequest {
         crate::requests::DeviceManagementRequest::new(self.request("deviceManagement"))
     }
 }
+
 /// Requests on one `microsoft.graph.deviceManagement`.
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceManagementRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -87,11 +90,13 @@ impl DeviceManagementRequest {
         )
     }
 }
+
 /// Requests on one `microsoft.graph.deviceCompliancePolicy`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicyRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -222,11 +227,13 @@ impl DeviceCompliancePolicyRequest {
         self.inner.segment("scheduleActionsForRules").post_no_content(&body).await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicyCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -357,11 +364,13 @@ impl DeviceCompliancePolicyCollectionRequest {
         self.inner.segment("validateComplianceScript").post(&body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyDeviceStateSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicyDeviceStateSummaryRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -406,11 +415,13 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicySettingStateSummaryRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -463,11 +474,13 @@ impl DeviceCompliancePolicySettingStateSummaryRequest {
         )
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -532,11 +545,13 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceScript`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScriptRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -620,11 +635,13 @@ impl DeviceComplianceScriptRequest {
         self.inner.segment("assign").post_no_content(&body).await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceScript`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScriptCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -678,11 +695,13 @@ impl DeviceComplianceScriptCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceCompliancePolicyAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicyAssignmentRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -727,11 +746,13 @@ impl DeviceCompliancePolicyAssignmentRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicyAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceCompliancePolicyAssignmentCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -792,11 +813,13 @@ impl DeviceCompliancePolicyAssignmentCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.settingStateDeviceSummary`.
 #[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl SettingStateDeviceSummaryRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -841,11 +864,13 @@ impl SettingStateDeviceSummaryRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.settingStateDeviceSummary`.
 #[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl SettingStateDeviceSummaryCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -899,11 +924,13 @@ impl SettingStateDeviceSummaryCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceDeviceStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceDeviceStatusRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -948,11 +975,13 @@ impl DeviceComplianceDeviceStatusRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceDeviceStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceDeviceStatusCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1009,11 +1038,13 @@ impl DeviceComplianceDeviceStatusCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceDeviceOverview`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceOverviewRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceDeviceOverviewRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1058,11 +1089,13 @@ impl DeviceComplianceDeviceOverviewRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceScheduledActionForRule`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScheduledActionForRuleRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1115,11 +1148,13 @@ impl DeviceComplianceScheduledActionForRuleRequest {
         )
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceScheduledActionForRule`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScheduledActionForRuleCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1184,11 +1219,13 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceUserStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceUserStatusRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1233,11 +1270,13 @@ impl DeviceComplianceUserStatusRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceUserStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceUserStatusCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1291,11 +1330,13 @@ impl DeviceComplianceUserStatusCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceUserOverview`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserOverviewRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceUserOverviewRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1340,11 +1381,13 @@ impl DeviceComplianceUserOverviewRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceActionItem`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceActionItemRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1389,11 +1432,13 @@ impl DeviceComplianceActionItemRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceActionItem`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceActionItemCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1447,11 +1492,13 @@ impl DeviceComplianceActionItemCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceSettingState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceSettingStateRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1496,11 +1543,13 @@ impl DeviceComplianceSettingStateRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceSettingState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceSettingStateCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1557,11 +1606,13 @@ impl DeviceComplianceSettingStateCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceHealthScriptAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceHealthScriptAssignmentRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1606,11 +1657,13 @@ impl DeviceHealthScriptAssignmentRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceHealthScriptAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceHealthScriptAssignmentCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1667,11 +1720,13 @@ impl DeviceHealthScriptAssignmentCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceScriptDeviceState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScriptDeviceStateRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1716,11 +1771,13 @@ impl DeviceComplianceScriptDeviceStateRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.deviceComplianceScriptDeviceState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScriptDeviceStateCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -1783,11 +1840,13 @@ impl DeviceComplianceScriptDeviceStateCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.deviceComplianceScriptRunSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRunSummaryRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DeviceComplianceScriptRunSummaryRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]

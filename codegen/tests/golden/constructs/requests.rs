@@ -4,6 +4,7 @@
 //! method named after an entity set or singleton, walk navigation
 //! properties, then send with `get`, `update`, `delete`, `list`, `create`
 //! or a bound action.
+
 /// Paths from the entity container: bring this trait into scope
 /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
 pub trait GraphClientExt {
@@ -14,6 +15,7 @@ pub trait GraphClientExt {
     /// The service's action and function imports.
     fn service_operations(&self) -> crate::requests::ServiceOperations;
 }
+
 impl GraphClientExt for ::graph_intune::GraphClient {
     fn root(&self) -> crate::requests::FolderRequest {
         crate::requests::FolderRequest::new(self.request("root"))
@@ -27,12 +29,14 @@ impl GraphClientExt for ::graph_intune::GraphClient {
         }
     }
 }
+
 /// The service's action and function imports, from
 /// [`GraphClientExt::service_operations`].
 #[derive(Debug, Clone)]
 pub struct ServiceOperations {
     client: ::graph_intune::GraphClient,
 }
+
 impl ServiceOperations {
     fn request(&self, root: &str) -> ::graph_intune::runtime::RequestBuilder {
         self.client.request(root)
@@ -55,11 +59,13 @@ impl ServiceOperations {
         self.request(&segment).get_value().await
     }
 }
+
 /// Requests on one `test.root.item`.
 #[derive(Debug, Clone)]
 pub struct ItemRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl ItemRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -104,11 +110,13 @@ impl ItemRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `test.root.item`.
 #[derive(Debug, Clone)]
 pub struct ItemCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl ItemCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -167,11 +175,13 @@ impl ItemCollectionRequest {
         self.inner.segment(&segment).get_value().await
     }
 }
+
 /// Requests on one `test.root.folder`.
 #[derive(Debug, Clone)]
 pub struct FolderRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl FolderRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -275,11 +285,13 @@ impl FolderRequest {
         self.inner.segment(&segment).get_value().await
     }
 }
+
 /// Requests on a collection of `test.root.folder`.
 #[derive(Debug, Clone)]
 pub struct FolderCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl FolderCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]

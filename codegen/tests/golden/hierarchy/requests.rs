@@ -4,6 +4,7 @@
 //! method named after an entity set or singleton, walk navigation
 //! properties, then send with `get`, `update`, `delete`, `list`, `create`
 //! or a bound action.
+
 /// Paths from the entity container: bring this trait into scope
 /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
 pub trait GraphClientExt {
@@ -12,6 +13,7 @@ pub trait GraphClientExt {
     /// The entity set `directoryObjects` (`microsoft.graph.directoryObject`).
     fn directory_objects(&self) -> crate::requests::DirectoryObjectCollectionRequest;
 }
+
 impl GraphClientExt for ::graph_intune::GraphClient {
     fn users(&self) -> crate::requests::UserCollectionRequest {
         crate::requests::UserCollectionRequest::new(self.request("users"))
@@ -22,11 +24,13 @@ impl GraphClientExt for ::graph_intune::GraphClient {
         )
     }
 }
+
 /// Requests on one `microsoft.graph.entity`.
 #[derive(Debug, Clone)]
 pub struct EntityRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl EntityRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -68,11 +72,13 @@ impl EntityRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on one `microsoft.graph.directoryObject`.
 #[derive(Debug, Clone)]
 pub struct DirectoryObjectRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DirectoryObjectRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -117,11 +123,13 @@ impl DirectoryObjectRequest {
         self.inner.delete().await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.directoryObject`.
 #[derive(Debug, Clone)]
 pub struct DirectoryObjectCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl DirectoryObjectCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -175,11 +183,13 @@ impl DirectoryObjectCollectionRequest {
         self.inner.post(body).await
     }
 }
+
 /// Requests on one `microsoft.graph.user`.
 #[derive(Debug, Clone)]
 pub struct UserRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl UserRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -242,11 +252,13 @@ impl UserRequest {
         self.inner.segment("query").post_no_content(&body).await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.user`.
 #[derive(Debug, Clone)]
 pub struct UserCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl UserCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -286,11 +298,13 @@ impl UserCollectionRequest {
         self.inner.pages()
     }
 }
+
 /// Requests on one `microsoft.graph.guestUser`.
 #[derive(Debug, Clone)]
 pub struct GuestUserRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl GuestUserRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -344,11 +358,13 @@ impl GuestUserRequest {
         crate::requests::PhotoCollectionRequest::new(self.inner.segment("stream"))
     }
 }
+
 /// Requests on one `microsoft.graph.photo`.
 #[derive(Debug, Clone)]
 pub struct PhotoRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl PhotoRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]
@@ -404,11 +420,13 @@ impl PhotoRequest {
         self.inner.segment("$value").put_bytes(content_type, bytes).await
     }
 }
+
 /// Requests on a collection of `microsoft.graph.photo`.
 #[derive(Debug, Clone)]
 pub struct PhotoCollectionRequest {
     inner: ::graph_intune::runtime::RequestBuilder,
 }
+
 impl PhotoCollectionRequest {
     /// Wraps a request builder positioned at this path (used by generated code).
     #[doc(hidden)]

@@ -4,7 +4,9 @@
 //! method named after an entity set or singleton, walk navigation
 //! properties, then send with `get`, `update`, `delete`, `list`, `create`
 //! or a bound action.
+
 /// Paths from the entity container: bring this trait into scope
 /// to call them on a [`GraphClient`](::graph_intune::GraphClient).
 pub trait GraphClientExt {}
+
 impl GraphClientExt for ::graph_intune::GraphClient {}
