@@ -187,7 +187,9 @@ impl GraphError {
     /// after the retries.
     pub fn is_outcome_unknown(&self) -> bool {
         match self {
-            GraphError::Transport(e) => !e.is_connect() && !e.is_builder(),
+            GraphError::Transport(e) => {
+                crate::retry::Failure::of_transport(e) == Some(crate::retry::Failure::NoAnswer)
+            }
             GraphError::Service(e) => e.status == StatusCode::GATEWAY_TIMEOUT,
             _ => false,
         }

@@ -59,8 +59,8 @@ pub mod runtime;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::object::{
-        collect_into, deserialize_object, serialize_object, write_additional, write_lenient_member,
-        write_member, Member, Object,
+        collect_into, deserialize_object, serialize_object, write_lenient_member, write_member,
+        Member, Object,
     };
     pub use crate::polymorphic::{
         deserialize_polymorphic, read_variant, serialize_variant, Polymorphic,

@@ -644,23 +644,33 @@ impl<'s> Subject<'s> {
     }
 }
 
+/// The unqualified name of a qualified CSDL name.
+fn local_name(qualified: &str) -> &str {
+    qualified.rsplit('.').next().unwrap_or(qualified)
+}
+
 /// The Rust type name of a qualified CSDL name (`microsoft.graph.fooBar` → `FooBar`).
 fn rust_name(qualified: &str) -> String {
-    names::type_name(qualified.rsplit('.').next().unwrap_or(qualified))
+    names::type_name(local_name(qualified))
+}
+
+/// The Rust name of a type's companion item (`FooBase`, `FooKind`), by the
+/// generator's own rule.
+fn companion(qualified: &str, suffix: &str) -> String {
+    names::companion_name(local_name(qualified), suffix)
 }
 
 /// The struct that holds a structured type's fields: `FooBase` when
 /// abstract, else `Foo`.
 fn fields_struct(model: &Model, qualified: &str) -> String {
-    let rust = rust_name(qualified);
     let is_abstract = model
         .find(qualified)
         .and_then(|id| model.structured(id))
         .is_some_and(|s| s.is_abstract);
     if is_abstract {
-        format!("{rust}Base")
+        companion(qualified, "Base")
     } else {
-        rust
+        rust_name(qualified)
     }
 }
 
@@ -720,12 +730,14 @@ impl Actions<'_> {
             TypeRemoved => {
                 let items = match self.old.find(qualified).map(|id| self.old.ty(id)) {
                     Some(t) => match t.as_structured() {
-                        Some(s) if s.is_abstract => {
-                            format!("enum `{rust}` and struct `{rust}Base` are")
-                        }
-                        Some(s) if !s.derived.is_empty() => {
-                            format!("struct `{rust}` and enum `{rust}Kind` are")
-                        }
+                        Some(s) if s.is_abstract => format!(
+                            "enum `{rust}` and struct `{}` are",
+                            companion(qualified, "Base")
+                        ),
+                        Some(s) if !s.derived.is_empty() => format!(
+                            "struct `{rust}` and enum `{}` are",
+                            companion(qualified, "Kind")
+                        ),
                         Some(_) => format!("struct `{rust}` is"),
                         None if detail == "enum type" => format!("enum `{rust}` is"),
                         None => format!("type `{rust}` is"),
@@ -791,10 +803,11 @@ impl Actions<'_> {
             .find(qualified)
             .and_then(|id| self.new.structured(id))
             .is_some_and(|s| !s.derived.is_empty());
+        let kind = companion(qualified, "Kind");
         let (from, to) = if gains {
-            (rust.to_owned(), format!("{rust}Kind"))
+            (rust.to_owned(), kind)
         } else {
-            (format!("{rust}Kind"), rust.to_owned())
+            (kind, rust.to_owned())
         };
         let uses = self.uses(qualified);
         if uses.is_empty() {

@@ -26,8 +26,13 @@ fn fast_policy() -> RetryPolicy {
 }
 
 fn client_for(server: &MockServer, policy: RetryPolicy) -> GraphClient {
+    client_at(&format!("{}/beta", server.uri()), policy)
+}
+
+/// A client of `base_url` with the test token and `policy`.
+fn client_at(base_url: &str, policy: RetryPolicy) -> GraphClient {
     GraphClient::builder()
-        .base_url(format!("{}/beta", server.uri()))
+        .base_url(base_url)
         .bearer_token(TOKEN)
         .retry(policy)
         .build()
@@ -386,12 +391,10 @@ async fn a_connection_that_keeps_failing_is_a_transport_error_after_the_retries(
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
         listener.local_addr().expect("an address").port()
     };
-    let client = GraphClient::builder()
-        .base_url(format!("http://127.0.0.1:{port}/beta"))
-        .bearer_token(TOKEN)
-        .retry(fast_policy().max_attempts(3))
-        .build()
-        .expect("valid client");
+    let client = client_at(
+        &format!("http://127.0.0.1:{port}/beta"),
+        fast_policy().max_attempts(3),
+    );
     let error = client
         .request("things")
         .get::<Value>()
@@ -623,12 +626,7 @@ impl RawServer {
     }
 
     fn client(&self, policy: RetryPolicy) -> GraphClient {
-        GraphClient::builder()
-            .base_url(&self.url)
-            .bearer_token(TOKEN)
-            .retry(policy)
-            .build()
-            .expect("valid client")
+        client_at(&self.url, policy)
     }
 }
 
