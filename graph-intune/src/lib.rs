@@ -49,7 +49,9 @@ pub mod client;
 mod request;
 // 5. Collections.
 mod paging;
-// 6. The public paths of the runtime's items, for generated code and
+// 6. The generic halves of the generated request builders.
+mod resource;
+// 7. The public paths of the runtime's items, for generated code and
 //    callers (the generated models' hooks are in `__private` below).
 pub mod runtime;
 

@@ -45,4 +45,7 @@ pub use crate::polymorphic::WithODataType;
 pub use crate::query::Query;
 pub use crate::request::RequestBuilder;
 #[doc(hidden)]
-pub use crate::reserved::RESERVED_CLIENT_METHODS;
+pub use crate::reserved::{RESERVED_BUILDER_METHODS, RESERVED_CLIENT_METHODS};
+pub use crate::resource::{
+    Collection, CollectionRequest, Entity, EntityRequest, No, Resource, Yes,
+};

@@ -11,6 +11,7 @@ mod requests;
 
 use serde_json::json;
 
+use graph_intune::runtime::{Collection, CollectionRequest, No, Yes};
 use models::{DirectoryObjectKind, Entity, GuestUser, User, UserKind};
 use requests::GraphClientExt;
 
@@ -61,9 +62,22 @@ fn capabilities_remove_methods_and_navigation_reaches_streams() {
     assert_eq!(user.manager().path(), "/users/u1/manager");
     assert_eq!(user.photo().path(), "/users/u1/photo");
     // `users` is not insertable: its collection builder has no `create`
-    // (a compile-time property; `directoryObjects` keeps it).
-    let _create = requests::DirectoryObjectCollectionRequest::create;
+    // (a compile-time property; `directoryObjects` keeps it). The
+    // capabilities are types: `Yes` where the method exists, `No` where not.
+    same::<<requests::DirectoryObjectCollectionRequest as Collection>::Create, Yes>();
+    same::<<requests::UserCollectionRequest as Collection>::Create, No>();
+    let _create = CollectionRequest::<requests::DirectoryObjectCollectionRequest>::create;
 }
+
+/// Compiles only when `A` and `B` are the same type.
+fn same<A, B>()
+where
+    A: Same<B>,
+{
+}
+
+trait Same<T> {}
+impl<T> Same<T> for T {}
 
 #[tokio::test]
 async fn a_has_stream_entity_reads_and_writes_its_content() {

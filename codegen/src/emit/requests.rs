@@ -15,14 +15,6 @@ use crate::select::BuilderSpec;
 use super::names::{self, Scope};
 use super::{docs, ident, ClientEntry, Emitter, Result};
 
-/// Methods every item builder or collection builder may have: the
-/// generator's own (see [`common_methods`], [`item_builder`],
-/// [`collection_builder`]). Builders hold their `RequestBuilder` in a private
-/// field, so the runtime's method names do not reach them.
-const RESERVED: &[&str] = &[
-    "new", "path", "query", "get", "update", "delete", "by_id", "list", "stream", "pages", "create",
-];
-
 /// The runtime's list of `GraphClient` method names, which client entry
 /// points must not take; kept with the runtime, which tests it against
 /// `GraphClient`'s methods.
@@ -136,10 +128,14 @@ impl Emitter<'_> {
         Ok(imports)
     }
 
-    /// Adds the bound operations to a builder's methods and emits the builder.
+    /// Adds the bound operations to a builder's methods and emits the
+    /// builder: the struct holding its generic half (`kind`, of the
+    /// runtime), its `Resource` and `Deref` implementations, the
+    /// `declaration` of what it addresses, and its own methods, if any.
     fn finish_builder(
         &self,
-        (name, doc): (&Ident, &str),
+        (name, doc, kind): (&Ident, &str, &TokenStream),
+        declaration: TokenStream,
         mut methods: TokenStream,
         operations: &[OperationId],
         mut scope: Scope,
@@ -149,51 +145,74 @@ impl Emitter<'_> {
             let names = (op.name.as_str(), bound_url_name(op));
             methods.extend(self.operation(op, (names.0, &names.1), Receiver::Bound, &mut scope)?);
         }
-        let st = builder_struct(name, doc);
-        Ok(quote! {
-            #st
-            impl #name {
-                #methods
+        let own = (!methods.is_empty()).then(|| {
+            quote! {
+                impl #name {
+                    #methods
+                }
             }
+        });
+        Ok(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            pub struct #name {
+                inner: ::graph_intune::runtime::#kind<Self>,
+            }
+
+            impl ::graph_intune::runtime::Resource for #name {
+                fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+                    Self { inner: ::graph_intune::runtime::#kind::new(request) }
+                }
+            }
+
+            impl ::std::ops::Deref for #name {
+                type Target = ::graph_intune::runtime::#kind<Self>;
+
+                fn deref(&self) -> &Self::Target {
+                    &self.inner
+                }
+            }
+
+            #declaration
+            #own
         })
     }
 
+    /// The item builder: the struct, what it addresses (its runtime
+    /// `Entity` implementation: model and capabilities), its navigations
+    /// and bound operations.
     fn item_builder(&self, id: TypeId, spec: &BuilderSpec) -> Result<TokenStream> {
         let name = self.item_builder_ident(id)?;
-        let entity = self.type_path(id)?;
+        let model = self.type_path(id)?;
         let doc = format!(" Requests on one `{}`.", self.model.ty(id).qualified_name());
-        let mut methods = common_methods();
-        methods.extend(entity_methods(spec, &entity));
-        let mut scope = method_scope();
-        methods.extend(self.media_methods(id, &mut scope));
-        methods.extend(self.navigation_methods(id, spec, &mut scope)?);
-        self.finish_builder((&name, &doc), methods, &spec.item_operations, scope)
-    }
-
-    /// `content` and `put_content` for a media entity (`HasStream`, own or
-    /// inherited).
-    fn media_methods(&self, id: TypeId, scope: &mut Scope) -> TokenStream {
-        let model = self.model;
-        let has_stream = model
+        let has_stream = self
+            .model
             .base_chain(id)
             .iter()
-            .any(|t| model.structured(*t).is_some_and(|s| s.has_stream));
-        if !has_stream {
-            return TokenStream::new();
-        }
-        scope.reserve("content");
-        scope.reserve("put_content");
-        quote! {
-            /// The entity's media content (`GET …/$value`), as sent.
-            pub async fn content(&self) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
-                self.inner.segment("$value").get_bytes().await
+            .any(|t| self.model.structured(*t).is_some_and(|s| s.has_stream));
+        let (update, delete, media) = (
+            capability(spec.item.updatable),
+            capability(spec.item.deletable),
+            capability(has_stream),
+        );
+        let declaration = quote! {
+            impl ::graph_intune::runtime::Entity for #name {
+                type Model = #model;
+                type Update = #update;
+                type Delete = #delete;
+                type Media = #media;
             }
-
-            /// Replaces the entity's media content (`PUT …/$value`).
-            pub async fn put_content(&self, content_type: &str, bytes: ::std::vec::Vec<u8>) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-                self.inner.segment("$value").put_bytes(content_type, bytes).await
-            }
-        }
+        };
+        let mut scope = method_scope();
+        let methods = self.navigation_methods(id, spec, &mut scope)?;
+        let kind = quote!(EntityRequest);
+        self.finish_builder(
+            (&name, &doc, &kind),
+            declaration,
+            methods,
+            &spec.item_operations,
+            scope,
+        )
     }
 
     /// One method per navigation property the selection offers, returning
@@ -233,53 +252,38 @@ impl Emitter<'_> {
             methods.extend(quote! {
                 #d
                 pub fn #method(&self) -> crate::requests::#target {
-                    crate::requests::#target::new(self.inner.segment(#segment))
+                    self.inner.navigate(#segment)
                 }
             });
         }
         Ok(methods)
     }
 
+    /// The collection builder: the struct, what it addresses (its
+    /// `Collection` implementation: item builder and whether items can be
+    /// created) and the operations bound to the collection.
     fn collection_builder(&self, id: TypeId, spec: &BuilderSpec) -> Result<TokenStream> {
         let name = self.collection_builder_ident(id)?;
         let item = self.item_builder_ident(id)?;
-        let entity = self.type_path(id)?;
         let qualified = self.model.ty(id).qualified_name();
         let doc = format!(" Requests on a collection of `{qualified}`.");
-        let mut methods = common_methods();
-        methods.extend(quote! {
-            /// The item with key `id` (percent-encoded into the path).
-            pub fn by_id(&self, id: &str) -> crate::requests::#item {
-                crate::requests::#item::new(self.inner.key(id))
+        let create = capability(spec.collection_restrictions.insertable);
+        let declaration = quote! {
+            impl ::graph_intune::runtime::Collection for #name {
+                type Item = crate::requests::#item;
+                type Create = #create;
             }
-
-            /// Reads one page of the collection (`GET`): its items and the
-            /// `@odata.nextLink` to the next page, if any.
-            pub async fn list(&self) -> ::std::result::Result<::graph_intune::runtime::Page<#entity>, ::graph_intune::GraphError> {
-                self.inner.list().await
-            }
-
-            /// Every item of the collection, page after page, following
-            /// `@odata.nextLink` (only to the client's own origin).
-            pub fn stream(&self) -> ::graph_intune::runtime::Items<#entity> {
-                self.inner.stream()
-            }
-
-            /// Every page of the collection, following `@odata.nextLink`.
-            pub fn pages(&self) -> ::graph_intune::runtime::Pages<#entity> {
-                self.inner.pages()
-            }
-        });
-        if spec.collection_restrictions.insertable {
-            methods.extend(quote! {
-                /// Creates an item (`POST`) and returns it as created.
-                pub async fn create(&self, body: &#entity) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
-                    self.inner.post(body).await
-                }
-            });
-        }
+        };
+        let kind = quote!(CollectionRequest);
         let operations = &spec.collection_operations;
-        self.finish_builder((&name, &doc), methods, operations, method_scope())
+        let methods = TokenStream::new();
+        self.finish_builder(
+            (&name, &doc, &kind),
+            declaration,
+            methods,
+            operations,
+            method_scope(),
+        )
     }
 }
 
@@ -290,7 +294,7 @@ fn inherent_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStrea
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> crate::requests::#builder {
-                crate::requests::#builder::new(self.request(#segment))
+                ::graph_intune::runtime::Resource::from_request(self.request(#segment))
             }
         }
     });
@@ -316,7 +320,7 @@ fn extension_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStre
         let (method, builder, segment) = (&e.method, &e.builder, &e.segment);
         quote! {
             fn #method(&self) -> crate::requests::#builder {
-                crate::requests::#builder::new(self.request(#segment))
+                ::graph_intune::runtime::Resource::from_request(self.request(#segment))
             }
         }
     });
@@ -372,82 +376,31 @@ fn service_operations(imports: &TokenStream) -> (TokenStream, TokenStream, Token
     (service, signature, method)
 }
 
-/// A builder's method names, with the runtime ones reserved.
+/// A builder's method names, with the runtime ones reserved: the methods
+/// of `EntityRequest` and `CollectionRequest` it dereferences to, which a
+/// generated method of the same name would hide.
 fn method_scope() -> Scope {
     let mut scope = Scope::new();
-    for r in RESERVED {
+    for r in runtime::RESERVED_BUILDER_METHODS {
         scope.reserve(r);
     }
     scope
 }
 
-fn builder_struct(name: &Ident, doc: &str) -> TokenStream {
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        pub struct #name {
-            inner: ::graph_intune::runtime::RequestBuilder,
-        }
+/// The runtime's marker of a capability the schema allows, or does not.
+fn capability(allowed: bool) -> TokenStream {
+    if allowed {
+        quote!(::graph_intune::runtime::Yes)
+    } else {
+        quote!(::graph_intune::runtime::No)
     }
-}
-
-fn common_methods() -> TokenStream {
-    quote! {
-        /// Wraps a request builder positioned at this path (used by generated code).
-        #[doc(hidden)]
-        pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-            Self { inner }
-        }
-
-        /// The request path below the client's base URL, percent-encoded.
-        pub fn path(&self) -> &str {
-            self.inner.path()
-        }
-
-        /// The same requests with query options (`$filter`, `$select`,
-        /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-        pub fn query(&self, query: &::graph_intune::Query) -> Self {
-            Self::new(self.inner.with_query(query))
-        }
-    }
-}
-
-/// `get`, and `update` and `delete` where the paths allow them.
-fn entity_methods(spec: &BuilderSpec, entity: &TokenStream) -> TokenStream {
-    let mut methods = quote! {
-        /// Reads the entity (`GET`).
-        pub async fn get(&self) -> ::std::result::Result<#entity, ::graph_intune::GraphError> {
-            self.inner.get().await
-        }
-    };
-    if spec.item.updatable {
-        methods.extend(quote! {
-            /// Updates the entity with the properties set in `body` (`PATCH`).
-            /// Unset properties are not sent; a property set to
-            /// `Nullable::Null` is cleared.
-            ///
-            /// Returns the updated entity when the service answers with it
-            /// (`200 OK`), `None` when it answers `204 No Content`.
-            pub async fn update(&self, body: &#entity) -> ::std::result::Result<::std::option::Option<#entity>, ::graph_intune::GraphError> {
-                self.inner.patch_optional(body).await
-            }
-        });
-    }
-    if spec.item.deletable {
-        methods.extend(quote! {
-            /// Deletes the entity (`DELETE`).
-            pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-                self.inner.delete().await
-            }
-        });
-    }
-    methods
 }
 
 /// Where an operation's URL starts.
 #[derive(Clone, Copy)]
 enum Receiver {
-    /// A bound operation: a segment after the builder's path (`self.inner`).
+    /// A bound operation: a segment after the builder's path (`self.inner`,
+    /// the builder's generic half).
     Bound,
     /// An action or function import: a segment after the service root
     /// (`client` is the expression of a `&GraphClient`).
@@ -459,7 +412,7 @@ impl Receiver {
     /// as a string literal).
     fn at(self, segment: TokenStream) -> TokenStream {
         match self {
-            Receiver::Bound => quote!(self.inner.segment(#segment)),
+            Receiver::Bound => quote!(self.inner.request_builder().segment(#segment)),
             Receiver::Import => quote!(self.request(#segment)),
         }
     }

@@ -8,193 +8,135 @@
 impl ::graph_intune::GraphClient {
     /// The singleton `deviceManagement` (`microsoft.graph.deviceManagement`).
     pub fn device_management(&self) -> crate::requests::DeviceManagementRequest {
-        crate::requests::DeviceManagementRequest::new(self.request("deviceManagement"))
+        ::graph_intune::runtime::Resource::from_request(self.request("deviceManagement"))
     }
 }
 
 /// Requests on one `microsoft.graph.deviceManagement`.
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for DeviceManagementRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for DeviceManagementRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceManagementRequest {
+    type Model = crate::models::DeviceManagement;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::No;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl DeviceManagementRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceManagement,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceManagement,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceManagement>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
     /// The device compliance policies.
     pub fn device_compliance_policies(
         &self,
     ) -> crate::requests::DeviceCompliancePolicyCollectionRequest {
-        crate::requests::DeviceCompliancePolicyCollectionRequest::new(
-            self.inner.segment("deviceCompliancePolicies"),
-        )
+        self.inner.navigate("deviceCompliancePolicies")
     }
     /// The device compliance state summary for this account.
     pub fn device_compliance_policy_device_state_summary(
         &self,
     ) -> crate::requests::DeviceCompliancePolicyDeviceStateSummaryRequest {
-        crate::requests::DeviceCompliancePolicyDeviceStateSummaryRequest::new(
-            self.inner.segment("deviceCompliancePolicyDeviceStateSummary"),
-        )
+        self.inner.navigate("deviceCompliancePolicyDeviceStateSummary")
     }
     /// The summary states of compliance policy settings for this account.
     pub fn device_compliance_policy_setting_state_summaries(
         &self,
     ) -> crate::requests::DeviceCompliancePolicySettingStateSummaryCollectionRequest {
-        crate::requests::DeviceCompliancePolicySettingStateSummaryCollectionRequest::new(
-            self.inner.segment("deviceCompliancePolicySettingStateSummaries"),
-        )
+        self.inner.navigate("deviceCompliancePolicySettingStateSummaries")
     }
     /// The list of device compliance scripts associated with the tenant.
     pub fn device_compliance_scripts(
         &self,
     ) -> crate::requests::DeviceComplianceScriptCollectionRequest {
-        crate::requests::DeviceComplianceScriptCollectionRequest::new(
-            self.inner.segment("deviceComplianceScripts"),
-        )
+        self.inner.navigate("deviceComplianceScripts")
     }
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicy`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyRequest {
+    type Model = crate::models::DeviceCompliancePolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl DeviceCompliancePolicyRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicy,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceCompliancePolicy,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceCompliancePolicy>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
     /// The collection of assignments for this compliance policy.
     pub fn assignments(
         &self,
     ) -> crate::requests::DeviceCompliancePolicyAssignmentCollectionRequest {
-        crate::requests::DeviceCompliancePolicyAssignmentCollectionRequest::new(
-            self.inner.segment("assignments"),
-        )
+        self.inner.navigate("assignments")
     }
     /// Compliance Setting State Device Summary
     pub fn device_setting_state_summaries(
         &self,
     ) -> crate::requests::SettingStateDeviceSummaryCollectionRequest {
-        crate::requests::SettingStateDeviceSummaryCollectionRequest::new(
-            self.inner.segment("deviceSettingStateSummaries"),
-        )
+        self.inner.navigate("deviceSettingStateSummaries")
     }
     /// List of DeviceComplianceDeviceStatus.
     pub fn device_statuses(
         &self,
     ) -> crate::requests::DeviceComplianceDeviceStatusCollectionRequest {
-        crate::requests::DeviceComplianceDeviceStatusCollectionRequest::new(
-            self.inner.segment("deviceStatuses"),
-        )
+        self.inner.navigate("deviceStatuses")
     }
     /// Device compliance devices status overview
     pub fn device_status_overview(
         &self,
     ) -> crate::requests::DeviceComplianceDeviceOverviewRequest {
-        crate::requests::DeviceComplianceDeviceOverviewRequest::new(
-            self.inner.segment("deviceStatusOverview"),
-        )
+        self.inner.navigate("deviceStatusOverview")
     }
     /// The list of scheduled action for this rule
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> crate::requests::DeviceComplianceScheduledActionForRuleCollectionRequest {
-        crate::requests::DeviceComplianceScheduledActionForRuleCollectionRequest::new(
-            self.inner.segment("scheduledActionsForRule"),
-        )
+        self.inner.navigate("scheduledActionsForRule")
     }
     /// List of DeviceComplianceUserStatus.
     pub fn user_statuses(
         &self,
     ) -> crate::requests::DeviceComplianceUserStatusCollectionRequest {
-        crate::requests::DeviceComplianceUserStatusCollectionRequest::new(
-            self.inner.segment("userStatuses"),
-        )
+        self.inner.navigate("userStatuses")
     }
     /// Device compliance users status overview
     pub fn user_status_overview(
         &self,
     ) -> crate::requests::DeviceComplianceUserOverviewRequest {
-        crate::requests::DeviceComplianceUserOverviewRequest::new(
-            self.inner.segment("userStatusOverview"),
-        )
+        self.inner.navigate("userStatusOverview")
     }
     /// The bound action `microsoft.graph.assign`.
     pub async fn assign(
@@ -209,7 +151,7 @@ impl DeviceCompliancePolicyRequest {
             assignments: &'a [crate::models::DeviceCompliancePolicyAssignment],
         }
         let body = Body { assignments };
-        self.inner.segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body).await
     }
     /// The bound action `microsoft.graph.scheduleActionsForRules`.
     pub async fn schedule_actions_for_rules(
@@ -224,68 +166,41 @@ impl DeviceCompliancePolicyRequest {
         let body = Body {
             device_compliance_scheduled_action_for_rules,
         };
-        self.inner.segment("scheduleActionsForRules").post_no_content(&body).await
+        self.inner
+            .request_builder()
+            .segment("scheduleActionsForRules")
+            .post_no_content(&body)
+            .await
     }
 }
 
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Collection for DeviceCompliancePolicyCollectionRequest {
+    type Item = crate::requests::DeviceCompliancePolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 impl DeviceCompliancePolicyCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::DeviceCompliancePolicyRequest {
-        crate::requests::DeviceCompliancePolicyRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceCompliancePolicy>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceCompliancePolicy> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceCompliancePolicy> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceCompliancePolicy,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicy,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
     /// The bound action `microsoft.graph.hasPayloadLinks`.
     pub async fn has_payload_links(
         &self,
@@ -300,7 +215,7 @@ impl DeviceCompliancePolicyCollectionRequest {
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
     }
     /// The bound action `microsoft.graph.getDevicesScheduledToRetire`.
     pub async fn get_devices_scheduled_to_retire(
@@ -312,7 +227,11 @@ impl DeviceCompliancePolicyCollectionRequest {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.segment("getDevicesScheduledToRetire").post_value(&body).await
+        self.inner
+            .request_builder()
+            .segment("getDevicesScheduledToRetire")
+            .post_value(&body)
+            .await
     }
     /// The bound action `microsoft.graph.refreshDeviceComplianceReportSummarization`.
     pub async fn refresh_device_compliance_report_summarization(
@@ -322,6 +241,7 @@ impl DeviceCompliancePolicyCollectionRequest {
         struct Body {}
         let body = Body {};
         self.inner
+            .request_builder()
             .segment("refreshDeviceComplianceReportSummarization")
             .post_no_content(&body)
             .await
@@ -339,7 +259,11 @@ impl DeviceCompliancePolicyCollectionRequest {
             managed_device_ids: &'a [::std::string::String],
         }
         let body = Body { state, managed_device_ids };
-        self.inner.segment("setScheduledRetireState").post_no_content(&body).await
+        self.inner
+            .request_builder()
+            .segment("setScheduledRetireState")
+            .post_no_content(&body)
+            .await
     }
     /// The bound action `microsoft.graph.validateComplianceScript`.
     pub async fn validate_compliance_script(
@@ -361,263 +285,157 @@ impl DeviceCompliancePolicyCollectionRequest {
         let body = Body {
             device_compliance_policy_script,
         };
-        self.inner.segment("validateComplianceScript").post(&body).await
+        self.inner
+            .request_builder()
+            .segment("validateComplianceScript")
+            .post(&body)
+            .await
     }
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyDeviceStateSummaryRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceCompliancePolicyDeviceStateSummaryRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceCompliancePolicyDeviceStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicyDeviceStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicyDeviceStateSummary,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceCompliancePolicyDeviceStateSummary,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceCompliancePolicyDeviceStateSummary>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity
+for DeviceCompliancePolicyDeviceStateSummaryRequest {
+    type Model = crate::models::DeviceCompliancePolicyDeviceStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource
+for DeviceCompliancePolicySettingStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicySettingStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity
+for DeviceCompliancePolicySettingStateSummaryRequest {
+    type Model = crate::models::DeviceCompliancePolicySettingStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl DeviceCompliancePolicySettingStateSummaryRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicySettingStateSummary,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceCompliancePolicySettingStateSummary,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceCompliancePolicySettingStateSummary>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
     /// Navigation property `deviceComplianceSettingStates`.
     pub fn device_compliance_setting_states(
         &self,
     ) -> crate::requests::DeviceComplianceSettingStateCollectionRequest {
-        crate::requests::DeviceComplianceSettingStateCollectionRequest::new(
-            self.inner.segment("deviceComplianceSettingStates"),
-        )
+        self.inner.navigate("deviceComplianceSettingStates")
     }
 }
 
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceCompliancePolicySettingStateSummaryCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceCompliancePolicySettingStateSummaryRequest {
-        crate::requests::DeviceCompliancePolicySettingStateSummaryRequest::new(
-            self.inner.key(id),
-        )
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<
-            crate::models::DeviceCompliancePolicySettingStateSummary,
-        >,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<
-        crate::models::DeviceCompliancePolicySettingStateSummary,
-    > {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<
-        crate::models::DeviceCompliancePolicySettingStateSummary,
-    > {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceCompliancePolicySettingStateSummary,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicySettingStateSummary,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
+    type Item = crate::requests::DeviceCompliancePolicySettingStateSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScript`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for DeviceComplianceScriptRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for DeviceComplianceScriptRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceScriptRequest {
+    type Model = crate::models::DeviceComplianceScript;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl DeviceComplianceScriptRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScript,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceScript,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceScript>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
     /// The list of group assignments for the device compliance script
     pub fn assignments(
         &self,
     ) -> crate::requests::DeviceHealthScriptAssignmentCollectionRequest {
-        crate::requests::DeviceHealthScriptAssignmentCollectionRequest::new(
-            self.inner.segment("assignments"),
-        )
+        self.inner.navigate("assignments")
     }
     /// List of run states for the device compliance script across all devices
     pub fn device_run_states(
         &self,
     ) -> crate::requests::DeviceComplianceScriptDeviceStateCollectionRequest {
-        crate::requests::DeviceComplianceScriptDeviceStateCollectionRequest::new(
-            self.inner.segment("deviceRunStates"),
-        )
+        self.inner.navigate("deviceRunStates")
     }
     /// High level run summary for device compliance script.
     pub fn run_summary(
         &self,
     ) -> crate::requests::DeviceComplianceScriptRunSummaryRequest {
-        crate::requests::DeviceComplianceScriptRunSummaryRequest::new(
-            self.inner.segment("runSummary"),
-        )
+        self.inner.navigate("runSummary")
     }
     /// The bound action `microsoft.graph.assign`.
     pub async fn assign(
@@ -632,1262 +450,626 @@ impl DeviceComplianceScriptRequest {
         let body = Body {
             device_health_script_assignments,
         };
-        self.inner.segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
     }
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceScript`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceScriptCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceScriptCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceScriptCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::DeviceComplianceScriptRequest {
-        crate::requests::DeviceComplianceScriptRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceComplianceScript>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceScript> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceScript> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceScript,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScript,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection for DeviceComplianceScriptCollectionRequest {
+    type Item = crate::requests::DeviceComplianceScriptRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicyAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceCompliancePolicyAssignmentRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicyAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicyAssignment,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceCompliancePolicyAssignment,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceCompliancePolicyAssignment>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyAssignmentRequest {
+    type Model = crate::models::DeviceCompliancePolicyAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicyAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceCompliancePolicyAssignmentCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceCompliancePolicyAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceCompliancePolicyAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceCompliancePolicyAssignmentRequest {
-        crate::requests::DeviceCompliancePolicyAssignmentRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceCompliancePolicyAssignment>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<
-        crate::models::DeviceCompliancePolicyAssignment,
-    > {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<
-        crate::models::DeviceCompliancePolicyAssignment,
-    > {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceCompliancePolicyAssignment,
-    ) -> ::std::result::Result<
-        crate::models::DeviceCompliancePolicyAssignment,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceCompliancePolicyAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceCompliancePolicyAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.settingStateDeviceSummary`.
 #[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl SettingStateDeviceSummaryRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for SettingStateDeviceSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for SettingStateDeviceSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::SettingStateDeviceSummary,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::SettingStateDeviceSummary,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::SettingStateDeviceSummary>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for SettingStateDeviceSummaryRequest {
+    type Model = crate::models::SettingStateDeviceSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.settingStateDeviceSummary`.
 #[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl SettingStateDeviceSummaryCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for SettingStateDeviceSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for SettingStateDeviceSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::SettingStateDeviceSummaryRequest {
-        crate::requests::SettingStateDeviceSummaryRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::SettingStateDeviceSummary>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::SettingStateDeviceSummary> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::SettingStateDeviceSummary> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::SettingStateDeviceSummary,
-    ) -> ::std::result::Result<
-        crate::models::SettingStateDeviceSummary,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection for SettingStateDeviceSummaryCollectionRequest {
+    type Item = crate::requests::SettingStateDeviceSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceDeviceStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceDeviceStatusRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceDeviceStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceDeviceStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceDeviceStatus,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceDeviceStatus,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceDeviceStatus>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceDeviceStatusRequest {
+    type Model = crate::models::DeviceComplianceDeviceStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceDeviceStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceDeviceStatusCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceComplianceDeviceStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceDeviceStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceComplianceDeviceStatusRequest {
-        crate::requests::DeviceComplianceDeviceStatusRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceComplianceDeviceStatus>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceDeviceStatus> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceDeviceStatus> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceDeviceStatus,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceDeviceStatus,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceComplianceDeviceStatusCollectionRequest {
+    type Item = crate::requests::DeviceComplianceDeviceStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceDeviceOverview`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceOverviewRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceDeviceOverviewRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceDeviceOverviewRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceDeviceOverviewRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceDeviceOverview,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceDeviceOverview,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceDeviceOverview>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceDeviceOverviewRequest {
+    type Model = crate::models::DeviceComplianceDeviceOverview;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScheduledActionForRule`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource
+for DeviceComplianceScheduledActionForRuleRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for DeviceComplianceScheduledActionForRuleRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceScheduledActionForRuleRequest {
+    type Model = crate::models::DeviceComplianceScheduledActionForRule;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl DeviceComplianceScheduledActionForRuleRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScheduledActionForRule,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceScheduledActionForRule,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceScheduledActionForRule>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
     /// The list of scheduled action configurations for this compliance policy.
     pub fn scheduled_action_configurations(
         &self,
     ) -> crate::requests::DeviceComplianceActionItemCollectionRequest {
-        crate::requests::DeviceComplianceActionItemCollectionRequest::new(
-            self.inner.segment("scheduledActionConfigurations"),
-        )
+        self.inner.navigate("scheduledActionConfigurations")
     }
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceScheduledActionForRule`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceScheduledActionForRuleCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceComplianceScheduledActionForRuleCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceScheduledActionForRuleCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceComplianceScheduledActionForRuleRequest {
-        crate::requests::DeviceComplianceScheduledActionForRuleRequest::new(
-            self.inner.key(id),
-        )
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<
-            crate::models::DeviceComplianceScheduledActionForRule,
-        >,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<
-        crate::models::DeviceComplianceScheduledActionForRule,
-    > {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<
-        crate::models::DeviceComplianceScheduledActionForRule,
-    > {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceScheduledActionForRule,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScheduledActionForRule,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceComplianceScheduledActionForRuleCollectionRequest {
+    type Item = crate::requests::DeviceComplianceScheduledActionForRuleRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceUserStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceUserStatusRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceUserStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceUserStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceUserStatus,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceUserStatus,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceUserStatus>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceUserStatusRequest {
+    type Model = crate::models::DeviceComplianceUserStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceUserStatus`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceUserStatusCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceUserStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceUserStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::DeviceComplianceUserStatusRequest {
-        crate::requests::DeviceComplianceUserStatusRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceComplianceUserStatus>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceUserStatus> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceUserStatus> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceUserStatus,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceUserStatus,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceComplianceUserStatusCollectionRequest {
+    type Item = crate::requests::DeviceComplianceUserStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceUserOverview`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserOverviewRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceUserOverviewRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceUserOverviewRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceUserOverviewRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceUserOverview,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceUserOverview,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceUserOverview>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceUserOverviewRequest {
+    type Model = crate::models::DeviceComplianceUserOverview;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceActionItem`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceActionItemRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceActionItemRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceActionItemRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceActionItem,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceActionItem,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceActionItem>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceActionItemRequest {
+    type Model = crate::models::DeviceComplianceActionItem;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceActionItem`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceActionItemCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceActionItemCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceActionItemCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::DeviceComplianceActionItemRequest {
-        crate::requests::DeviceComplianceActionItemRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceComplianceActionItem>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceActionItem> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceActionItem> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceActionItem,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceActionItem,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceComplianceActionItemCollectionRequest {
+    type Item = crate::requests::DeviceComplianceActionItemRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceSettingState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceSettingStateRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceSettingStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceSettingStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceSettingState,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceSettingState,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceSettingState>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceSettingStateRequest {
+    type Model = crate::models::DeviceComplianceSettingState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceSettingState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceSettingStateCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceComplianceSettingStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceSettingStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceComplianceSettingStateRequest {
-        crate::requests::DeviceComplianceSettingStateRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceComplianceSettingState>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceComplianceSettingState> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceComplianceSettingState> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceSettingState,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceSettingState,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceComplianceSettingStateCollectionRequest {
+    type Item = crate::requests::DeviceComplianceSettingStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceHealthScriptAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceHealthScriptAssignmentRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceHealthScriptAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceHealthScriptAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceHealthScriptAssignment,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceHealthScriptAssignment,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceHealthScriptAssignment>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceHealthScriptAssignmentRequest {
+    type Model = crate::models::DeviceHealthScriptAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceHealthScriptAssignment`.
 #[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceHealthScriptAssignmentCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceHealthScriptAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceHealthScriptAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceHealthScriptAssignmentRequest {
-        crate::requests::DeviceHealthScriptAssignmentRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceHealthScriptAssignment>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DeviceHealthScriptAssignment> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DeviceHealthScriptAssignment> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceHealthScriptAssignment,
-    ) -> ::std::result::Result<
-        crate::models::DeviceHealthScriptAssignment,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceHealthScriptAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceHealthScriptAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScriptDeviceState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceScriptDeviceStateRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceScriptDeviceStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceScriptDeviceStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScriptDeviceState,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceScriptDeviceState,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceScriptDeviceState>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceScriptDeviceStateRequest {
+    type Model = crate::models::DeviceComplianceScriptDeviceState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceScriptDeviceState`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DeviceComplianceScriptDeviceStateCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource
+for DeviceComplianceScriptDeviceStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceScriptDeviceStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(
-        &self,
-        id: &str,
-    ) -> crate::requests::DeviceComplianceScriptDeviceStateRequest {
-        crate::requests::DeviceComplianceScriptDeviceStateRequest::new(
-            self.inner.key(id),
-        )
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DeviceComplianceScriptDeviceState>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<
-        crate::models::DeviceComplianceScriptDeviceState,
-    > {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<
-        crate::models::DeviceComplianceScriptDeviceState,
-    > {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DeviceComplianceScriptDeviceState,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScriptDeviceState,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection
+for DeviceComplianceScriptDeviceStateCollectionRequest {
+    type Item = crate::requests::DeviceComplianceScriptDeviceStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScriptRunSummary`.
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRunSummaryRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DeviceComplianceScriptRunSummaryRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DeviceComplianceScriptRunSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DeviceComplianceScriptRunSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScriptRunSummary,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DeviceComplianceScriptRunSummary,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DeviceComplianceScriptRunSummary>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DeviceComplianceScriptRunSummaryRequest {
+    type Model = crate::models::DeviceComplianceScriptRunSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }

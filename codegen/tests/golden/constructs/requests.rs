@@ -18,10 +18,10 @@ pub trait GraphClientExt {
 
 impl GraphClientExt for ::graph_intune::GraphClient {
     fn root(&self) -> crate::requests::FolderRequest {
-        crate::requests::FolderRequest::new(self.request("root"))
+        ::graph_intune::runtime::Resource::from_request(self.request("root"))
     }
     fn folders(&self) -> crate::requests::FolderCollectionRequest {
-        crate::requests::FolderCollectionRequest::new(self.request("folders"))
+        ::graph_intune::runtime::Resource::from_request(self.request("folders"))
     }
     fn service_operations(&self) -> crate::requests::ServiceOperations {
         crate::requests::ServiceOperations {
@@ -63,191 +63,103 @@ impl ServiceOperations {
 /// Requests on one `test.root.item`.
 #[derive(Debug, Clone)]
 pub struct ItemRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl ItemRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for ItemRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for ItemRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::test::root::Item,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::test::root::Item,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::test::root::Item>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for ItemRequest {
+    type Model = crate::models::test::root::Item;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `test.root.item`.
 #[derive(Debug, Clone)]
 pub struct ItemCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for ItemCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for ItemCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Collection for ItemCollectionRequest {
+    type Item = crate::requests::ItemRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 impl ItemCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::ItemRequest {
-        crate::requests::ItemRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::test::root::Item>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::test::root::Item> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::test::root::Item> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::test::root::Item,
-    ) -> ::std::result::Result<
-        crate::models::test::root::Item,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
     /// The bound function `test.root.count`.
     pub async fn count(&self) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
         let segment = ::graph_intune::odata::function_segment("test.root.count", &[]);
-        self.inner.segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value().await
     }
 }
 
 /// Requests on one `test.root.folder`.
 #[derive(Debug, Clone)]
 pub struct FolderRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for FolderRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for FolderRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for FolderRequest {
+    type Model = crate::models::test::root::Folder;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::Yes;
 }
 
 impl FolderRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::test::root::Folder,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::test::root::Folder,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::test::root::Folder>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
-    /// The entity's media content (`GET …/$value`), as sent.
-    pub async fn content(
-        &self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
-        self.inner.segment("$value").get_bytes().await
-    }
-    /// Replaces the entity's media content (`PUT …/$value`).
-    pub async fn put_content(
-        &self,
-        content_type: &str,
-        bytes: ::std::vec::Vec<u8>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.segment("$value").put_bytes(content_type, bytes).await
-    }
     /// Navigation property `children`.
     ///
     /// Children & more.
     pub fn children(&self) -> crate::requests::ItemCollectionRequest {
-        crate::requests::ItemCollectionRequest::new(self.inner.segment("children"))
+        self.inner.navigate("children")
     }
     /// Navigation property `parent`.
     pub fn parent(&self) -> crate::requests::FolderRequest {
-        crate::requests::FolderRequest::new(self.inner.segment("parent"))
+        self.inner.navigate("parent")
     }
     /// The bound action `test.root.archive`.
     pub async fn archive(
@@ -262,7 +174,7 @@ impl FolderRequest {
             reason: ::std::option::Option<&'a str>,
         }
         let body = Body { reason };
-        self.inner.segment("test.root.archive").post(&body).await
+        self.inner.request_builder().segment("test.root.archive").post(&body).await
     }
     /// The bound function `test.root.count`.
     pub async fn count(
@@ -282,66 +194,32 @@ impl FolderRequest {
                 ),
             ],
         );
-        self.inner.segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value().await
     }
 }
 
 /// Requests on a collection of `test.root.folder`.
 #[derive(Debug, Clone)]
 pub struct FolderCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl FolderCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for FolderCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for FolderCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::FolderRequest {
-        crate::requests::FolderRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::test::root::Folder>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::test::root::Folder> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::test::root::Folder> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::test::root::Folder,
-    ) -> ::std::result::Result<
-        crate::models::test::root::Folder,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection for FolderCollectionRequest {
+    type Item = crate::requests::FolderRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }

@@ -16,231 +16,135 @@ pub trait GraphClientExt {
 
 impl GraphClientExt for ::graph_intune::GraphClient {
     fn users(&self) -> crate::requests::UserCollectionRequest {
-        crate::requests::UserCollectionRequest::new(self.request("users"))
+        ::graph_intune::runtime::Resource::from_request(self.request("users"))
     }
     fn directory_objects(&self) -> crate::requests::DirectoryObjectCollectionRequest {
-        crate::requests::DirectoryObjectCollectionRequest::new(
-            self.request("directoryObjects"),
-        )
+        ::graph_intune::runtime::Resource::from_request(self.request("directoryObjects"))
     }
 }
 
 /// Requests on one `microsoft.graph.entity`.
 #[derive(Debug, Clone)]
 pub struct EntityRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl EntityRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for EntityRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for EntityRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<crate::models::Entity, ::graph_intune::GraphError> {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::Entity,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Entity>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for EntityRequest {
+    type Model = crate::models::Entity;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on one `microsoft.graph.directoryObject`.
 #[derive(Debug, Clone)]
 pub struct DirectoryObjectRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl DirectoryObjectRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DirectoryObjectRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DirectoryObjectRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<
-        crate::models::DirectoryObjectKind,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::DirectoryObjectKind,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::DirectoryObjectKind>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for DirectoryObjectRequest {
+    type Model = crate::models::DirectoryObjectKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 /// Requests on a collection of `microsoft.graph.directoryObject`.
 #[derive(Debug, Clone)]
 pub struct DirectoryObjectCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl DirectoryObjectCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for DirectoryObjectCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for DirectoryObjectCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::DirectoryObjectRequest {
-        crate::requests::DirectoryObjectRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::DirectoryObjectKind>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(
-        &self,
-    ) -> ::graph_intune::runtime::Items<crate::models::DirectoryObjectKind> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(
-        &self,
-    ) -> ::graph_intune::runtime::Pages<crate::models::DirectoryObjectKind> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::DirectoryObjectKind,
-    ) -> ::std::result::Result<
-        crate::models::DirectoryObjectKind,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection for DirectoryObjectCollectionRequest {
+    type Item = crate::requests::DirectoryObjectRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.user`.
 #[derive(Debug, Clone)]
 pub struct UserRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for UserRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for UserRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for UserRequest {
+    type Model = crate::models::UserKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl UserRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<crate::models::UserKind, ::graph_intune::GraphError> {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::UserKind,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::UserKind>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
     /// Navigation property `manager`.
     pub fn manager(&self) -> crate::requests::DirectoryObjectRequest {
-        crate::requests::DirectoryObjectRequest::new(self.inner.segment("manager"))
+        self.inner.navigate("manager")
     }
     /// Navigation property `photo`.
     pub fn photo(&self) -> crate::requests::PhotoRequest {
-        crate::requests::PhotoRequest::new(self.inner.segment("photo"))
+        self.inner.navigate("photo")
     }
     /// Navigation property `stream`.
     pub fn stream_2(&self) -> crate::requests::PhotoCollectionRequest {
-        crate::requests::PhotoCollectionRequest::new(self.inner.segment("stream"))
+        self.inner.navigate("stream")
     }
     /// The bound action `microsoft.graph.query`.
     pub async fn query_2(
@@ -249,227 +153,129 @@ impl UserRequest {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.segment("query").post_no_content(&body).await
+        self.inner.request_builder().segment("query").post_no_content(&body).await
     }
 }
 
 /// Requests on a collection of `microsoft.graph.user`.
 #[derive(Debug, Clone)]
 pub struct UserCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl UserCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for UserCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for UserCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::UserRequest {
-        crate::requests::UserRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::UserKind>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(&self) -> ::graph_intune::runtime::Items<crate::models::UserKind> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(&self) -> ::graph_intune::runtime::Pages<crate::models::UserKind> {
-        self.inner.pages()
-    }
+}
+
+impl ::graph_intune::runtime::Collection for UserCollectionRequest {
+    type Item = crate::requests::UserRequest;
+    type Create = ::graph_intune::runtime::No;
 }
 
 /// Requests on one `microsoft.graph.guestUser`.
 #[derive(Debug, Clone)]
 pub struct GuestUserRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+impl ::graph_intune::runtime::Resource for GuestUserRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+impl ::std::ops::Deref for GuestUserRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl ::graph_intune::runtime::Entity for GuestUserRequest {
+    type Model = crate::models::GuestUser;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
 }
 
 impl GuestUserRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
-    }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
-    }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<crate::models::GuestUser, ::graph_intune::GraphError> {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::GuestUser,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::GuestUser>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
     /// Navigation property `manager`.
     pub fn manager(&self) -> crate::requests::DirectoryObjectRequest {
-        crate::requests::DirectoryObjectRequest::new(self.inner.segment("manager"))
+        self.inner.navigate("manager")
     }
     /// Navigation property `photo`.
     pub fn photo(&self) -> crate::requests::PhotoRequest {
-        crate::requests::PhotoRequest::new(self.inner.segment("photo"))
+        self.inner.navigate("photo")
     }
     /// Navigation property `stream`.
     pub fn stream_2(&self) -> crate::requests::PhotoCollectionRequest {
-        crate::requests::PhotoCollectionRequest::new(self.inner.segment("stream"))
+        self.inner.navigate("stream")
     }
 }
 
 /// Requests on one `microsoft.graph.photo`.
 #[derive(Debug, Clone)]
 pub struct PhotoRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
-impl PhotoRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for PhotoRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for PhotoRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// Reads the entity (`GET`).
-    pub async fn get(
-        &self,
-    ) -> ::std::result::Result<crate::models::Photo, ::graph_intune::GraphError> {
-        self.inner.get().await
-    }
-    /// Updates the entity with the properties set in `body` (`PATCH`).
-    /// Unset properties are not sent; a property set to
-    /// `Nullable::Null` is cleared.
-    ///
-    /// Returns the updated entity when the service answers with it
-    /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(
-        &self,
-        body: &crate::models::Photo,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Photo>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.patch_optional(body).await
-    }
-    /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.delete().await
-    }
-    /// The entity's media content (`GET …/$value`), as sent.
-    pub async fn content(
-        &self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, ::graph_intune::GraphError> {
-        self.inner.segment("$value").get_bytes().await
-    }
-    /// Replaces the entity's media content (`PUT …/$value`).
-    pub async fn put_content(
-        &self,
-        content_type: &str,
-        bytes: ::std::vec::Vec<u8>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
-        self.inner.segment("$value").put_bytes(content_type, bytes).await
-    }
+}
+
+impl ::graph_intune::runtime::Entity for PhotoRequest {
+    type Model = crate::models::Photo;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on a collection of `microsoft.graph.photo`.
 #[derive(Debug, Clone)]
 pub struct PhotoCollectionRequest {
-    inner: ::graph_intune::runtime::RequestBuilder,
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
-impl PhotoCollectionRequest {
-    /// Wraps a request builder positioned at this path (used by generated code).
-    #[doc(hidden)]
-    pub fn new(inner: ::graph_intune::runtime::RequestBuilder) -> Self {
-        Self { inner }
+impl ::graph_intune::runtime::Resource for PhotoCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
     }
-    /// The request path below the client's base URL, percent-encoded.
-    pub fn path(&self) -> &str {
-        self.inner.path()
+}
+
+impl ::std::ops::Deref for PhotoCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
     }
-    /// The same requests with query options (`$filter`, `$select`,
-    /// `$expand`, `$orderby`, `$top`, `$skip`, `$count`, `$search`).
-    pub fn query(&self, query: &::graph_intune::Query) -> Self {
-        Self::new(self.inner.with_query(query))
-    }
-    /// The item with key `id` (percent-encoded into the path).
-    pub fn by_id(&self, id: &str) -> crate::requests::PhotoRequest {
-        crate::requests::PhotoRequest::new(self.inner.key(id))
-    }
-    /// Reads one page of the collection (`GET`): its items and the
-    /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::runtime::Page<crate::models::Photo>,
-        ::graph_intune::GraphError,
-    > {
-        self.inner.list().await
-    }
-    /// Every item of the collection, page after page, following
-    /// `@odata.nextLink` (only to the client's own origin).
-    pub fn stream(&self) -> ::graph_intune::runtime::Items<crate::models::Photo> {
-        self.inner.stream()
-    }
-    /// Every page of the collection, following `@odata.nextLink`.
-    pub fn pages(&self) -> ::graph_intune::runtime::Pages<crate::models::Photo> {
-        self.inner.pages()
-    }
-    /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(
-        &self,
-        body: &crate::models::Photo,
-    ) -> ::std::result::Result<crate::models::Photo, ::graph_intune::GraphError> {
-        self.inner.post(body).await
-    }
+}
+
+impl ::graph_intune::runtime::Collection for PhotoCollectionRequest {
+    type Item = crate::requests::PhotoRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
