@@ -26,8 +26,30 @@ pub struct Config {
     /// A trailing `/**` also selects every containment navigation below the
     /// path's end, recursively (`deviceManagement/deviceCompliancePolicies/**`).
     pub paths: Vec<String>,
+    /// The areas users enable as cargo features (the `[features]` table);
+    /// without it everything selected is always compiled.
+    pub features: Option<Features>,
     /// Where each root and path is written, for errors that name them.
     pub origins: Origins,
+}
+
+/// The `[features]` table: how the selection is split into areas, each a
+/// cargo feature of the generated crate, so that a user compiles only the
+/// areas they enable. `roots` and `paths` stay compiled in every build.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Features {
+    /// The manifest whose `[features]` table lists the areas (relative to
+    /// the workspace root), between the generated block's marker lines.
+    pub manifest: String,
+    /// Singletons and entity sets each of whose navigation properties is an
+    /// area of its own (`deviceManagement`: every `deviceManagement/<nav>`),
+    /// named after the navigation property, unless a group takes it.
+    pub navigations_of: Vec<String>,
+    /// Named areas: a feature name and its paths (each with everything
+    /// contained below it), in name order.
+    pub groups: Vec<(String, Vec<String>)>,
+    /// The areas a plain dependency enables (cargo's `default` feature).
+    pub default: Vec<String>,
 }
 
 /// The positions of a config's `roots` and `paths` entries, index for index.
@@ -36,6 +58,11 @@ pub struct Config {
 pub struct Origins {
     pub roots: Vec<Pos>,
     pub paths: Vec<Pos>,
+    /// Per group of [`Features::groups`], index for index: where each of its
+    /// paths is written.
+    pub groups: Vec<Vec<Pos>>,
+    /// Where the `[features]` table is written.
+    pub features: Option<Pos>,
 }
 
 /// One entry of `roots` or `paths`, by index.
@@ -43,6 +70,10 @@ pub struct Origins {
 pub enum Entry {
     Root(usize),
     Path(usize),
+    /// Path `.1` of group `.0` of [`Features::groups`].
+    GroupPath(usize, usize),
+    /// The `[features]` table as a whole.
+    Features,
 }
 
 impl Origins {
@@ -51,6 +82,8 @@ impl Origins {
         let found = match entry {
             Entry::Root(i) => self.roots.get(i),
             Entry::Path(i) => self.paths.get(i),
+            Entry::GroupPath(g, i) => self.groups.get(g).and_then(|paths| paths.get(i)),
+            Entry::Features => self.features.as_ref(),
         };
         found.cloned().unwrap_or_else(|| Pos {
             file: Arc::from("generation config"),
@@ -72,6 +105,20 @@ struct RawConfig {
     roots: Vec<Spanned<String>>,
     #[serde(default)]
     paths: Vec<Spanned<String>>,
+    features: Option<Spanned<RawFeatures>>,
+}
+
+/// The `[features]` table's shape.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFeatures {
+    manifest: String,
+    #[serde(default)]
+    navigations_of: Vec<String>,
+    #[serde(default)]
+    default: Vec<String>,
+    #[serde(default)]
+    groups: std::collections::BTreeMap<String, Vec<Spanned<String>>>,
 }
 
 impl Config {
@@ -97,16 +144,39 @@ impl Config {
         };
         let (roots, root_positions) = split(raw.roots);
         let (paths, path_positions) = split(raw.paths);
+        let mut origins = Origins {
+            roots: root_positions,
+            paths: path_positions,
+            ..Origins::default()
+        };
+        let features = raw.features.map(|table| {
+            origins.features = Some(Pos::of_offset(
+                file.clone(),
+                text.as_bytes(),
+                table.span().start,
+            ));
+            let raw = table.into_inner();
+            let mut groups = Vec::new();
+            for (name, entries) in raw.groups {
+                let (paths, positions) = split(entries);
+                groups.push((name, paths));
+                origins.groups.push(positions);
+            }
+            Features {
+                manifest: raw.manifest,
+                navigations_of: raw.navigations_of,
+                groups,
+                default: raw.default,
+            }
+        });
         Ok(Config {
             schema: raw.schema,
             overlays: raw.overlays,
             output: raw.output,
             roots,
             paths,
-            origins: Origins {
-                roots: root_positions,
-                paths: path_positions,
-            },
+            features,
+            origins,
         })
     }
 }

@@ -219,6 +219,18 @@ impl fmt::Display for Warning {
 pub struct Output {
     pub files: Vec<emit::GeneratedFile>,
     pub warnings: Vec<Warning>,
+    /// With a config's `[features]` table: the generated block of the
+    /// manifest's `[features]` table, and the manifest it goes in.
+    pub manifest_features: Option<ManifestFeatures>,
+}
+
+/// The areas as cargo features, for the generated crate's manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestFeatures {
+    /// The manifest, relative to the workspace root.
+    pub manifest: String,
+    /// The lines between the block's markers (see [`emit::features_block`]).
+    pub block: String,
 }
 
 /// One input document: the name used in positions and in the generated
@@ -232,12 +244,10 @@ pub struct Input<'a> {
 /// What to select.
 #[derive(Debug, Clone)]
 pub enum Scope {
-    /// The config's roots and request paths, with where they are written.
-    Config {
-        roots: Vec<String>,
-        paths: Vec<String>,
-        origins: config::Origins,
-    },
+    /// What a config selects: its roots and request paths, and its areas
+    /// (each a cargo feature, see [`config::Features`]), with where they are
+    /// written. Its input and output paths are not used.
+    Config(Box<Config>),
     /// Every type, entity set and singleton.
     All,
 }
@@ -285,18 +295,7 @@ fn pipeline(
     }
     let (model, mut warnings) = model::Model::build(&documents)?;
     let (selection, select_warnings) = match scope {
-        Scope::Config {
-            roots,
-            paths,
-            origins,
-        } => select::select(&model, roots, paths).map_err(|problems| {
-            Errors::Input(
-                problems
-                    .into_iter()
-                    .map(|p| Diagnostic::new(origins.pos(p.entry), p.message))
-                    .collect(),
-            )
-        })?,
+        Scope::Config(config) => select_config(&model, config)?,
         Scope::All => select::select_all(&model),
     };
     warnings.extend(select_warnings);
@@ -307,11 +306,47 @@ fn pipeline(
     let (files, emit_warnings) = emit::emit(&model, &selection, &options)?;
     warnings.extend(emit_warnings);
     sort_warnings(&mut warnings);
+    let manifest_features = match (scope, &selection.areas) {
+        (Scope::Config(config), Some(map)) => config.features.as_ref().map(|f| ManifestFeatures {
+            manifest: f.manifest.clone(),
+            block: emit::features_block(map, &config.origins.pos(config::Entry::Features).file),
+        }),
+        _ => None,
+    };
     Ok(Run {
         model,
         selection,
-        output: Output { files, warnings },
+        output: Output {
+            files,
+            warnings,
+            manifest_features,
+        },
     })
+}
+
+/// The selection of a config's roots and paths, split into its areas when
+/// it has a `[features]` table; its problems as positioned diagnostics.
+fn select_config(
+    model: &model::Model,
+    config: &Config,
+) -> Result<(select::Selection, Vec<Warning>), Errors> {
+    let (roots, paths) = (&config.roots, &config.paths);
+    let diagnostics = |problems: Vec<select::Problem>| {
+        Errors::Input(
+            problems
+                .into_iter()
+                .map(|p| Diagnostic::new(config.origins.pos(p.entry), p.message))
+                .collect(),
+        )
+    };
+    match &config.features {
+        None => select::select(model, roots, paths).map_err(diagnostics),
+        Some(features) => {
+            let areas = select::areas(model, features).map_err(diagnostics)?;
+            select::select_areas(model, roots, paths, areas, features.default.clone())
+                .map_err(diagnostics)
+        }
+    }
 }
 
 /// What a whole-schema crate holds besides the bindings.
@@ -340,7 +375,9 @@ pub fn generate_crate(
     let Run {
         model,
         selection,
-        output: Output { files, warnings },
+        output: Output {
+            files, warnings, ..
+        },
     } = pipeline(inputs, &Scope::All, emit::ClientEntry::ExtensionTrait)?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.to_owned()).collect();
     let mut files: Vec<emit::GeneratedFile> = files
@@ -364,7 +401,11 @@ pub fn generate_crate(
         files.extend(emit::roundtrip_harness(&model, &selection, &names)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings,
+        manifest_features: None,
+    })
 }
 
 /// Position order, so the list reads like the file (and is deterministic).

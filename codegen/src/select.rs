@@ -9,7 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::Entry;
+use crate::config::{Entry, Features};
+use crate::emit::names::feature_name;
 use crate::model::{Model, OperationId, Restrictions, TypeId, TypeTarget, TypeUse};
 use crate::Warning;
 
@@ -25,6 +26,47 @@ pub struct Selection {
     pub builders: BTreeMap<TypeId, BuilderSpec>,
     /// Entity sets and singletons the client starts paths from, in container order.
     pub entry_points: Vec<EntryPoint>,
+    /// Which areas (cargo features) need each selected item, when the
+    /// selection is split into areas.
+    pub areas: Option<AreaMap>,
+}
+
+/// An area of the selection: a cargo feature and the paths it selects,
+/// each with everything contained below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    /// The cargo feature's name.
+    pub feature: String,
+    /// The paths, each ending in [`SUBTREE`].
+    pub paths: Vec<String>,
+    /// Where each path comes from, index for index.
+    pub entries: Vec<Entry>,
+}
+
+/// Indexes into [`AreaMap::areas`]: the areas that need an item.
+pub type AreaSet = BTreeSet<usize>;
+
+/// Which areas need each item of a selection. An item that is not a key is
+/// needed in every build (the config's own `roots` and `paths` reach it).
+#[derive(Debug, Clone, Default)]
+pub struct AreaMap {
+    /// The areas, in feature-name order.
+    pub areas: Vec<Area>,
+    /// The features a plain dependency enables.
+    pub default: Vec<String>,
+    /// Selected types (models).
+    pub types: BTreeMap<TypeId, AreaSet>,
+    /// Item builders, by entity type.
+    pub builders: BTreeMap<TypeId, AreaSet>,
+    /// Collection builders, by entity type.
+    pub collections: BTreeMap<TypeId, AreaSet>,
+    /// Navigation methods: the builder's entity type and the navigation property.
+    pub navigations: BTreeMap<(TypeId, String), AreaSet>,
+    /// Bound operations: the builder's entity type, whether on its
+    /// collection builder, and the operation.
+    pub operations: BTreeMap<(TypeId, bool, OperationId), AreaSet>,
+    /// Client entry points, by entity set or singleton name.
+    pub entry_points: BTreeMap<String, AreaSet>,
 }
 
 /// The request builders of one entity type.
@@ -156,6 +198,7 @@ fn select_from(model: &Model, roots: &[String], paths: &[String]) -> (Selection,
             types: closure.finish(),
             builders,
             entry_points,
+            areas: None,
         },
         problems,
     )
@@ -290,6 +333,7 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
             types: closure.finish(),
             builders,
             entry_points,
+            areas: None,
         },
         Vec::new(),
     )
@@ -298,7 +342,17 @@ pub fn select_all(model: &Model) -> (Selection, Vec<Warning>) {
 /// Marks every containment navigation below `top`, recursively: the
 /// subtree a trailing `/**` selects. Each type is expanded once, so
 /// recursive containment (folders in folders) ends.
+///
+/// A contained navigation to the type of an entity set (the beta schema has
+/// `managedDevice/users` contained) is offered, but not expanded and without
+/// the target's operations: that entity's own subtree belongs to its entity
+/// set (`users/**`), not to every path that reaches it.
 fn select_contained(model: &Model, builders: &mut BTreeMap<TypeId, BuilderSpec>, top: TypeId) {
+    let set_types: BTreeSet<TypeId> = model
+        .containers
+        .iter()
+        .flat_map(|c| c.entity_sets.iter().map(|s| s.entity_type))
+        .collect();
     let mut expanded = BTreeSet::new();
     let mut stack = vec![top];
     while let Some(current) = stack.pop() {
@@ -311,6 +365,9 @@ fn select_contained(model: &Model, builders: &mut BTreeMap<TypeId, BuilderSpec>,
             }
             offer_navigation(builders, current, &nav.name);
             mark(builders, nav.target, nav.collection, nav.restrictions);
+            if set_types.contains(&nav.target) {
+                continue;
+            }
             builders.entry(nav.target).or_default().with_operations = true;
             stack.push(nav.target);
         }
@@ -493,5 +550,219 @@ fn singleton_restrictions(r: Restrictions) -> Restrictions {
         insertable: false,
         deletable: false,
         ..r
+    }
+}
+
+/// The areas of a `[features]` table: its groups, and one area per
+/// navigation property of each `navigations-of` entry that no group takes.
+/// Fails naming each entry that does not exist, each feature name used
+/// twice and each default that is not an area.
+pub fn areas(model: &Model, features: &Features) -> Result<Vec<Area>, Vec<Problem>> {
+    let (areas, problems) = collect_areas(model, features);
+    if problems.is_empty() {
+        Ok(areas)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `paths` and the paths of every area of `features` in any of `models`
+/// (a schema can have navigation properties another lacks), each once: what
+/// a config selects, for comparing schemas. Entries that name nothing are
+/// left out here; selecting reports them.
+pub fn config_paths(
+    models: &[&Model],
+    paths: &[String],
+    features: Option<&Features>,
+) -> Vec<String> {
+    let mut out = paths.to_vec();
+    for model in models {
+        let Some(features) = features else { break };
+        for area in collect_areas(model, features).0 {
+            for path in area.paths {
+                if !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The areas of `features` that exist in `model`, and a problem for each
+/// entry that names nothing or clashes.
+fn collect_areas(model: &Model, features: &Features) -> (Vec<Area>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut areas: Vec<Area> = Vec::new();
+    let mut taken: BTreeSet<&str> = BTreeSet::new();
+    for (g, (name, paths)) in features.groups.iter().enumerate() {
+        let (paths, entries) = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let bare = p.strip_suffix(SUBTREE).unwrap_or(p);
+                taken.insert(bare);
+                (format!("{bare}{SUBTREE}"), Entry::GroupPath(g, i))
+            })
+            .unzip();
+        areas.push(Area {
+            feature: name.clone(),
+            paths,
+            entries,
+        });
+    }
+    for start in &features.navigations_of {
+        let Some(entry) = find_entry(model, start) else {
+            problems.push(Problem {
+                entry: Entry::Features,
+                message: format!(
+                    "`navigations-of`: `{start}` is not an entity set or singleton of the schema"
+                ),
+            });
+            continue;
+        };
+        for (_, nav) in model.all_navigations(entry.ty) {
+            let path = format!("{start}/{}", nav.name);
+            if !taken.contains(path.as_str()) {
+                areas.push(Area {
+                    feature: feature_name(&nav.name),
+                    paths: vec![format!("{path}{SUBTREE}")],
+                    entries: vec![Entry::Features],
+                });
+            }
+        }
+    }
+    areas.sort_by(|a, b| a.feature.cmp(&b.feature));
+    check_area_names(&areas, features, &mut problems);
+    (areas, problems)
+}
+
+/// The feature name generated for every area together.
+pub const FULL: &str = "full";
+
+/// Feature names are unique, not [`FULL`] or `default`, of the characters
+/// cargo allows; defaults are areas.
+fn check_area_names(areas: &[Area], features: &Features, problems: &mut Vec<Problem>) {
+    for pair in areas.windows(2) {
+        if pair[0].feature == pair[1].feature {
+            problems.push(Problem {
+                entry: pair[1].entries.first().copied().unwrap_or(Entry::Features),
+                message: format!(
+                    "two areas are named `{}` (a group and a navigation property, or two navigation properties): rename the group or put them in one",
+                    pair[0].feature
+                ),
+            });
+        }
+    }
+    for area in areas {
+        let valid = area
+            .feature
+            .starts_with(|c: char| c.is_ascii_alphanumeric())
+            && area
+                .feature
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid || area.feature == FULL || area.feature == "default" {
+            problems.push(Problem {
+                entry: area.entries.first().copied().unwrap_or(Entry::Features),
+                message: format!(
+                    "`{}` cannot be a feature name: `{FULL}` and `default` are taken, and a name is ASCII letters, digits, `-` and `_`",
+                    area.feature
+                ),
+            });
+        }
+    }
+    for default in &features.default {
+        if !areas.iter().any(|a| &a.feature == default) {
+            problems.push(Problem {
+                entry: Entry::Features,
+                message: format!("default feature `{default}` is not an area"),
+            });
+        }
+    }
+}
+
+/// Like [`select`] over `roots`, `paths` and every area's paths, with the
+/// [`AreaMap`] that says which areas need each item: each area is selected
+/// on its own, and so are `roots` and `paths` (needed in every build).
+pub fn select_areas(
+    model: &Model,
+    roots: &[String],
+    paths: &[String],
+    areas: Vec<Area>,
+    default: Vec<String>,
+) -> Result<(Selection, Vec<Warning>), Vec<Problem>> {
+    let mut all_paths = paths.to_vec();
+    for area in &areas {
+        all_paths.extend(area.paths.iter().cloned());
+    }
+    let (mut selection, mut problems) = select_from(model, roots, &all_paths);
+    // Area paths are reported below, with their own entries.
+    problems.retain(|p| match p.entry {
+        Entry::Path(i) => i < paths.len(),
+        _ => true,
+    });
+    let (core, _) = select_from(model, roots, paths);
+    let mut map = AreaMap {
+        default,
+        ..AreaMap::default()
+    };
+    for (index, area) in areas.iter().enumerate() {
+        let (own, own_problems) = select_from(model, &[], &area.paths);
+        problems.extend(own_problems.into_iter().map(|p| Problem {
+            entry: match p.entry {
+                Entry::Path(i) => area.entries.get(i).copied().unwrap_or(Entry::Features),
+                other => other,
+            },
+            message: p.message,
+        }));
+        map.record(index, &own, &core);
+    }
+    map.areas = areas;
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    selection.areas = Some(map);
+    Ok((selection, Vec::new()))
+}
+
+impl AreaMap {
+    /// Records what area `index` selects (`own`), apart from what every
+    /// build has (`core`).
+    fn record(&mut self, index: usize, own: &Selection, core: &Selection) {
+        for id in &own.types {
+            needs(&mut self.types, *id, core.types.contains(id), index);
+        }
+        for e in &own.entry_points {
+            let always = core.entry_points.iter().any(|c| c.name == e.name);
+            needs(&mut self.entry_points, e.name.clone(), always, index);
+        }
+        for (id, spec) in &own.builders {
+            let base = core.builders.get(id);
+            needs(&mut self.builders, *id, base.is_some(), index);
+            if spec.collection {
+                let always = base.is_some_and(|b| b.collection);
+                needs(&mut self.collections, *id, always, index);
+            }
+            for nav in &spec.navigations {
+                let always = base.is_some_and(|b| b.navigations.contains(nav));
+                needs(&mut self.navigations, (*id, nav.clone()), always, index);
+            }
+            for op in &spec.item_operations {
+                let always = base.is_some_and(|b| b.item_operations.contains(op));
+                needs(&mut self.operations, (*id, false, *op), always, index);
+            }
+            for op in &spec.collection_operations {
+                let always = base.is_some_and(|b| b.collection_operations.contains(op));
+                needs(&mut self.operations, (*id, true, *op), always, index);
+            }
+        }
+    }
+}
+
+/// Notes that area `index` needs `key`, unless every build has it.
+fn needs<K: Ord>(map: &mut BTreeMap<K, AreaSet>, key: K, always: bool, index: usize) {
+    if !always {
+        map.entry(key).or_default().insert(index);
     }
 }

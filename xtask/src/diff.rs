@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use codegen::diff::{self, DiffScope, SchemaDiff};
 use codegen::model::{self, Model};
+use codegen::select;
 
 /// Arguments of `cargo xtask diff`.
 #[derive(Debug, Clone, clap::Args)]
@@ -71,7 +72,9 @@ pub fn run(args: &DiffArgs) -> Result<DiffReport, String> {
         let (roots, paths) = if args.roots.is_empty() {
             let root = args.workspace.clone().unwrap_or_else(crate::workspace_root);
             let config = crate::ConfigFiles::read(&root, &args.config)?.config;
-            (config.roots, config.paths)
+            let paths =
+                select::config_paths(&[&old, &new], &config.paths, config.features.as_ref());
+            (config.roots, paths)
         } else {
             (args.roots.clone(), Vec::new())
         };

@@ -48,6 +48,14 @@ enum Command {
         #[arg(default_values = ["graph-v1.0-2026-08.xml", "graph-beta-2021-06.xml", "graph-beta-ussec-2026-08.xml"])]
         files: Vec<String>,
     },
+    /// Checks that graph-intune compiles with no features, with each area
+    /// feature alone (every area of its `full` feature, or those named with
+    /// `--only`), and with all features (`cargo check` each time).
+    CheckFeatures {
+        /// Check only these areas alone (comma-separated), besides none and all.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+    },
     /// Downloads `$metadata`, checks that it parses and resolves with the
     /// config's overlays, and only then replaces the config's schema file.
     FetchMetadata(xtask::fetch::FetchArgs),
@@ -110,6 +118,7 @@ fn main() -> ExitCode {
         Command::FetchMetadata(args) => xtask::fetch::main(args),
         Command::Diff(args) => xtask::diff::main(args),
         Command::Sync(args) => xtask::sync::main(args),
+        Command::CheckFeatures { only } => check_features(&only),
         Command::CompileCost { corpus, schema } => {
             let root = xtask::workspace_root();
             let Some(corpus) = corpus_dir(&root, corpus) else {
@@ -157,6 +166,35 @@ fn corpus_dir(
         eprintln!("no corpus: pass --corpus DIR or set GRAPH_METADATA_CORPUS");
     }
     corpus.map(|c| root.join(c))
+}
+
+fn check_features(only: &[String]) -> ExitCode {
+    let root = xtask::workspace_root();
+    let mut failed = 0;
+    let mut progress = |c: &xtask::features::Checked| {
+        let verdict = if c.ok { "ok" } else { "FAILED" };
+        println!("{}: {verdict} in {:.1?}", c.selection, c.took);
+        if !c.ok {
+            failed += 1;
+        }
+    };
+    match xtask::features::check_features(&root, only, &mut progress) {
+        Ok(results) if failed == 0 => {
+            println!(
+                "graph-intune compiles in all {} feature selections",
+                results.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(_) => {
+            eprintln!("{failed} feature selection(s) do not compile");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn compile_schemas(
@@ -219,8 +257,14 @@ fn codegen(check: bool, config: &str, root: std::path::PathBuf) -> ExitCode {
         for f in &report.extra {
             eprintln!("extra: {out}/{f} (not produced by the generator)");
         }
+        if let Some(manifest) = &report.manifest {
+            eprintln!("stale: {manifest} (its generated features block)");
+        }
         eprintln!("the generated code does not match metadata/: run `cargo xtask codegen` and commit the result");
         return ExitCode::FAILURE;
+    }
+    if let Some(manifest) = &report.manifest {
+        println!("wrote {manifest} (its generated features block)");
     }
     let changed = report.stale.len() + report.missing.len() + report.extra.len();
     if changed == 0 {

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use codegen::diff::{self, Change, ChangeKind, DiffScope, Impact};
 use codegen::emit::names;
 use codegen::model::{self, Model, OverlayEntry, OverlayStatus, TypeTarget};
+use codegen::select;
 use serde::Serialize;
 
 use crate::fetch::{self, FetchOptions, Outcome, Progress, SourceArgs};
@@ -574,11 +575,12 @@ fn compare(
     let old = &load(&old_name, old_text)?;
     let new = load(&files.schema, &new_text)?;
     let config = &files.config;
+    let paths = select::config_paths(&[old, &new], &config.paths, config.features.as_ref());
     let (scope, warnings) = diff::selection_scope(
         (&old_name, old),
         (&files.schema, &new),
         &config.roots,
-        &config.paths,
+        &paths,
     );
     for w in &warnings {
         eprintln!("warning: {w}");

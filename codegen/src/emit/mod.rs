@@ -11,6 +11,7 @@
 //! `::graph_intune::…`, `crate::models::…`), so schema names such as
 //! `Option`, `Error` or `String` shadow nothing.
 
+mod features;
 mod models;
 pub mod names;
 mod plan;
@@ -29,6 +30,7 @@ use crate::model::{Model, TypeId};
 use crate::select::{BuilderSpec, Selection};
 use crate::{InternalError, Pass, Warning};
 
+pub use features::features_block;
 pub use plan::{BuilderNames, ItemNames, MemberNames, Plan, PolymorphicNames, TypeNames};
 
 /// How the generated request builders are reached from the client.
@@ -161,12 +163,12 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// Parses tokens as a file and pretty-prints them; tokens that do not
-    /// parse are an internal error about `id`, when the tokens are a type's.
+    /// Parses tokens as a file; tokens that do not parse are an internal
+    /// error about `id`, when the tokens are a type's.
     #[track_caller]
-    fn unparse(&self, id: Option<TypeId>, tokens: TokenStream) -> Result<String> {
+    fn parse(&self, id: Option<TypeId>, tokens: TokenStream) -> Result<syn::File> {
         let type_name = id.map(|id| self.model.ty(id).qualified_name());
-        format_tokens("", type_name, tokens)
+        parse_tokens(type_name, tokens)
     }
 
     /// Formats a file's start: `header`, then the tokens.
@@ -181,14 +183,22 @@ impl<'a> Emitter<'a> {
 /// `type_name` (the type whose items they are, if any).
 #[track_caller]
 fn format_tokens(header: &str, type_name: Option<String>, tokens: TokenStream) -> Result<String> {
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(file) => Ok(format!("{header}{}", unparse_spaced(file))),
-        Err(e) => Err(InternalError::new(
+    let file = parse_tokens(type_name, tokens)?;
+    Ok(format!("{header}{}", unparse_spaced(file)))
+}
+
+/// Parses tokens as a file. Tokens that do not parse are a bug of the
+/// emitter: an internal error naming `type_name` (the type whose items they
+/// are, if any).
+#[track_caller]
+fn parse_tokens(type_name: Option<String>, tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2::<syn::File>(tokens).map_err(|e| {
+        InternalError::new(
             Pass::Format,
             type_name,
             format!("the emitted code does not parse: {e}"),
-        )),
-    }
+        )
+    })
 }
 
 /// Pretty-prints a file with a blank line between its top-level items, as
@@ -336,12 +346,14 @@ impl Emitter<'_> {
                 Part::Builders(id, _) => (Pass::Requests, id),
             };
             let emitter = self.for_pass(pass);
-            let tokens = match part {
-                Part::Type(id) => emitter.type_items(id)?,
-                Part::Builders(id, spec) => emitter.builders(id, spec)?,
+            let (tokens, areas) = match part {
+                Part::Type(id) => (emitter.type_items(id)?, emitter.type_areas(id)),
+                // Each builder has its own `cfg`s.
+                Part::Builders(id, spec) => (emitter.builders(id, spec)?, None),
             };
-            let text = emitter.unparse(Some(id), tokens)?;
-            Ok((text, emitter.into_warnings()))
+            let mut file = emitter.parse(Some(id), tokens)?;
+            emitter.gate_items(&mut file, areas)?;
+            Ok((unparse_spaced(file), emitter.into_warnings()))
         })
         .into_iter()
         .collect()
@@ -776,9 +788,9 @@ mod tests {
     fn tokens_the_formatter_cannot_read_are_an_error_not_an_empty_file() {
         let fixture = Fixture::without_names_of("ns.part");
         let emitter = fixture.emitter();
-        let e = emitter
-            .unparse(Some(fixture.id("ns.thing")), quote!(pub struct;))
-            .expect_err("not a file");
+        let Err(e) = emitter.parse(Some(fixture.id("ns.thing")), quote!(pub struct;)) else {
+            panic!("not a file, yet it parsed");
+        };
         assert_eq!(e.pass, Pass::Format);
         assert_eq!(e.type_name.as_deref(), Some("ns.thing"));
         assert!(e.problem.contains("does not parse"), "{e}");

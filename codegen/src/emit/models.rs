@@ -137,8 +137,19 @@ impl Emitter<'_> {
         })
     }
 
-    fn field(&self, f: &FieldPlan) -> Result<TokenStream> {
+    /// The `cfg` of a field of `owner`: its own when its type needs an area
+    /// the owner does not imply (a navigation property to another area).
+    fn field_cfg(&self, owner: TypeId, f: &FieldPlan) -> TokenStream {
+        let target = match f.ty.target {
+            TypeTarget::Named(t) => Some(t),
+            TypeTarget::Primitive(_) => None,
+        };
+        self.type_member_cfg(owner, target)
+    }
+
+    fn field(&self, owner: TypeId, f: &FieldPlan) -> Result<TokenStream> {
         let name = ident(&f.rust);
+        let cfg = self.field_cfg(owner, f);
         let wire = &f.wire;
         let ty = self.field_type(f)?;
         let fallback = if f.navigation {
@@ -155,6 +166,7 @@ impl Emitter<'_> {
         doc.extend(quote!(#[doc = ""] #[doc = #null_note]));
         Ok(quote! {
             #doc
+            #cfg
             pub #name: #ty,
         })
     }
@@ -178,12 +190,13 @@ impl Emitter<'_> {
         let fields = sp
             .fields
             .iter()
-            .map(|f| self.field(f))
+            .map(|f| self.field(id, f))
             .collect::<Result<Vec<_>>>()?;
         let odata_type = ident(&sp.odata_type);
         let additional = ident(&sp.additional_data);
-        let serde = struct_serde(&name, &qualified, sp);
-        let setters = self.struct_setters(&name, sp)?;
+        let cfgs: Vec<TokenStream> = sp.fields.iter().map(|f| self.field_cfg(id, f)).collect();
+        let serde = struct_serde(&name, &qualified, sp, &cfgs);
+        let setters = self.struct_setters(&name, sp, &cfgs)?;
         Ok(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, Default)]
@@ -206,7 +219,12 @@ impl Emitter<'_> {
     /// plain value (`impl Into<…>`) and wraps it in `Some`/`Nullable::Value`,
     /// boxes it or collects it. Generic, so the crate compiles no code for
     /// them until a caller uses one.
-    fn struct_setters(&self, name: &Ident, sp: &StructPlan) -> Result<TokenStream> {
+    fn struct_setters(
+        &self,
+        name: &Ident,
+        sp: &StructPlan,
+        cfgs: &[TokenStream],
+    ) -> Result<TokenStream> {
         if sp.fields.is_empty() {
             return Ok(TokenStream::new());
         }
@@ -214,7 +232,11 @@ impl Emitter<'_> {
             .fields
             .iter()
             .zip(&sp.setters)
-            .map(|(f, setter)| self.setter(f, setter))
+            .zip(cfgs)
+            .map(|((f, setter), cfg)| {
+                let method = self.setter(f, setter)?;
+                Ok(quote!(#cfg #method))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(quote! {
             impl #name {
@@ -278,25 +300,31 @@ fn is_lenient(f: &FieldPlan) -> bool {
 /// `graph_intune::__private::Object`: one `match` arm per member to read, one
 /// call per member to write, unknown members kept in `additional_data`; the
 /// `Serialize` and `Deserialize` impls are each one call into the runtime.
-fn struct_serde(name: &Ident, wire_type: &str, sp: &StructPlan) -> TokenStream {
+/// `cfgs` are the fields' own `cfg`s, index for index.
+fn struct_serde(
+    name: &Ident,
+    wire_type: &str,
+    sp: &StructPlan,
+    cfgs: &[TokenStream],
+) -> TokenStream {
     let odata_type = ident(&sp.odata_type);
     let additional = ident(&sp.additional_data);
-    let read = sp.fields.iter().map(|f| {
+    let read = sp.fields.iter().zip(cfgs).map(|(f, cfg)| {
         let field = ident(&f.rust);
         let wire = &f.wire;
         if is_lenient(f) {
-            quote!(#wire => self.#field = map.next_value::<::graph_intune::edm::lenient::Wire<_>>()?.0,)
+            quote!(#cfg #wire => self.#field = map.next_value::<::graph_intune::edm::lenient::Wire<_>>()?.0,)
         } else {
-            quote!(#wire => self.#field = map.next_value()?,)
+            quote!(#cfg #wire => self.#field = map.next_value()?,)
         }
     });
-    let write = sp.fields.iter().map(|f| {
+    let write = sp.fields.iter().zip(cfgs).map(|(f, cfg)| {
         let field = ident(&f.rust);
         let wire = &f.wire;
         if is_lenient(f) {
-            quote!(::graph_intune::__private::write_lenient_member(map, #wire, &self.#field)?;)
+            quote!(#cfg ::graph_intune::__private::write_lenient_member(map, #wire, &self.#field)?;)
         } else {
-            quote!(::graph_intune::__private::write_member(map, #wire, &self.#field)?;)
+            quote!(#cfg ::graph_intune::__private::write_member(map, #wire, &self.#field)?;)
         }
     });
     quote! {
@@ -345,6 +373,8 @@ struct PolymorphicEnum<'p> {
     catch_all: Ident,
     /// The enum's variants: (concrete type, variant).
     variants: Vec<(TypeId, Ident)>,
+    /// Each variant's own `cfg`, index for index.
+    cfgs: Vec<TokenStream>,
     names: &'p PolymorphicNames,
     fields: &'p StructPlan,
 }
@@ -366,6 +396,11 @@ impl Emitter<'_> {
             name: ident(&names.enum_name),
             catch_all: ident(&names.catch_all),
             variants: names.variants.iter().map(|(v, n)| (*v, ident(n))).collect(),
+            cfgs: names
+                .variants
+                .iter()
+                .map(|(v, _)| self.type_member_cfg(id, Some(*v)))
+                .collect(),
             names,
             fields,
         };
@@ -390,10 +425,11 @@ impl Emitter<'_> {
         let variant_defs = e
             .variants
             .iter()
-            .map(|(vid, v)| {
+            .zip(&e.cfgs)
+            .map(|((vid, v), cfg)| {
                 let ty = self.struct_path(*vid)?;
                 let d = format!(" `{}`.", self.model.ty(*vid).qualified_name());
-                Ok(quote!(#[doc = #d] #v(#ty),))
+                Ok(quote!(#[doc = #d] #cfg #v(#ty),))
             })
             .collect::<Result<Vec<_>>>()?;
         let unknown_doc = format!(
@@ -417,6 +453,7 @@ impl Emitter<'_> {
     /// the variant.
     fn polymorphic_accessors(&self, e: &PolymorphicEnum<'_>) -> Result<TokenStream> {
         let variant_names: Vec<_> = e.variants.iter().map(|(_, v)| v).collect();
+        let cfgs = &e.cfgs;
         let (name, catch_all) = (&e.name, &e.catch_all);
         let accessors = e
             .fields
@@ -428,11 +465,13 @@ impl Emitter<'_> {
                 let field_name = ident(&f.rust);
                 let ty = self.field_type(f)?;
                 let d = format!(" `{}`, whatever the variant.", f.wire);
+                let cfg = self.field_cfg(e.id, f);
                 Ok(quote! {
                     #[doc = #d]
+                    #cfg
                     pub fn #method(&self) -> &#ty {
                         match self {
-                            #(Self::#variant_names(value) => &value.#field_name,)*
+                            #(#cfgs Self::#variant_names(value) => &value.#field_name,)*
                             Self::#catch_all(value) => &value.#field_name,
                         }
                     }
@@ -446,7 +485,7 @@ impl Emitter<'_> {
                 /// The `@odata.type` the value was read with, if any.
                 pub fn odata_type(&self) -> ::std::option::Option<&str> {
                     match self {
-                        #(Self::#variant_names(value) => value.#odata_type_field.as_deref(),)*
+                        #(#cfgs Self::#variant_names(value) => value.#odata_type_field.as_deref(),)*
                         Self::#catch_all(value) => value.#odata_type_field.as_deref(),
                     }
                 }
@@ -454,7 +493,7 @@ impl Emitter<'_> {
                 /// Properties this build does not know, whatever the variant.
                 pub fn additional_data(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
                     match self {
-                        #(Self::#variant_names(value) => &value.#additional,)*
+                        #(#cfgs Self::#variant_names(value) => &value.#additional,)*
                         Self::#catch_all(value) => &value.#additional,
                     }
                 }
@@ -471,9 +510,11 @@ impl Emitter<'_> {
         let froms = e
             .variants
             .iter()
-            .map(|(vid, v)| {
+            .zip(&e.cfgs)
+            .map(|((vid, v), cfg)| {
                 let ty = self.struct_path(*vid)?;
                 Ok(quote! {
+                    #cfg
                     impl ::std::convert::From<#ty> for #name {
                         fn from(value: #ty) -> Self {
                             Self::#v(value)
@@ -488,17 +529,17 @@ impl Emitter<'_> {
     /// `Serialize`: each variant with its `@odata.type`.
     fn polymorphic_serialize(&self, e: &PolymorphicEnum<'_>) -> TokenStream {
         let odata_type_field = ident(&e.fields.odata_type);
-        let ser_arms = e.variants.iter().map(|(vid, v)| {
+        let ser_arms = e.variants.iter().zip(&e.cfgs).map(|((vid, v), cfg)| {
             if *vid == e.id {
                 // The declared type itself needs no `@odata.type`: the service
                 // infers it, and a value read without one is written back as read.
                 return quote! {
-                    Self::#v(value) => ::serde::Serialize::serialize(value, serializer),
+                    #cfg Self::#v(value) => ::serde::Serialize::serialize(value, serializer),
                 };
             }
             let tag = format!("#{}", self.model.ty(*vid).qualified_name());
             quote! {
-                Self::#v(value) => ::graph_intune::__private::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
+                #cfg Self::#v(value) => ::graph_intune::__private::serialize_variant(value, value.#odata_type_field.is_some(), #tag, serializer),
             }
         });
         let (name, catch_all) = (&e.name, &e.catch_all);
@@ -519,11 +560,12 @@ impl Emitter<'_> {
         let de_arms = e
             .variants
             .iter()
-            .map(|(vid, v)| {
+            .zip(&e.cfgs)
+            .map(|((vid, v), cfg)| {
                 let tag = self.model.ty(*vid).qualified_name();
                 let ty = self.struct_path(*vid)?;
                 Ok(quote! {
-                    ::std::option::Option::Some(#tag) => ::graph_intune::__private::read_variant::<#ty, _, _>(deserializer, Self::#v),
+                    #cfg ::std::option::Option::Some(#tag) => ::graph_intune::__private::read_variant::<#ty, _, _>(deserializer, Self::#v),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -73,6 +73,13 @@ fn snake(name: &str) -> String {
     words(name).join("_")
 }
 
+/// A cargo feature name, for an area named after a navigation property:
+/// kebab-case (`deviceCompliancePolicies` → `device-compliance-policies`).
+/// Not a Rust name, but decided here with the same word splitting.
+pub fn feature_name(name: &str) -> String {
+    words(name).join("-")
+}
+
 /// Makes a converted name a valid identifier: a keyword becomes raw
 /// (`r#type`) or gets a trailing underscore (`self_`); a leading digit or an
 /// empty name gets a prefix.

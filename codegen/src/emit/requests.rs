@@ -10,7 +10,7 @@ use crate::csdl::OperationKind;
 use crate::model::{
     OperationDef, OperationId, ParameterDef, Primitive, TypeId, TypeKind, TypeTarget, TypeUse,
 };
-use crate::select::BuilderSpec;
+use crate::select::{AreaSet, BuilderSpec};
 
 use super::names::{self, Scope};
 use super::{docs, ident, ClientEntry, Emitter, Result};
@@ -30,6 +30,8 @@ struct EntryMethod {
     builder: Ident,
     /// The entity set or singleton name: the path's first segment.
     segment: String,
+    /// Its `cfg`, when only some areas need it.
+    cfg: TokenStream,
 }
 
 impl Emitter<'_> {
@@ -100,11 +102,15 @@ impl Emitter<'_> {
                 entry.name,
                 self.model.ty(entry.ty).qualified_name()
             );
+            let areas = self
+                .area_map()
+                .and_then(|m| m.entry_points.get(&entry.name));
             entries.push(EntryMethod {
                 doc,
                 method,
                 builder,
                 segment: entry.name.clone(),
+                cfg: self.cfg(areas),
             });
         }
         Ok(entries)
@@ -135,18 +141,26 @@ impl Emitter<'_> {
     fn finish_builder(
         &self,
         (name, doc, kind): (&Ident, &str, &TokenStream),
+        (id, areas, on_collection): (TypeId, Option<&AreaSet>, bool),
         declaration: TokenStream,
         mut methods: TokenStream,
         operations: &[OperationId],
         mut scope: Scope,
     ) -> Result<TokenStream> {
-        for op in operations {
-            let op = self.model.operation(*op);
+        for &op_id in operations {
+            let op = self.model.operation(op_id);
             let names = (op.name.as_str(), bound_url_name(op));
+            let own_areas = self
+                .area_map()
+                .and_then(|m| m.operations.get(&(id, on_collection, op_id)));
+            methods.extend(self.member_cfg(areas, own_areas));
             methods.extend(self.operation(op, (names.0, &names.1), Receiver::Bound, &mut scope)?);
         }
+        let cfg = self.cfg(areas);
+        let feature_doc = self.feature_doc(areas);
         let own = (!methods.is_empty()).then(|| {
             quote! {
+                #cfg
                 impl #name {
                     #methods
                 }
@@ -154,17 +168,21 @@ impl Emitter<'_> {
         });
         Ok(quote! {
             #[doc = #doc]
+            #feature_doc
+            #cfg
             #[derive(Debug, Clone)]
             pub struct #name {
                 inner: ::graph_intune::runtime::#kind<Self>,
             }
 
+            #cfg
             impl ::graph_intune::runtime::Resource for #name {
                 fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
                     Self { inner: ::graph_intune::runtime::#kind::new(request) }
                 }
             }
 
+            #cfg
             impl ::std::ops::Deref for #name {
                 type Target = ::graph_intune::runtime::#kind<Self>;
 
@@ -173,6 +191,7 @@ impl Emitter<'_> {
                 }
             }
 
+            #cfg
             #declaration
             #own
         })
@@ -204,10 +223,12 @@ impl Emitter<'_> {
             }
         };
         let mut scope = method_scope();
-        let methods = self.navigation_methods(id, spec, &mut scope)?;
+        let areas = self.area_map().and_then(|m| m.builders.get(&id));
+        let methods = self.navigation_methods(id, spec, areas, &mut scope)?;
         let kind = quote!(EntityRequest);
         self.finish_builder(
             (&name, &doc, &kind),
+            (id, areas, false),
             declaration,
             methods,
             &spec.item_operations,
@@ -221,6 +242,7 @@ impl Emitter<'_> {
         &self,
         id: TypeId,
         spec: &BuilderSpec,
+        areas: Option<&AreaSet>,
         scope: &mut Scope,
     ) -> Result<TokenStream> {
         let mut methods = TokenStream::new();
@@ -249,8 +271,13 @@ impl Emitter<'_> {
                 self.item_builder_ident(nav.target)?
             };
             let d = docs(&nav.docs, &format!("Navigation property `{segment}`."));
+            let own_areas = self
+                .area_map()
+                .and_then(|m| m.navigations.get(&(id, nav.name.clone())));
+            let cfg = self.member_cfg(areas, own_areas);
             methods.extend(quote! {
                 #d
+                #cfg
                 pub fn #method(&self) -> crate::requests::#target {
                     self.inner.navigate(#segment)
                 }
@@ -275,13 +302,13 @@ impl Emitter<'_> {
             }
         };
         let kind = quote!(CollectionRequest);
-        let operations = &spec.collection_operations;
-        let methods = TokenStream::new();
+        let areas = self.area_map().and_then(|m| m.collections.get(&id));
         self.finish_builder(
             (&name, &doc, &kind),
+            (id, areas, true),
             declaration,
-            methods,
-            operations,
+            TokenStream::new(),
+            &spec.collection_operations,
             method_scope(),
         )
     }
@@ -291,8 +318,10 @@ impl Emitter<'_> {
 fn inherent_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStream {
     let methods = entries.iter().map(|e| {
         let (doc, method, builder, segment) = (&e.doc, &e.method, &e.builder, &e.segment);
+        let cfg = &e.cfg;
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #method(&self) -> crate::requests::#builder {
                 ::graph_intune::runtime::Resource::from_request(self.request(#segment))
             }
@@ -310,15 +339,17 @@ fn inherent_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStrea
 /// `GraphClient`, and the imports on a `ServiceOperations` it returns.
 fn extension_client(entries: &[EntryMethod], imports: &TokenStream) -> TokenStream {
     let signatures = entries.iter().map(|e| {
-        let (doc, method, builder) = (&e.doc, &e.method, &e.builder);
+        let (doc, method, builder, cfg) = (&e.doc, &e.method, &e.builder, &e.cfg);
         quote! {
             #[doc = #doc]
+            #cfg
             fn #method(&self) -> crate::requests::#builder;
         }
     });
     let methods = entries.iter().map(|e| {
-        let (method, builder, segment) = (&e.method, &e.builder, &e.segment);
+        let (method, builder, segment, cfg) = (&e.method, &e.builder, &e.segment, &e.cfg);
         quote! {
+            #cfg
             fn #method(&self) -> crate::requests::#builder {
                 ::graph_intune::runtime::Resource::from_request(self.request(#segment))
             }

@@ -137,11 +137,7 @@ fn what_does_not_exist_is_an_error_at_its_config_line() {
         "schema = \"svc.xml\"\noutput = \"out\"\nroots = [\"svc.policy\", \"svc.nothing\"]\npaths = [\n    \"root/policies/**\",\n    \"root/nope/**\",\n    \"nowhere\",\n    \"root/*/assignments\",\n]\n",
     )
     .unwrap();
-    let scope = Scope::Config {
-        roots: config.roots.clone(),
-        paths: config.paths.clone(),
-        origins: config.origins.clone(),
-    };
+    let scope = Scope::Config(Box::new(config.clone()));
     let inputs = [Input {
         name: "svc.xml",
         text: SCHEMA,

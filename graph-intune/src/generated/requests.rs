@@ -7,17 +7,2138 @@
 
 impl ::graph_intune::GraphClient {
     /// The singleton `deviceManagement` (`microsoft.graph.deviceManagement`).
+    #[cfg(
+        any(
+            feature = "advanced-threat-protection-onboarding-state-summary",
+            feature = "android-enterprise",
+            feature = "apple-push-notification-certificate",
+            feature = "apple-user-initiated-enrollment-profiles",
+            feature = "assignment-filters",
+            feature = "audit-events",
+            feature = "cart-to-class-associations",
+            feature = "chrome-os-onboarding-settings",
+            feature = "cloud-pc-connectivity-issues",
+            feature = "comanaged-devices",
+            feature = "comanagement-eligible-devices",
+            feature = "compliance-management-partners",
+            feature = "conditional-access-settings",
+            feature = "config-manager-collections",
+            feature = "configuration-categories",
+            feature = "data-sharing-consents",
+            feature = "dep-onboarding-settings",
+            feature = "derived-credentials",
+            feature = "detected-apps",
+            feature = "device-categories",
+            feature = "device-compliance",
+            feature = "device-configuration",
+            feature = "device-custom-attribute-shell-scripts",
+            feature = "device-enrollment-configurations",
+            feature = "device-health-scripts",
+            feature = "device-management-partners",
+            feature = "device-management-scripts",
+            feature = "device-shell-scripts",
+            feature = "domain-join-connectors",
+            feature = "embedded-sim-activation-code-pools",
+            feature = "endpoint-security",
+            feature = "exchange-connectors",
+            feature = "exchange-on-premises-policies",
+            feature = "exchange-on-premises-policy",
+            feature = "group-policy",
+            feature = "imported-device-identities",
+            feature = "intune-branding-profiles",
+            feature = "ios-update-statuses",
+            feature = "mac-os-software-update-account-summaries",
+            feature = "managed-device-encryption-states",
+            feature = "managed-device-overview",
+            feature = "managed-devices",
+            feature = "management-condition-statements",
+            feature = "management-conditions",
+            feature = "microsoft-tunnel",
+            feature = "mobile-app-troubleshooting-events",
+            feature = "mobile-threat-defense-connectors",
+            feature = "ndes-connectors",
+            feature = "notification-message-templates",
+            feature = "rbac",
+            feature = "remote-action-audits",
+            feature = "remote-assistance-partners",
+            feature = "remote-assistance-settings",
+            feature = "reports",
+            feature = "resource-access-profiles",
+            feature = "settings-catalog",
+            feature = "software-update-status-summary",
+            feature = "telecom-expense-management-partners",
+            feature = "terms-and-conditions",
+            feature = "troubleshooting-events",
+            feature = "user-experience-analytics",
+            feature = "user-pfx-certificates",
+            feature = "virtual-endpoint",
+            feature = "windows-autopilot",
+            feature = "windows-information-protection",
+            feature = "windows-malware-information",
+            feature = "windows-updates"
+        )
+    )]
     pub fn device_management(&self) -> crate::requests::DeviceManagementRequest {
         ::graph_intune::runtime::Resource::from_request(self.request("deviceManagement"))
     }
+    /// The singleton `deviceAppManagement` (`microsoft.graph.deviceAppManagement`).
+    #[cfg(
+        any(
+            feature = "app-protection",
+            feature = "device-app-management-tasks",
+            feature = "enterprise-code-signing-certificates",
+            feature = "ios-lob-app-provisioning-configurations",
+            feature = "managed-e-book-categories",
+            feature = "managed-e-books",
+            feature = "mobile-apps",
+            feature = "policy-sets",
+            feature = "side-loading-keys",
+            feature = "symantec-code-signing-certificate",
+            feature = "vpp-tokens",
+            feature = "wdac-supplemental-policies",
+            feature = "windows-information-protection",
+            feature = "windows-management-app"
+        )
+    )]
+    pub fn device_app_management(&self) -> crate::requests::DeviceAppManagementRequest {
+        ::graph_intune::runtime::Resource::from_request(
+            self.request("deviceAppManagement"),
+        )
+    }
+}
+
+/// Requests on one `microsoft.graph.user`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct UserRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for UserRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for UserRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for UserRequest {
+    type Model = crate::models::User;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.user`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct UserCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for UserCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for UserCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection for UserCollectionRequest {
+    type Item = crate::requests::UserRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceEnrollmentConfiguration`.
+///
+/// Available with the cargo feature `device-enrollment-configurations`.
+#[cfg(feature = "device-enrollment-configurations")]
+#[derive(Debug, Clone)]
+pub struct DeviceEnrollmentConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Resource for DeviceEnrollmentConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::std::ops::Deref for DeviceEnrollmentConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Entity for DeviceEnrollmentConfigurationRequest {
+    type Model = crate::models::DeviceEnrollmentConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl DeviceEnrollmentConfigurationRequest {
+    /// The list of group assignments for the device configuration profile
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::EnrollmentConfigurationAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        enrollment_configuration_assignments: &[crate::models::EnrollmentConfigurationAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "enrollmentConfigurationAssignments")]
+            enrollment_configuration_assignments: &'a [crate::models::EnrollmentConfigurationAssignment],
+        }
+        let body = Body {
+            enrollment_configuration_assignments,
+        };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.setPriority`.
+    pub async fn set_priority(
+        &self,
+        priority: &i32,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            priority: &'a i32,
+        }
+        let body = Body { priority };
+        self.inner.request_builder().segment("setPriority").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceEnrollmentConfiguration`.
+///
+/// Available with the cargo feature `device-enrollment-configurations`.
+#[cfg(feature = "device-enrollment-configurations")]
+#[derive(Debug, Clone)]
+pub struct DeviceEnrollmentConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Resource
+for DeviceEnrollmentConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::std::ops::Deref for DeviceEnrollmentConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Collection
+for DeviceEnrollmentConfigurationCollectionRequest {
+    type Item = crate::requests::DeviceEnrollmentConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl DeviceEnrollmentConfigurationCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.managedDevice`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for ManagedDeviceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for ManagedDeviceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for ManagedDeviceRequest {
+    type Model = crate::models::ManagedDeviceKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ManagedDeviceRequest {
+    /// Managed device mobile app configuration states for this device.
+    pub fn assignment_filter_evaluation_status_details(
+        &self,
+    ) -> crate::requests::AssignmentFilterEvaluationStatusDetailsCollectionRequest {
+        self.inner.navigate("assignmentFilterEvaluationStatusDetails")
+    }
+    /// Device compliance policy states for this device.
+    pub fn device_compliance_policy_states(
+        &self,
+    ) -> crate::requests::DeviceCompliancePolicyStateCollectionRequest {
+        self.inner.navigate("deviceCompliancePolicyStates")
+    }
+    /// Device configuration states for this device.
+    pub fn device_configuration_states(
+        &self,
+    ) -> crate::requests::DeviceConfigurationStateCollectionRequest {
+        self.inner.navigate("deviceConfigurationStates")
+    }
+    /// Managed device mobile app configuration states for this device.
+    pub fn managed_device_mobile_app_configuration_states(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationStateCollectionRequest {
+        self.inner.navigate("managedDeviceMobileAppConfigurationStates")
+    }
+    /// Security baseline states for this device.
+    pub fn security_baseline_states(
+        &self,
+    ) -> crate::requests::SecurityBaselineStateCollectionRequest {
+        self.inner.navigate("securityBaselineStates")
+    }
+    /// Device category
+    pub fn device_category(&self) -> crate::requests::DeviceCategoryRequest {
+        self.inner.navigate("deviceCategory")
+    }
+    /// List of log collection requests
+    pub fn log_collection_requests(
+        &self,
+    ) -> crate::requests::DeviceLogCollectionResponseCollectionRequest {
+        self.inner.navigate("logCollectionRequests")
+    }
+    /// The primary users associated with the managed device.
+    pub fn users(&self) -> crate::requests::UserCollectionRequest {
+        self.inner.navigate("users")
+    }
+    /// The device protection status.
+    pub fn windows_protection_state(
+        &self,
+    ) -> crate::requests::WindowsProtectionStateRequest {
+        self.inner.navigate("windowsProtectionState")
+    }
+    /// The bound action `microsoft.graph.reprovisionCloudPc`.
+    pub async fn reprovision_cloud_pc(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("reprovisionCloudPc")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.resizeCloudPc`.
+    pub async fn resize_cloud_pc(
+        &self,
+        target_service_plan_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "targetServicePlanId")]
+            target_service_plan_id: ::std::option::Option<&'a str>,
+        }
+        let body = Body { target_service_plan_id };
+        self.inner
+            .request_builder()
+            .segment("resizeCloudPc")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getCloudPcRemoteActionResults`.
+    pub async fn get_cloud_pc_remote_action_results(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::CloudPcRemoteActionResult>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getCloudPcRemoteActionResults",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound action `microsoft.graph.overrideComplianceState`.
+    pub async fn override_compliance_state(
+        &self,
+        compliance_state: &crate::models::AdministratorConfiguredDeviceComplianceState,
+        remediation_url: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "complianceState")]
+            compliance_state: &'a crate::models::AdministratorConfiguredDeviceComplianceState,
+            #[serde(rename = "remediationUrl")]
+            remediation_url: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            compliance_state,
+            remediation_url,
+        };
+        self.inner
+            .request_builder()
+            .segment("overrideComplianceState")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getNonCompliantSettings`.
+    pub async fn get_non_compliant_settings(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceCompliancePolicySettingState>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getNonCompliantSettings",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound action `microsoft.graph.activateDeviceEsim`.
+    pub async fn activate_device_esim(
+        &self,
+        carrier_url: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "carrierUrl")]
+            carrier_url: ::std::option::Option<&'a str>,
+        }
+        let body = Body { carrier_url };
+        self.inner
+            .request_builder()
+            .segment("activateDeviceEsim")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.bypassActivationLock`.
+    pub async fn bypass_activation_lock(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("bypassActivationLock")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.cleanWindowsDevice`.
+    pub async fn clean_windows_device(
+        &self,
+        keep_user_data: &bool,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "keepUserData")]
+            keep_user_data: &'a bool,
+        }
+        let body = Body { keep_user_data };
+        self.inner
+            .request_builder()
+            .segment("cleanWindowsDevice")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.createDeviceLogCollectionRequest`.
+    pub async fn create_device_log_collection_request(
+        &self,
+        template_type: ::std::option::Option<&crate::models::DeviceLogCollectionRequest>,
+    ) -> ::std::result::Result<
+        crate::models::DeviceLogCollectionResponse,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "templateType")]
+            template_type: ::std::option::Option<
+                &'a crate::models::DeviceLogCollectionRequest,
+            >,
+        }
+        let body = Body { template_type };
+        self.inner
+            .request_builder()
+            .segment("createDeviceLogCollectionRequest")
+            .post(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.deleteUserFromSharedAppleDevice`.
+    pub async fn delete_user_from_shared_apple_device(
+        &self,
+        user_principal_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "userPrincipalName")]
+            user_principal_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body { user_principal_name };
+        self.inner
+            .request_builder()
+            .segment("deleteUserFromSharedAppleDevice")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.disableLostMode`.
+    pub async fn disable_lost_mode(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("disableLostMode")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.enableLostMode`.
+    pub async fn enable_lost_mode(
+        &self,
+        message: ::std::option::Option<&str>,
+        phone_number: ::std::option::Option<&str>,
+        footer: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            message: ::std::option::Option<&'a str>,
+            #[serde(rename = "phoneNumber")]
+            phone_number: ::std::option::Option<&'a str>,
+            footer: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            message,
+            phone_number,
+            footer,
+        };
+        self.inner
+            .request_builder()
+            .segment("enableLostMode")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.locateDevice`.
+    pub async fn locate_device(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("locateDevice").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.logoutSharedAppleDeviceActiveUser`.
+    pub async fn logout_shared_apple_device_active_user(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("logoutSharedAppleDeviceActiveUser")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.playLostModeSound`.
+    pub async fn play_lost_mode_sound(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("playLostModeSound")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.rebootNow`.
+    pub async fn reboot_now(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("rebootNow").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.recoverPasscode`.
+    pub async fn recover_passcode(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("recoverPasscode")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.remoteLock`.
+    pub async fn remote_lock(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("remoteLock").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.requestRemoteAssistance`.
+    pub async fn request_remote_assistance(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("requestRemoteAssistance")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.resetPasscode`.
+    pub async fn reset_passcode(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("resetPasscode")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.retire`.
+    pub async fn retire(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("retire").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.revokeAppleVppLicenses`.
+    pub async fn revoke_apple_vpp_licenses(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("revokeAppleVppLicenses")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.rotateBitLockerKeys`.
+    pub async fn rotate_bit_locker_keys(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("rotateBitLockerKeys")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.rotateFileVaultKey`.
+    pub async fn rotate_file_vault_key(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("rotateFileVaultKey")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.sendCustomNotificationToCompanyPortal`.
+    pub async fn send_custom_notification_to_company_portal(
+        &self,
+        notification_title: &str,
+        notification_body: &str,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "notificationTitle")]
+            notification_title: &'a str,
+            #[serde(rename = "notificationBody")]
+            notification_body: &'a str,
+        }
+        let body = Body {
+            notification_title,
+            notification_body,
+        };
+        self.inner
+            .request_builder()
+            .segment("sendCustomNotificationToCompanyPortal")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.setDeviceName`.
+    pub async fn set_device_name(
+        &self,
+        device_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceName")]
+            device_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body { device_name };
+        self.inner
+            .request_builder()
+            .segment("setDeviceName")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.shutDown`.
+    pub async fn shut_down(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("shutDown").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.syncDevice`.
+    pub async fn sync_device(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("syncDevice").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.triggerConfigurationManagerAction`.
+    pub async fn trigger_configuration_manager_action(
+        &self,
+        configuration_manager_action: &crate::models::ConfigurationManagerAction,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "configurationManagerAction")]
+            configuration_manager_action: &'a crate::models::ConfigurationManagerAction,
+        }
+        let body = Body {
+            configuration_manager_action,
+        };
+        self.inner
+            .request_builder()
+            .segment("triggerConfigurationManagerAction")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateWindowsDeviceAccount`.
+    pub async fn update_windows_device_account(
+        &self,
+        update_windows_device_account_action_parameter: ::std::option::Option<
+            &crate::models::UpdateWindowsDeviceAccountActionParameter,
+        >,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "updateWindowsDeviceAccountActionParameter")]
+            update_windows_device_account_action_parameter: ::std::option::Option<
+                &'a crate::models::UpdateWindowsDeviceAccountActionParameter,
+            >,
+        }
+        let body = Body {
+            update_windows_device_account_action_parameter,
+        };
+        self.inner
+            .request_builder()
+            .segment("updateWindowsDeviceAccount")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.windowsDefenderScan`.
+    pub async fn windows_defender_scan(
+        &self,
+        quick_scan: &bool,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "quickScan")]
+            quick_scan: &'a bool,
+        }
+        let body = Body { quick_scan };
+        self.inner
+            .request_builder()
+            .segment("windowsDefenderScan")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.windowsDefenderUpdateSignatures`.
+    pub async fn windows_defender_update_signatures(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("windowsDefenderUpdateSignatures")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.wipe`.
+    pub async fn wipe(
+        &self,
+        keep_enrollment_data: ::std::option::Option<&bool>,
+        keep_user_data: ::std::option::Option<&bool>,
+        mac_os_unlock_code: ::std::option::Option<&str>,
+        persist_esim_data_plan: ::std::option::Option<&bool>,
+        use_protected_wipe: ::std::option::Option<&bool>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "keepEnrollmentData")]
+            keep_enrollment_data: ::std::option::Option<&'a bool>,
+            #[serde(rename = "keepUserData")]
+            keep_user_data: ::std::option::Option<&'a bool>,
+            #[serde(rename = "macOsUnlockCode")]
+            mac_os_unlock_code: ::std::option::Option<&'a str>,
+            #[serde(rename = "persistEsimDataPlan")]
+            persist_esim_data_plan: ::std::option::Option<&'a bool>,
+            #[serde(rename = "useProtectedWipe")]
+            use_protected_wipe: ::std::option::Option<&'a bool>,
+        }
+        let body = Body {
+            keep_enrollment_data,
+            keep_user_data,
+            mac_os_unlock_code,
+            persist_esim_data_plan,
+            use_protected_wipe,
+        };
+        self.inner.request_builder().segment("wipe").post_no_content(&body).await
+    }
+    /// The bound function `microsoft.graph.getFileVaultKey`.
+    pub async fn get_file_vault_key(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment("getFileVaultKey", &[]);
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.managedDevice`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for ManagedDeviceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for ManagedDeviceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection for ManagedDeviceCollectionRequest {
+    type Item = crate::requests::ManagedDeviceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ManagedDeviceCollectionRequest {
+    /// The bound action `microsoft.graph.bulkReprovisionCloudPc`.
+    pub async fn bulk_reprovision_cloud_pc(
+        &self,
+        managed_device_ids: &[::std::string::String],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "managedDeviceIds")]
+            managed_device_ids: &'a [::std::string::String],
+        }
+        let body = Body { managed_device_ids };
+        self.inner
+            .request_builder()
+            .segment("bulkReprovisionCloudPc")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.executeAction`.
+    pub async fn execute_action(
+        &self,
+        action_name: &crate::models::ManagedDeviceRemoteAction,
+        keep_enrollment_data: ::std::option::Option<&bool>,
+        keep_user_data: ::std::option::Option<&bool>,
+        device_ids: &[::std::string::String],
+        notification_title: ::std::option::Option<&str>,
+        notification_body: ::std::option::Option<&str>,
+        device_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        crate::models::BulkManagedDeviceActionResult,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "actionName")]
+            action_name: &'a crate::models::ManagedDeviceRemoteAction,
+            #[serde(rename = "keepEnrollmentData")]
+            keep_enrollment_data: ::std::option::Option<&'a bool>,
+            #[serde(rename = "keepUserData")]
+            keep_user_data: ::std::option::Option<&'a bool>,
+            #[serde(rename = "deviceIds")]
+            device_ids: &'a [::std::string::String],
+            #[serde(rename = "notificationTitle")]
+            notification_title: ::std::option::Option<&'a str>,
+            #[serde(rename = "notificationBody")]
+            notification_body: ::std::option::Option<&'a str>,
+            #[serde(rename = "deviceName")]
+            device_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            action_name,
+            keep_enrollment_data,
+            keep_user_data,
+            device_ids,
+            notification_title,
+            notification_body,
+            device_name,
+        };
+        self.inner.request_builder().segment("executeAction").post(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.managedAppRegistration`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppRegistrationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppRegistrationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppRegistrationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for ManagedAppRegistrationRequest {
+    type Model = crate::models::ManagedAppRegistration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "app-protection")]
+impl ManagedAppRegistrationRequest {
+    /// Zero or more policys already applied on the registered app when it last synchronized with managment service.
+    pub fn applied_policies(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyCollectionRequest {
+        self.inner.navigate("appliedPolicies")
+    }
+    /// Zero or more policies admin intended for the app as of now.
+    pub fn intended_policies(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyCollectionRequest {
+        self.inner.navigate("intendedPolicies")
+    }
+    /// Zero or more long running operations triggered on the app registration.
+    pub fn operations(&self) -> crate::requests::ManagedAppOperationCollectionRequest {
+        self.inner.navigate("operations")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.managedAppRegistration`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppRegistrationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppRegistrationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppRegistrationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection for ManagedAppRegistrationCollectionRequest {
+    type Item = crate::requests::ManagedAppRegistrationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "app-protection")]
+impl ManagedAppRegistrationCollectionRequest {
+    /// The bound function `microsoft.graph.getUserIdsWithFlaggedAppRegistration`.
+    pub async fn get_user_ids_with_flagged_app_registration(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getUserIdsWithFlaggedAppRegistration",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.windowsInformationProtectionDeviceRegistration`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionDeviceRegistrationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionDeviceRegistrationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionDeviceRegistrationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity
+for WindowsInformationProtectionDeviceRegistrationRequest {
+    type Model = crate::models::WindowsInformationProtectionDeviceRegistration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl WindowsInformationProtectionDeviceRegistrationRequest {
+    /// The bound action `microsoft.graph.wipe`.
+    pub async fn wipe(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("wipe").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsInformationProtectionDeviceRegistration`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionDeviceRegistrationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionDeviceRegistrationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref
+for WindowsInformationProtectionDeviceRegistrationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for WindowsInformationProtectionDeviceRegistrationCollectionRequest {
+    type Item = crate::requests::WindowsInformationProtectionDeviceRegistrationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementTroubleshootingEvent`.
+///
+/// Available with the cargo feature `troubleshooting-events`.
+#[cfg(feature = "troubleshooting-events")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementTroubleshootingEventRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "troubleshooting-events")]
+impl ::graph_intune::runtime::Resource for DeviceManagementTroubleshootingEventRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "troubleshooting-events")]
+impl ::std::ops::Deref for DeviceManagementTroubleshootingEventRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "troubleshooting-events")]
+impl ::graph_intune::runtime::Entity for DeviceManagementTroubleshootingEventRequest {
+    type Model = crate::models::DeviceManagementTroubleshootingEventKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementTroubleshootingEvent`.
+///
+/// Available with the cargo feature `troubleshooting-events`.
+#[cfg(feature = "troubleshooting-events")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementTroubleshootingEventCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "troubleshooting-events")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementTroubleshootingEventCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "troubleshooting-events")]
+impl ::std::ops::Deref for DeviceManagementTroubleshootingEventCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "troubleshooting-events")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementTroubleshootingEventCollectionRequest {
+    type Item = crate::requests::DeviceManagementTroubleshootingEventRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.mobileAppTroubleshootingEvent`.
+///
+/// Available with the cargo feature `mobile-app-troubleshooting-events`.
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+#[derive(Debug, Clone)]
+pub struct MobileAppTroubleshootingEventRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Resource for MobileAppTroubleshootingEventRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::std::ops::Deref for MobileAppTroubleshootingEventRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Entity for MobileAppTroubleshootingEventRequest {
+    type Model = crate::models::MobileAppTroubleshootingEvent;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl MobileAppTroubleshootingEventRequest {
+    /// The collection property of AppLogUploadRequest.
+    pub fn app_log_collection_requests(
+        &self,
+    ) -> crate::requests::AppLogCollectionRequestCollectionRequest {
+        self.inner.navigate("appLogCollectionRequests")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.mobileAppTroubleshootingEvent`.
+///
+/// Available with the cargo feature `mobile-app-troubleshooting-events`.
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+#[derive(Debug, Clone)]
+pub struct MobileAppTroubleshootingEventCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Resource
+for MobileAppTroubleshootingEventCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::std::ops::Deref for MobileAppTroubleshootingEventCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Collection
+for MobileAppTroubleshootingEventCollectionRequest {
+    type Item = crate::requests::MobileAppTroubleshootingEventRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.cloudPC`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcRequest {
+    type Model = crate::models::CloudPc;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcRequest {
+    /// The bound action `microsoft.graph.reprovision`.
+    pub async fn reprovision(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("reprovision").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPC`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection for CloudPcCollectionRequest {
+    type Item = crate::requests::CloudPcRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.cloudPcAuditEvent`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcAuditEventRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcAuditEventRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcAuditEventRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcAuditEventRequest {
+    type Model = crate::models::CloudPcAuditEvent;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcAuditEvent`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcAuditEventCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcAuditEventCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcAuditEventCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection for CloudPcAuditEventCollectionRequest {
+    type Item = crate::requests::CloudPcAuditEventRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcAuditEventCollectionRequest {
+    /// The bound function `microsoft.graph.getAuditActivityTypes`.
+    pub async fn get_audit_activity_types(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getAuditActivityTypes",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.cloudPcDeviceImage`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcDeviceImageRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcDeviceImageRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcDeviceImageRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcDeviceImageRequest {
+    type Model = crate::models::CloudPcDeviceImage;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcDeviceImageRequest {
+    /// The bound action `microsoft.graph.reupload`.
+    pub async fn reupload(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("reupload").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcDeviceImage`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcDeviceImageCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcDeviceImageCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcDeviceImageCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection for CloudPcDeviceImageCollectionRequest {
+    type Item = crate::requests::CloudPcDeviceImageRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcDeviceImageCollectionRequest {
+    /// The bound function `microsoft.graph.getSourceImages`.
+    pub async fn get_source_images(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::CloudPcSourceDeviceImage>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment("getSourceImages", &[]);
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.cloudPcOnPremisesConnection`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcOnPremisesConnectionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcOnPremisesConnectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcOnPremisesConnectionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcOnPremisesConnectionRequest {
+    type Model = crate::models::CloudPcOnPremisesConnection;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcOnPremisesConnectionRequest {
+    /// The bound action `microsoft.graph.runHealthChecks`.
+    pub async fn run_health_checks(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("runHealthChecks")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateAdDomainPassword`.
+    pub async fn update_ad_domain_password(
+        &self,
+        ad_domain_password: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "adDomainPassword")]
+            ad_domain_password: ::std::option::Option<&'a str>,
+        }
+        let body = Body { ad_domain_password };
+        self.inner
+            .request_builder()
+            .segment("updateAdDomainPassword")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcOnPremisesConnection`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcOnPremisesConnectionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcOnPremisesConnectionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcOnPremisesConnectionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection
+for CloudPcOnPremisesConnectionCollectionRequest {
+    type Item = crate::requests::CloudPcOnPremisesConnectionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.cloudPcProvisioningPolicy`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcProvisioningPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcProvisioningPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcProvisioningPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcProvisioningPolicyRequest {
+    type Model = crate::models::CloudPcProvisioningPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcProvisioningPolicyRequest {
+    /// Navigation property `assignments`.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::CloudPcProvisioningPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::CloudPcProvisioningPolicyAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::CloudPcProvisioningPolicyAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcProvisioningPolicy`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcProvisioningPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcProvisioningPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcProvisioningPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection for CloudPcProvisioningPolicyCollectionRequest {
+    type Item = crate::requests::CloudPcProvisioningPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.cloudPcProvisioningPolicyAssignment`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcProvisioningPolicyAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcProvisioningPolicyAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcProvisioningPolicyAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcProvisioningPolicyAssignmentRequest {
+    type Model = crate::models::CloudPcProvisioningPolicyAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcProvisioningPolicyAssignment`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcProvisioningPolicyAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource
+for CloudPcProvisioningPolicyAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcProvisioningPolicyAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection
+for CloudPcProvisioningPolicyAssignmentCollectionRequest {
+    type Item = crate::requests::CloudPcProvisioningPolicyAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.cloudPcUserSetting`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcUserSettingRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcUserSettingRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcUserSettingRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcUserSettingRequest {
+    type Model = crate::models::CloudPcUserSetting;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl CloudPcUserSettingRequest {
+    /// Navigation property `assignments`.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::CloudPcUserSettingAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::CloudPcUserSettingAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::CloudPcUserSettingAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcUserSetting`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcUserSettingCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcUserSettingCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcUserSettingCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection for CloudPcUserSettingCollectionRequest {
+    type Item = crate::requests::CloudPcUserSettingRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.cloudPcUserSettingAssignment`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcUserSettingAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for CloudPcUserSettingAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcUserSettingAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for CloudPcUserSettingAssignmentRequest {
+    type Model = crate::models::CloudPcUserSettingAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPcUserSettingAssignment`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct CloudPcUserSettingAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource
+for CloudPcUserSettingAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for CloudPcUserSettingAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Collection
+for CloudPcUserSettingAssignmentCollectionRequest {
+    type Item = crate::requests::CloudPcUserSettingAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceManagement`.
+///
+/// Available with any of the cargo features `advanced-threat-protection-onboarding-state-summary`, `android-enterprise`, `apple-push-notification-certificate`, `apple-user-initiated-enrollment-profiles`, `assignment-filters`, `audit-events`, `cart-to-class-associations`, `chrome-os-onboarding-settings`, `cloud-pc-connectivity-issues`, `comanaged-devices`, `comanagement-eligible-devices`, `compliance-management-partners`, `conditional-access-settings`, `config-manager-collections`, `configuration-categories`, `data-sharing-consents`, `dep-onboarding-settings`, `derived-credentials`, `detected-apps`, `device-categories`, `device-compliance`, `device-configuration`, `device-custom-attribute-shell-scripts`, `device-enrollment-configurations`, `device-health-scripts`, `device-management-partners`, `device-management-scripts`, `device-shell-scripts`, `domain-join-connectors`, `embedded-sim-activation-code-pools`, `endpoint-security`, `exchange-connectors`, `exchange-on-premises-policies`, `exchange-on-premises-policy`, `group-policy`, `imported-device-identities`, `intune-branding-profiles`, `ios-update-statuses`, `mac-os-software-update-account-summaries`, `managed-device-encryption-states`, `managed-device-overview`, `managed-devices`, `management-condition-statements`, `management-conditions`, `microsoft-tunnel`, `mobile-app-troubleshooting-events`, `mobile-threat-defense-connectors`, `ndes-connectors`, `notification-message-templates`, `rbac`, `remote-action-audits`, `remote-assistance-partners`, `remote-assistance-settings`, `reports`, `resource-access-profiles`, `settings-catalog`, `software-update-status-summary`, `telecom-expense-management-partners`, `terms-and-conditions`, `troubleshooting-events`, `user-experience-analytics`, `user-pfx-certificates`, `virtual-endpoint`, `windows-autopilot`, `windows-information-protection`, `windows-malware-information`, `windows-updates`.
+#[cfg(
+    any(
+        feature = "advanced-threat-protection-onboarding-state-summary",
+        feature = "android-enterprise",
+        feature = "apple-push-notification-certificate",
+        feature = "apple-user-initiated-enrollment-profiles",
+        feature = "assignment-filters",
+        feature = "audit-events",
+        feature = "cart-to-class-associations",
+        feature = "chrome-os-onboarding-settings",
+        feature = "cloud-pc-connectivity-issues",
+        feature = "comanaged-devices",
+        feature = "comanagement-eligible-devices",
+        feature = "compliance-management-partners",
+        feature = "conditional-access-settings",
+        feature = "config-manager-collections",
+        feature = "configuration-categories",
+        feature = "data-sharing-consents",
+        feature = "dep-onboarding-settings",
+        feature = "derived-credentials",
+        feature = "detected-apps",
+        feature = "device-categories",
+        feature = "device-compliance",
+        feature = "device-configuration",
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-enrollment-configurations",
+        feature = "device-health-scripts",
+        feature = "device-management-partners",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts",
+        feature = "domain-join-connectors",
+        feature = "embedded-sim-activation-code-pools",
+        feature = "endpoint-security",
+        feature = "exchange-connectors",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy",
+        feature = "group-policy",
+        feature = "imported-device-identities",
+        feature = "intune-branding-profiles",
+        feature = "ios-update-statuses",
+        feature = "mac-os-software-update-account-summaries",
+        feature = "managed-device-encryption-states",
+        feature = "managed-device-overview",
+        feature = "managed-devices",
+        feature = "management-condition-statements",
+        feature = "management-conditions",
+        feature = "microsoft-tunnel",
+        feature = "mobile-app-troubleshooting-events",
+        feature = "mobile-threat-defense-connectors",
+        feature = "ndes-connectors",
+        feature = "notification-message-templates",
+        feature = "rbac",
+        feature = "remote-action-audits",
+        feature = "remote-assistance-partners",
+        feature = "remote-assistance-settings",
+        feature = "reports",
+        feature = "resource-access-profiles",
+        feature = "settings-catalog",
+        feature = "software-update-status-summary",
+        feature = "telecom-expense-management-partners",
+        feature = "terms-and-conditions",
+        feature = "troubleshooting-events",
+        feature = "user-experience-analytics",
+        feature = "user-pfx-certificates",
+        feature = "virtual-endpoint",
+        feature = "windows-autopilot",
+        feature = "windows-information-protection",
+        feature = "windows-malware-information",
+        feature = "windows-updates"
+    )
+)]
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(
+    any(
+        feature = "advanced-threat-protection-onboarding-state-summary",
+        feature = "android-enterprise",
+        feature = "apple-push-notification-certificate",
+        feature = "apple-user-initiated-enrollment-profiles",
+        feature = "assignment-filters",
+        feature = "audit-events",
+        feature = "cart-to-class-associations",
+        feature = "chrome-os-onboarding-settings",
+        feature = "cloud-pc-connectivity-issues",
+        feature = "comanaged-devices",
+        feature = "comanagement-eligible-devices",
+        feature = "compliance-management-partners",
+        feature = "conditional-access-settings",
+        feature = "config-manager-collections",
+        feature = "configuration-categories",
+        feature = "data-sharing-consents",
+        feature = "dep-onboarding-settings",
+        feature = "derived-credentials",
+        feature = "detected-apps",
+        feature = "device-categories",
+        feature = "device-compliance",
+        feature = "device-configuration",
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-enrollment-configurations",
+        feature = "device-health-scripts",
+        feature = "device-management-partners",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts",
+        feature = "domain-join-connectors",
+        feature = "embedded-sim-activation-code-pools",
+        feature = "endpoint-security",
+        feature = "exchange-connectors",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy",
+        feature = "group-policy",
+        feature = "imported-device-identities",
+        feature = "intune-branding-profiles",
+        feature = "ios-update-statuses",
+        feature = "mac-os-software-update-account-summaries",
+        feature = "managed-device-encryption-states",
+        feature = "managed-device-overview",
+        feature = "managed-devices",
+        feature = "management-condition-statements",
+        feature = "management-conditions",
+        feature = "microsoft-tunnel",
+        feature = "mobile-app-troubleshooting-events",
+        feature = "mobile-threat-defense-connectors",
+        feature = "ndes-connectors",
+        feature = "notification-message-templates",
+        feature = "rbac",
+        feature = "remote-action-audits",
+        feature = "remote-assistance-partners",
+        feature = "remote-assistance-settings",
+        feature = "reports",
+        feature = "resource-access-profiles",
+        feature = "settings-catalog",
+        feature = "software-update-status-summary",
+        feature = "telecom-expense-management-partners",
+        feature = "terms-and-conditions",
+        feature = "troubleshooting-events",
+        feature = "user-experience-analytics",
+        feature = "user-pfx-certificates",
+        feature = "virtual-endpoint",
+        feature = "windows-autopilot",
+        feature = "windows-information-protection",
+        feature = "windows-malware-information",
+        feature = "windows-updates"
+    )
+)]
 impl ::graph_intune::runtime::Resource for DeviceManagementRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -26,6 +2147,77 @@ impl ::graph_intune::runtime::Resource for DeviceManagementRequest {
     }
 }
 
+#[cfg(
+    any(
+        feature = "advanced-threat-protection-onboarding-state-summary",
+        feature = "android-enterprise",
+        feature = "apple-push-notification-certificate",
+        feature = "apple-user-initiated-enrollment-profiles",
+        feature = "assignment-filters",
+        feature = "audit-events",
+        feature = "cart-to-class-associations",
+        feature = "chrome-os-onboarding-settings",
+        feature = "cloud-pc-connectivity-issues",
+        feature = "comanaged-devices",
+        feature = "comanagement-eligible-devices",
+        feature = "compliance-management-partners",
+        feature = "conditional-access-settings",
+        feature = "config-manager-collections",
+        feature = "configuration-categories",
+        feature = "data-sharing-consents",
+        feature = "dep-onboarding-settings",
+        feature = "derived-credentials",
+        feature = "detected-apps",
+        feature = "device-categories",
+        feature = "device-compliance",
+        feature = "device-configuration",
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-enrollment-configurations",
+        feature = "device-health-scripts",
+        feature = "device-management-partners",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts",
+        feature = "domain-join-connectors",
+        feature = "embedded-sim-activation-code-pools",
+        feature = "endpoint-security",
+        feature = "exchange-connectors",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy",
+        feature = "group-policy",
+        feature = "imported-device-identities",
+        feature = "intune-branding-profiles",
+        feature = "ios-update-statuses",
+        feature = "mac-os-software-update-account-summaries",
+        feature = "managed-device-encryption-states",
+        feature = "managed-device-overview",
+        feature = "managed-devices",
+        feature = "management-condition-statements",
+        feature = "management-conditions",
+        feature = "microsoft-tunnel",
+        feature = "mobile-app-troubleshooting-events",
+        feature = "mobile-threat-defense-connectors",
+        feature = "ndes-connectors",
+        feature = "notification-message-templates",
+        feature = "rbac",
+        feature = "remote-action-audits",
+        feature = "remote-assistance-partners",
+        feature = "remote-assistance-settings",
+        feature = "reports",
+        feature = "resource-access-profiles",
+        feature = "settings-catalog",
+        feature = "software-update-status-summary",
+        feature = "telecom-expense-management-partners",
+        feature = "terms-and-conditions",
+        feature = "troubleshooting-events",
+        feature = "user-experience-analytics",
+        feature = "user-pfx-certificates",
+        feature = "virtual-endpoint",
+        feature = "windows-autopilot",
+        feature = "windows-information-protection",
+        feature = "windows-malware-information",
+        feature = "windows-updates"
+    )
+)]
 impl ::std::ops::Deref for DeviceManagementRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -33,6 +2225,77 @@ impl ::std::ops::Deref for DeviceManagementRequest {
     }
 }
 
+#[cfg(
+    any(
+        feature = "advanced-threat-protection-onboarding-state-summary",
+        feature = "android-enterprise",
+        feature = "apple-push-notification-certificate",
+        feature = "apple-user-initiated-enrollment-profiles",
+        feature = "assignment-filters",
+        feature = "audit-events",
+        feature = "cart-to-class-associations",
+        feature = "chrome-os-onboarding-settings",
+        feature = "cloud-pc-connectivity-issues",
+        feature = "comanaged-devices",
+        feature = "comanagement-eligible-devices",
+        feature = "compliance-management-partners",
+        feature = "conditional-access-settings",
+        feature = "config-manager-collections",
+        feature = "configuration-categories",
+        feature = "data-sharing-consents",
+        feature = "dep-onboarding-settings",
+        feature = "derived-credentials",
+        feature = "detected-apps",
+        feature = "device-categories",
+        feature = "device-compliance",
+        feature = "device-configuration",
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-enrollment-configurations",
+        feature = "device-health-scripts",
+        feature = "device-management-partners",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts",
+        feature = "domain-join-connectors",
+        feature = "embedded-sim-activation-code-pools",
+        feature = "endpoint-security",
+        feature = "exchange-connectors",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy",
+        feature = "group-policy",
+        feature = "imported-device-identities",
+        feature = "intune-branding-profiles",
+        feature = "ios-update-statuses",
+        feature = "mac-os-software-update-account-summaries",
+        feature = "managed-device-encryption-states",
+        feature = "managed-device-overview",
+        feature = "managed-devices",
+        feature = "management-condition-statements",
+        feature = "management-conditions",
+        feature = "microsoft-tunnel",
+        feature = "mobile-app-troubleshooting-events",
+        feature = "mobile-threat-defense-connectors",
+        feature = "ndes-connectors",
+        feature = "notification-message-templates",
+        feature = "rbac",
+        feature = "remote-action-audits",
+        feature = "remote-assistance-partners",
+        feature = "remote-assistance-settings",
+        feature = "reports",
+        feature = "resource-access-profiles",
+        feature = "settings-catalog",
+        feature = "software-update-status-summary",
+        feature = "telecom-expense-management-partners",
+        feature = "terms-and-conditions",
+        feature = "troubleshooting-events",
+        feature = "user-experience-analytics",
+        feature = "user-pfx-certificates",
+        feature = "virtual-endpoint",
+        feature = "windows-autopilot",
+        feature = "windows-information-protection",
+        feature = "windows-malware-information",
+        feature = "windows-updates"
+    )
+)]
 impl ::graph_intune::runtime::Entity for DeviceManagementRequest {
     type Model = crate::models::DeviceManagement;
     type Update = ::graph_intune::runtime::Yes;
@@ -40,39 +2303,2138 @@ impl ::graph_intune::runtime::Entity for DeviceManagementRequest {
     type Media = ::graph_intune::runtime::No;
 }
 
+#[cfg(
+    any(
+        feature = "advanced-threat-protection-onboarding-state-summary",
+        feature = "android-enterprise",
+        feature = "apple-push-notification-certificate",
+        feature = "apple-user-initiated-enrollment-profiles",
+        feature = "assignment-filters",
+        feature = "audit-events",
+        feature = "cart-to-class-associations",
+        feature = "chrome-os-onboarding-settings",
+        feature = "cloud-pc-connectivity-issues",
+        feature = "comanaged-devices",
+        feature = "comanagement-eligible-devices",
+        feature = "compliance-management-partners",
+        feature = "conditional-access-settings",
+        feature = "config-manager-collections",
+        feature = "configuration-categories",
+        feature = "data-sharing-consents",
+        feature = "dep-onboarding-settings",
+        feature = "derived-credentials",
+        feature = "detected-apps",
+        feature = "device-categories",
+        feature = "device-compliance",
+        feature = "device-configuration",
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-enrollment-configurations",
+        feature = "device-health-scripts",
+        feature = "device-management-partners",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts",
+        feature = "domain-join-connectors",
+        feature = "embedded-sim-activation-code-pools",
+        feature = "endpoint-security",
+        feature = "exchange-connectors",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy",
+        feature = "group-policy",
+        feature = "imported-device-identities",
+        feature = "intune-branding-profiles",
+        feature = "ios-update-statuses",
+        feature = "mac-os-software-update-account-summaries",
+        feature = "managed-device-encryption-states",
+        feature = "managed-device-overview",
+        feature = "managed-devices",
+        feature = "management-condition-statements",
+        feature = "management-conditions",
+        feature = "microsoft-tunnel",
+        feature = "mobile-app-troubleshooting-events",
+        feature = "mobile-threat-defense-connectors",
+        feature = "ndes-connectors",
+        feature = "notification-message-templates",
+        feature = "rbac",
+        feature = "remote-action-audits",
+        feature = "remote-assistance-partners",
+        feature = "remote-assistance-settings",
+        feature = "reports",
+        feature = "resource-access-profiles",
+        feature = "settings-catalog",
+        feature = "software-update-status-summary",
+        feature = "telecom-expense-management-partners",
+        feature = "terms-and-conditions",
+        feature = "troubleshooting-events",
+        feature = "user-experience-analytics",
+        feature = "user-pfx-certificates",
+        feature = "virtual-endpoint",
+        feature = "windows-autopilot",
+        feature = "windows-information-protection",
+        feature = "windows-malware-information",
+        feature = "windows-updates"
+    )
+)]
 impl DeviceManagementRequest {
+    /// Android device owner enrollment profile entities.
+    #[cfg(feature = "android-enterprise")]
+    pub fn android_device_owner_enrollment_profiles(
+        &self,
+    ) -> crate::requests::AndroidDeviceOwnerEnrollmentProfileCollectionRequest {
+        self.inner.navigate("androidDeviceOwnerEnrollmentProfiles")
+    }
+    /// Navigation property `virtualEndpoint`.
+    #[cfg(feature = "virtual-endpoint")]
+    pub fn virtual_endpoint(&self) -> crate::requests::VirtualEndpointRequest {
+        self.inner.navigate("virtualEndpoint")
+    }
+    /// Android for Work app configuration schema entities.
+    #[cfg(feature = "android-enterprise")]
+    pub fn android_for_work_app_configuration_schemas(
+        &self,
+    ) -> crate::requests::AndroidForWorkAppConfigurationSchemaCollectionRequest {
+        self.inner.navigate("androidForWorkAppConfigurationSchemas")
+    }
+    /// Android for Work enrollment profile entities.
+    #[cfg(feature = "android-enterprise")]
+    pub fn android_for_work_enrollment_profiles(
+        &self,
+    ) -> crate::requests::AndroidForWorkEnrollmentProfileCollectionRequest {
+        self.inner.navigate("androidForWorkEnrollmentProfiles")
+    }
+    /// The singleton Android for Work settings entity.
+    #[cfg(feature = "android-enterprise")]
+    pub fn android_for_work_settings(
+        &self,
+    ) -> crate::requests::AndroidForWorkSettingsRequest {
+        self.inner.navigate("androidForWorkSettings")
+    }
+    /// The singleton Android managed store account enterprise settings entity.
+    #[cfg(feature = "android-enterprise")]
+    pub fn android_managed_store_account_enterprise_settings(
+        &self,
+    ) -> crate::requests::AndroidManagedStoreAccountEnterpriseSettingsRequest {
+        self.inner.navigate("androidManagedStoreAccountEnterpriseSettings")
+    }
+    /// Android Enterprise app configuration schema entities.
+    #[cfg(feature = "android-enterprise")]
+    pub fn android_managed_store_app_configuration_schemas(
+        &self,
+    ) -> crate::requests::AndroidManagedStoreAppConfigurationSchemaCollectionRequest {
+        self.inner.navigate("androidManagedStoreAppConfigurationSchemas")
+    }
+    /// The Audit Events
+    #[cfg(feature = "audit-events")]
+    pub fn audit_events(&self) -> crate::requests::AuditEventCollectionRequest {
+        self.inner.navigate("auditEvents")
+    }
+    /// The list of assignment filters
+    #[cfg(feature = "assignment-filters")]
+    pub fn assignment_filters(
+        &self,
+    ) -> crate::requests::DeviceAndAppManagementAssignmentFilterCollectionRequest {
+        self.inner.navigate("assignmentFilters")
+    }
+    /// Collection of ChromeOSOnboardingSettings settings associated with account.
+    #[cfg(feature = "chrome-os-onboarding-settings")]
+    pub fn chrome_os_onboarding_settings(
+        &self,
+    ) -> crate::requests::ChromeOsOnboardingSettingsCollectionRequest {
+        self.inner.navigate("chromeOSOnboardingSettings")
+    }
+    /// The terms and conditions associated with device management of the company.
+    #[cfg(feature = "terms-and-conditions")]
+    pub fn terms_and_conditions(
+        &self,
+    ) -> crate::requests::TermsAndConditionsCollectionRequest {
+        self.inner.navigate("termsAndConditions")
+    }
+    /// The summary state of ATP onboarding state for this account.
+    #[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+    pub fn advanced_threat_protection_onboarding_state_summary(
+        &self,
+    ) -> crate::requests::AdvancedThreatProtectionOnboardingStateSummaryRequest {
+        self.inner.navigate("advancedThreatProtectionOnboardingStateSummary")
+    }
+    /// The Cart To Class Associations.
+    #[cfg(feature = "cart-to-class-associations")]
+    pub fn cart_to_class_associations(
+        &self,
+    ) -> crate::requests::CartToClassAssociationCollectionRequest {
+        self.inner.navigate("cartToClassAssociations")
+    }
     /// The device compliance policies.
+    #[cfg(feature = "device-compliance")]
     pub fn device_compliance_policies(
         &self,
     ) -> crate::requests::DeviceCompliancePolicyCollectionRequest {
         self.inner.navigate("deviceCompliancePolicies")
     }
     /// The device compliance state summary for this account.
+    #[cfg(feature = "device-compliance")]
     pub fn device_compliance_policy_device_state_summary(
         &self,
     ) -> crate::requests::DeviceCompliancePolicyDeviceStateSummaryRequest {
         self.inner.navigate("deviceCompliancePolicyDeviceStateSummary")
     }
     /// The summary states of compliance policy settings for this account.
+    #[cfg(feature = "device-compliance")]
     pub fn device_compliance_policy_setting_state_summaries(
         &self,
     ) -> crate::requests::DeviceCompliancePolicySettingStateSummaryCollectionRequest {
         self.inner.navigate("deviceCompliancePolicySettingStateSummaries")
     }
+    /// Summary of policies in conflict state for this account.
+    #[cfg(feature = "device-configuration")]
+    pub fn device_configuration_conflict_summary(
+        &self,
+    ) -> crate::requests::DeviceConfigurationConflictSummaryCollectionRequest {
+        self.inner.navigate("deviceConfigurationConflictSummary")
+    }
+    /// The device configuration device state summary for this account.
+    #[cfg(feature = "device-configuration")]
+    pub fn device_configuration_device_state_summaries(
+        &self,
+    ) -> crate::requests::DeviceConfigurationDeviceStateSummaryRequest {
+        self.inner.navigate("deviceConfigurationDeviceStateSummaries")
+    }
+    /// Restricted apps violations for this account.
+    #[cfg(feature = "device-configuration")]
+    pub fn device_configuration_restricted_apps_violations(
+        &self,
+    ) -> crate::requests::RestrictedAppsViolationCollectionRequest {
+        self.inner.navigate("deviceConfigurationRestrictedAppsViolations")
+    }
+    /// The device configurations.
+    #[cfg(feature = "device-configuration")]
+    pub fn device_configurations(
+        &self,
+    ) -> crate::requests::DeviceConfigurationCollectionRequest {
+        self.inner.navigate("deviceConfigurations")
+    }
+    /// Summary of all certificates for all devices.
+    #[cfg(feature = "device-configuration")]
+    pub fn device_configurations_all_managed_device_certificate_states(
+        &self,
+    ) -> crate::requests::ManagedAllDeviceCertificateStateCollectionRequest {
+        self.inner.navigate("deviceConfigurationsAllManagedDeviceCertificateStates")
+    }
+    /// The device configuration user state summary for this account.
+    #[cfg(feature = "device-configuration")]
+    pub fn device_configuration_user_state_summaries(
+        &self,
+    ) -> crate::requests::DeviceConfigurationUserStateSummaryRequest {
+        self.inner.navigate("deviceConfigurationUserStateSummaries")
+    }
+    /// The IOS software update installation statuses for this account.
+    #[cfg(feature = "ios-update-statuses")]
+    pub fn ios_update_statuses(
+        &self,
+    ) -> crate::requests::IosUpdateDeviceStatusCollectionRequest {
+        self.inner.navigate("iosUpdateStatuses")
+    }
+    /// The MacOS software update account summaries for this account.
+    #[cfg(feature = "mac-os-software-update-account-summaries")]
+    pub fn mac_os_software_update_account_summaries(
+        &self,
+    ) -> crate::requests::MacOsSoftwareUpdateAccountSummaryCollectionRequest {
+        self.inner.navigate("macOSSoftwareUpdateAccountSummaries")
+    }
+    /// Encryption report for devices in this account
+    #[cfg(feature = "managed-device-encryption-states")]
+    pub fn managed_device_encryption_states(
+        &self,
+    ) -> crate::requests::ManagedDeviceEncryptionStateCollectionRequest {
+        self.inner.navigate("managedDeviceEncryptionStates")
+    }
+    /// The collection of Ndes connectors for this account.
+    #[cfg(feature = "ndes-connectors")]
+    pub fn ndes_connectors(&self) -> crate::requests::NdesConnectorCollectionRequest {
+        self.inner.navigate("ndesConnectors")
+    }
+    /// The software update status summary.
+    #[cfg(feature = "software-update-status-summary")]
+    pub fn software_update_status_summary(
+        &self,
+    ) -> crate::requests::SoftwareUpdateStatusSummaryRequest {
+        self.inner.navigate("softwareUpdateStatusSummary")
+    }
+    /// List of all Configuration Categories
+    #[cfg(feature = "configuration-categories")]
+    pub fn configuration_categories(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationCategoryCollectionRequest {
+        self.inner.navigate("configurationCategories")
+    }
+    /// List of all Configuration policies
+    #[cfg(feature = "settings-catalog")]
+    pub fn configuration_policies(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationPolicyCollectionRequest {
+        self.inner.navigate("configurationPolicies")
+    }
+    /// List of all templates
+    #[cfg(feature = "settings-catalog")]
+    pub fn configuration_policy_templates(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationPolicyTemplateCollectionRequest {
+        self.inner.navigate("configurationPolicyTemplates")
+    }
+    /// List of all ConfigurationSettings
+    #[cfg(feature = "settings-catalog")]
+    pub fn configuration_settings(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+        self.inner.navigate("configurationSettings")
+    }
+    /// List of all reusable settings that can be referred in a policy
+    #[cfg(feature = "settings-catalog")]
+    pub fn reusable_policy_settings(
+        &self,
+    ) -> crate::requests::DeviceManagementReusablePolicySettingCollectionRequest {
+        self.inner.navigate("reusablePolicySettings")
+    }
+    /// List of all reusable settings
+    #[cfg(feature = "settings-catalog")]
+    pub fn reusable_settings(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+        self.inner.navigate("reusableSettings")
+    }
+    /// List of all TemplateSettings
+    #[cfg(feature = "settings-catalog")]
+    pub fn template_settings(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationSettingTemplateCollectionRequest {
+        self.inner.navigate("templateSettings")
+    }
+    /// The list of Compliance Management Partners configured by the tenant.
+    #[cfg(feature = "compliance-management-partners")]
+    pub fn compliance_management_partners(
+        &self,
+    ) -> crate::requests::ComplianceManagementPartnerCollectionRequest {
+        self.inner.navigate("complianceManagementPartners")
+    }
+    /// The Exchange on premises conditional access settings. On premises conditional access will require devices to be both enrolled and compliant for mail access
+    #[cfg(feature = "conditional-access-settings")]
+    pub fn conditional_access_settings(
+        &self,
+    ) -> crate::requests::OnPremisesConditionalAccessSettingsRequest {
+        self.inner.navigate("conditionalAccessSettings")
+    }
+    /// The list of device categories with the tenant.
+    #[cfg(feature = "device-categories")]
+    pub fn device_categories(&self) -> crate::requests::DeviceCategoryCollectionRequest {
+        self.inner.navigate("deviceCategories")
+    }
+    /// The list of device enrollment configurations
+    #[cfg(feature = "device-enrollment-configurations")]
+    pub fn device_enrollment_configurations(
+        &self,
+    ) -> crate::requests::DeviceEnrollmentConfigurationCollectionRequest {
+        self.inner.navigate("deviceEnrollmentConfigurations")
+    }
+    /// The list of Device Management Partners configured by the tenant.
+    #[cfg(feature = "device-management-partners")]
+    pub fn device_management_partners(
+        &self,
+    ) -> crate::requests::DeviceManagementPartnerCollectionRequest {
+        self.inner.navigate("deviceManagementPartners")
+    }
+    /// The list of Exchange Connectors configured by the tenant.
+    #[cfg(feature = "exchange-connectors")]
+    pub fn exchange_connectors(
+        &self,
+    ) -> crate::requests::DeviceManagementExchangeConnectorCollectionRequest {
+        self.inner.navigate("exchangeConnectors")
+    }
+    /// The list of Exchange On Premisis policies configured by the tenant.
+    #[cfg(feature = "exchange-on-premises-policies")]
+    pub fn exchange_on_premises_policies(
+        &self,
+    ) -> crate::requests::DeviceManagementExchangeOnPremisesPolicyCollectionRequest {
+        self.inner.navigate("exchangeOnPremisesPolicies")
+    }
+    /// The policy which controls mobile device access to Exchange On Premises
+    #[cfg(feature = "exchange-on-premises-policy")]
+    pub fn exchange_on_premises_policy(
+        &self,
+    ) -> crate::requests::DeviceManagementExchangeOnPremisesPolicyRequest {
+        self.inner.navigate("exchangeOnPremisesPolicy")
+    }
+    /// The list of Mobile threat Defense connectors configured by the tenant.
+    #[cfg(feature = "mobile-threat-defense-connectors")]
+    pub fn mobile_threat_defense_connectors(
+        &self,
+    ) -> crate::requests::MobileThreatDefenseConnectorCollectionRequest {
+        self.inner.navigate("mobileThreatDefenseConnectors")
+    }
+    /// The available categories
+    #[cfg(feature = "endpoint-security")]
+    pub fn categories(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingCategoryCollectionRequest {
+        self.inner.navigate("categories")
+    }
+    /// The device management intents
+    #[cfg(feature = "endpoint-security")]
+    pub fn intents(&self) -> crate::requests::DeviceManagementIntentCollectionRequest {
+        self.inner.navigate("intents")
+    }
+    /// The device management intent setting definitions
+    #[cfg(feature = "endpoint-security")]
+    pub fn setting_definitions(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingDefinitionCollectionRequest {
+        self.inner.navigate("settingDefinitions")
+    }
+    /// The available templates
+    #[cfg(feature = "endpoint-security")]
+    pub fn templates(
+        &self,
+    ) -> crate::requests::DeviceManagementTemplateCollectionRequest {
+        self.inner.navigate("templates")
+    }
+    /// Apple push notification certificate.
+    #[cfg(feature = "apple-push-notification-certificate")]
+    pub fn apple_push_notification_certificate(
+        &self,
+    ) -> crate::requests::ApplePushNotificationCertificateRequest {
+        self.inner.navigate("applePushNotificationCertificate")
+    }
+    /// The list of CloudPC Connectivity Issue.
+    #[cfg(feature = "cloud-pc-connectivity-issues")]
+    pub fn cloud_pc_connectivity_issues(
+        &self,
+    ) -> crate::requests::CloudPcConnectivityIssueCollectionRequest {
+        self.inner.navigate("cloudPCConnectivityIssues")
+    }
+    /// The list of co-managed devices report
+    #[cfg(feature = "comanaged-devices")]
+    pub fn comanaged_devices(&self) -> crate::requests::ManagedDeviceCollectionRequest {
+        self.inner.navigate("comanagedDevices")
+    }
+    /// The list of co-management eligible devices report
+    #[cfg(feature = "comanagement-eligible-devices")]
+    pub fn comanagement_eligible_devices(
+        &self,
+    ) -> crate::requests::ComanagementEligibleDeviceCollectionRequest {
+        self.inner.navigate("comanagementEligibleDevices")
+    }
+    /// Data sharing consents.
+    #[cfg(feature = "data-sharing-consents")]
+    pub fn data_sharing_consents(
+        &self,
+    ) -> crate::requests::DataSharingConsentCollectionRequest {
+        self.inner.navigate("dataSharingConsents")
+    }
+    /// The list of detected apps associated with a device.
+    #[cfg(feature = "detected-apps")]
+    pub fn detected_apps(&self) -> crate::requests::DetectedAppCollectionRequest {
+        self.inner.navigate("detectedApps")
+    }
     /// The list of device compliance scripts associated with the tenant.
+    #[cfg(feature = "device-compliance")]
     pub fn device_compliance_scripts(
         &self,
     ) -> crate::requests::DeviceComplianceScriptCollectionRequest {
         self.inner.navigate("deviceComplianceScripts")
     }
+    /// The list of device custom attribute shell scripts associated with the tenant.
+    #[cfg(feature = "device-custom-attribute-shell-scripts")]
+    pub fn device_custom_attribute_shell_scripts(
+        &self,
+    ) -> crate::requests::DeviceCustomAttributeShellScriptCollectionRequest {
+        self.inner.navigate("deviceCustomAttributeShellScripts")
+    }
+    /// The list of device health scripts associated with the tenant.
+    #[cfg(feature = "device-health-scripts")]
+    pub fn device_health_scripts(
+        &self,
+    ) -> crate::requests::DeviceHealthScriptCollectionRequest {
+        self.inner.navigate("deviceHealthScripts")
+    }
+    /// The list of device management scripts associated with the tenant.
+    #[cfg(feature = "device-management-scripts")]
+    pub fn device_management_scripts(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptCollectionRequest {
+        self.inner.navigate("deviceManagementScripts")
+    }
+    /// The list of device shell scripts associated with the tenant.
+    #[cfg(feature = "device-shell-scripts")]
+    pub fn device_shell_scripts(
+        &self,
+    ) -> crate::requests::DeviceShellScriptCollectionRequest {
+        self.inner.navigate("deviceShellScripts")
+    }
+    /// Device overview
+    #[cfg(feature = "managed-device-overview")]
+    pub fn managed_device_overview(
+        &self,
+    ) -> crate::requests::ManagedDeviceOverviewRequest {
+        self.inner.navigate("managedDeviceOverview")
+    }
+    /// The list of managed devices.
+    #[cfg(feature = "managed-devices")]
+    pub fn managed_devices(&self) -> crate::requests::ManagedDeviceCollectionRequest {
+        self.inner.navigate("managedDevices")
+    }
+    /// The collection property of MobileAppTroubleshootingEvent.
+    #[cfg(feature = "mobile-app-troubleshooting-events")]
+    pub fn mobile_app_troubleshooting_events(
+        &self,
+    ) -> crate::requests::MobileAppTroubleshootingEventCollectionRequest {
+        self.inner.navigate("mobileAppTroubleshootingEvents")
+    }
+    /// The list of device remote action audits with the tenant.
+    #[cfg(feature = "remote-action-audits")]
+    pub fn remote_action_audits(
+        &self,
+    ) -> crate::requests::RemoteActionAuditCollectionRequest {
+        self.inner.navigate("remoteActionAudits")
+    }
+    /// User experience analytics appHealth Application Performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_application_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsAppHealthApplicationPerformance")
+    }
+    /// User experience analytics appHealth Application Performance by App Version
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_application_performance_by_app_version(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionCollectionRequest {
+        self.inner
+            .navigate(
+                "userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersion",
+            )
+    }
+    /// User experience analytics appHealth Application Performance by OS Version
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_application_performance_by_os_version(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequest {
+        self.inner
+            .navigate(
+                "userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion",
+            )
+    }
+    /// User experience analytics appHealth Model Performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_device_model_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsAppHealthDeviceModelPerformance")
+    }
+    /// User experience analytics appHealth Device Performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_device_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsAppHealthDevicePerformance")
+    }
+    /// User experience analytics device performance details
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_device_performance_details(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsAppHealthDevicePerformanceDetails")
+    }
+    /// User experience analytics appHealth OS version Performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_os_version_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsAppHealthOSVersionPerformance")
+    }
+    /// User experience analytics appHealth overview
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_app_health_overview(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsCategoryRequest {
+        self.inner.navigate("userExperienceAnalyticsAppHealthOverview")
+    }
+    /// User experience analytics baselines
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_baselines(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsBaselineCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsBaselines")
+    }
+    /// User experience analytics categories
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_categories(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsCategoryCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsCategories")
+    }
+    /// User experience analytics device metric history
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_device_metric_history(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsMetricHistoryCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDeviceMetricHistory")
+    }
+    /// User experience analytics device performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_device_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsDevicePerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDevicePerformance")
+    }
+    /// User experience analytics device scores
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_device_scores(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsDeviceScoresCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDeviceScores")
+    }
+    /// User experience analytics device Startup History
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_device_startup_history(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsDeviceStartupHistoryCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDeviceStartupHistory")
+    }
+    /// User experience analytics device Startup Processes
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_device_startup_processes(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsDeviceStartupProcessCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDeviceStartupProcesses")
+    }
+    /// User experience analytics device Startup Process Performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_device_startup_process_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDeviceStartupProcessPerformance")
+    }
+    /// User experience analytics devices without cloud identity.
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_devices_without_cloud_identity(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsDeviceWithoutCloudIdentityCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsDevicesWithoutCloudIdentity")
+    }
+    /// User experience analytics impacting process
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_impacting_process(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsImpactingProcessCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsImpactingProcess")
+    }
+    /// User experience analytics metric history
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_metric_history(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsMetricHistoryCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsMetricHistory")
+    }
+    /// User experience analytics devices not Windows Autopilot ready.
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_not_autopilot_ready_device(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsNotAutopilotReadyDeviceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsNotAutopilotReadyDevice")
+    }
+    /// User experience analytics overview
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_overview(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsOverviewRequest {
+        self.inner.navigate("userExperienceAnalyticsOverview")
+    }
+    /// User experience analytics regression summary
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_regression_summary(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsRegressionSummaryRequest {
+        self.inner.navigate("userExperienceAnalyticsRegressionSummary")
+    }
+    /// User experience analytics remote connection
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_remote_connection(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsRemoteConnectionCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsRemoteConnection")
+    }
+    /// User experience analytics resource performance
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_resource_performance(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsResourcePerformanceCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsResourcePerformance")
+    }
+    /// User experience analytics device Startup Score History
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_score_history(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsScoreHistoryCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsScoreHistory")
+    }
+    /// User experience analytics work from anywhere metrics.
+    #[cfg(feature = "user-experience-analytics")]
+    pub fn user_experience_analytics_work_from_anywhere_metrics(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequest {
+        self.inner.navigate("userExperienceAnalyticsWorkFromAnywhereMetrics")
+    }
+    /// The list of affected malware in the tenant.
+    #[cfg(feature = "windows-malware-information")]
+    pub fn windows_malware_information(
+        &self,
+    ) -> crate::requests::WindowsMalwareInformationCollectionRequest {
+        self.inner.navigate("windowsMalwareInformation")
+    }
+    /// Collection of Derived credential settings associated with account.
+    #[cfg(feature = "derived-credentials")]
+    pub fn derived_credentials(
+        &self,
+    ) -> crate::requests::DeviceManagementDerivedCredentialSettingsCollectionRequest {
+        self.inner.navigate("derivedCredentials")
+    }
+    /// Collection of resource access settings associated with account.
+    #[cfg(feature = "resource-access-profiles")]
+    pub fn resource_access_profiles(
+        &self,
+    ) -> crate::requests::DeviceManagementResourceAccessProfileBaseCollectionRequest {
+        self.inner.navigate("resourceAccessProfiles")
+    }
+    /// Apple user initiated enrollment profiles
+    #[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+    pub fn apple_user_initiated_enrollment_profiles(
+        &self,
+    ) -> crate::requests::AppleUserInitiatedEnrollmentProfileCollectionRequest {
+        self.inner.navigate("appleUserInitiatedEnrollmentProfiles")
+    }
+    /// This collections of multiple DEP tokens per-tenant.
+    #[cfg(feature = "dep-onboarding-settings")]
+    pub fn dep_onboarding_settings(
+        &self,
+    ) -> crate::requests::DepOnboardingSettingCollectionRequest {
+        self.inner.navigate("depOnboardingSettings")
+    }
+    /// The imported device identities.
+    #[cfg(feature = "imported-device-identities")]
+    pub fn imported_device_identities(
+        &self,
+    ) -> crate::requests::ImportedDeviceIdentityCollectionRequest {
+        self.inner.navigate("importedDeviceIdentities")
+    }
+    /// Collection of imported Windows autopilot devices.
+    #[cfg(feature = "windows-autopilot")]
+    pub fn imported_windows_autopilot_device_identities(
+        &self,
+    ) -> crate::requests::ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
+        self.inner.navigate("importedWindowsAutopilotDeviceIdentities")
+    }
+    /// Windows auto pilot deployment profiles
+    #[cfg(feature = "windows-autopilot")]
+    pub fn windows_autopilot_deployment_profiles(
+        &self,
+    ) -> crate::requests::WindowsAutopilotDeploymentProfileCollectionRequest {
+        self.inner.navigate("windowsAutopilotDeploymentProfiles")
+    }
+    /// The Windows autopilot device identities contained collection.
+    #[cfg(feature = "windows-autopilot")]
+    pub fn windows_autopilot_device_identities(
+        &self,
+    ) -> crate::requests::WindowsAutopilotDeviceIdentityCollectionRequest {
+        self.inner.navigate("windowsAutopilotDeviceIdentities")
+    }
+    /// The Windows autopilot account settings.
+    #[cfg(feature = "windows-autopilot")]
+    pub fn windows_autopilot_settings(
+        &self,
+    ) -> crate::requests::WindowsAutopilotSettingsRequest {
+        self.inner.navigate("windowsAutopilotSettings")
+    }
+    /// The management conditions associated with device management of the company.
+    #[cfg(feature = "management-conditions")]
+    pub fn management_conditions(
+        &self,
+    ) -> crate::requests::ManagementConditionCollectionRequest {
+        self.inner.navigate("managementConditions")
+    }
+    /// The management condition statements associated with device management of the company.
+    #[cfg(feature = "management-condition-statements")]
+    pub fn management_condition_statements(
+        &self,
+    ) -> crate::requests::ManagementConditionStatementCollectionRequest {
+        self.inner.navigate("managementConditionStatements")
+    }
+    /// A list of Group Policy migration reports.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_migration_reports(
+        &self,
+    ) -> crate::requests::GroupPolicyMigrationReportCollectionRequest {
+        self.inner.navigate("groupPolicyMigrationReports")
+    }
+    /// A list of Group Policy Object files uploaded.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_object_files(
+        &self,
+    ) -> crate::requests::GroupPolicyObjectFileCollectionRequest {
+        self.inner.navigate("groupPolicyObjectFiles")
+    }
+    /// The available group policy categories for this account.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_categories(
+        &self,
+    ) -> crate::requests::GroupPolicyCategoryCollectionRequest {
+        self.inner.navigate("groupPolicyCategories")
+    }
+    /// The group policy configurations created by this account.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_configurations(
+        &self,
+    ) -> crate::requests::GroupPolicyConfigurationCollectionRequest {
+        self.inner.navigate("groupPolicyConfigurations")
+    }
+    /// The available group policy definition files for this account.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_definition_files(
+        &self,
+    ) -> crate::requests::GroupPolicyDefinitionFileCollectionRequest {
+        self.inner.navigate("groupPolicyDefinitionFiles")
+    }
+    /// The available group policy definitions for this account.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_definitions(
+        &self,
+    ) -> crate::requests::GroupPolicyDefinitionCollectionRequest {
+        self.inner.navigate("groupPolicyDefinitions")
+    }
+    /// The available group policy uploaded definition files for this account.
+    #[cfg(feature = "group-policy")]
+    pub fn group_policy_uploaded_definition_files(
+        &self,
+    ) -> crate::requests::GroupPolicyUploadedDefinitionFileCollectionRequest {
+        self.inner.navigate("groupPolicyUploadedDefinitionFiles")
+    }
+    /// Collection of MicrosoftTunnelConfiguration settings associated with account.
+    #[cfg(feature = "microsoft-tunnel")]
+    pub fn microsoft_tunnel_configurations(
+        &self,
+    ) -> crate::requests::MicrosoftTunnelConfigurationCollectionRequest {
+        self.inner.navigate("microsoftTunnelConfigurations")
+    }
+    /// Collection of MicrosoftTunnelHealthThreshold settings associated with account.
+    #[cfg(feature = "microsoft-tunnel")]
+    pub fn microsoft_tunnel_health_thresholds(
+        &self,
+    ) -> crate::requests::MicrosoftTunnelHealthThresholdCollectionRequest {
+        self.inner.navigate("microsoftTunnelHealthThresholds")
+    }
+    /// Collection of MicrosoftTunnelServerLogCollectionResponse settings associated with account.
+    #[cfg(feature = "microsoft-tunnel")]
+    pub fn microsoft_tunnel_server_log_collection_responses(
+        &self,
+    ) -> crate::requests::MicrosoftTunnelServerLogCollectionResponseCollectionRequest {
+        self.inner.navigate("microsoftTunnelServerLogCollectionResponses")
+    }
+    /// Collection of MicrosoftTunnelSite settings associated with account.
+    #[cfg(feature = "microsoft-tunnel")]
+    pub fn microsoft_tunnel_sites(
+        &self,
+    ) -> crate::requests::MicrosoftTunnelSiteCollectionRequest {
+        self.inner.navigate("microsoftTunnelSites")
+    }
+    /// The Notification Message Templates.
+    #[cfg(feature = "notification-message-templates")]
+    pub fn notification_message_templates(
+        &self,
+    ) -> crate::requests::NotificationMessageTemplateCollectionRequest {
+        self.inner.navigate("notificationMessageTemplates")
+    }
+    /// A list of connector objects.
+    #[cfg(feature = "domain-join-connectors")]
+    pub fn domain_join_connectors(
+        &self,
+    ) -> crate::requests::DeviceManagementDomainJoinConnectorCollectionRequest {
+        self.inner.navigate("domainJoinConnectors")
+    }
+    /// A list of ConfigManagerCollection
+    #[cfg(feature = "config-manager-collections")]
+    pub fn config_manager_collections(
+        &self,
+    ) -> crate::requests::ConfigManagerCollectionCollectionRequest {
+        self.inner.navigate("configManagerCollections")
+    }
+    /// The Resource Operations.
+    #[cfg(feature = "rbac")]
+    pub fn resource_operations(
+        &self,
+    ) -> crate::requests::ResourceOperationCollectionRequest {
+        self.inner.navigate("resourceOperations")
+    }
+    /// The Role Assignments.
+    #[cfg(feature = "rbac")]
+    pub fn role_assignments(
+        &self,
+    ) -> crate::requests::DeviceAndAppManagementRoleAssignmentCollectionRequest {
+        self.inner.navigate("roleAssignments")
+    }
+    /// The Role Definitions.
+    #[cfg(feature = "rbac")]
+    pub fn role_definitions(&self) -> crate::requests::RoleDefinitionCollectionRequest {
+        self.inner.navigate("roleDefinitions")
+    }
+    /// The Role Scope Tags.
+    #[cfg(feature = "rbac")]
+    pub fn role_scope_tags(&self) -> crate::requests::RoleScopeTagCollectionRequest {
+        self.inner.navigate("roleScopeTags")
+    }
+    /// The remote assist partners.
+    #[cfg(feature = "remote-assistance-partners")]
+    pub fn remote_assistance_partners(
+        &self,
+    ) -> crate::requests::RemoteAssistancePartnerCollectionRequest {
+        self.inner.navigate("remoteAssistancePartners")
+    }
+    /// The remote assistance settings singleton
+    #[cfg(feature = "remote-assistance-settings")]
+    pub fn remote_assistance_settings(
+        &self,
+    ) -> crate::requests::RemoteAssistanceSettingsRequest {
+        self.inner.navigate("remoteAssistanceSettings")
+    }
+    /// Reports singleton
+    #[cfg(feature = "reports")]
+    pub fn reports(&self) -> crate::requests::DeviceManagementReportsRequest {
+        self.inner.navigate("reports")
+    }
+    /// The embedded SIM activation code pools created by this account.
+    #[cfg(feature = "embedded-sim-activation-code-pools")]
+    pub fn embedded_sim_activation_code_pools(
+        &self,
+    ) -> crate::requests::EmbeddedSimActivationCodePoolCollectionRequest {
+        self.inner.navigate("embeddedSIMActivationCodePools")
+    }
+    /// The telecom expense management partners.
+    #[cfg(feature = "telecom-expense-management-partners")]
+    pub fn telecom_expense_management_partners(
+        &self,
+    ) -> crate::requests::TelecomExpenseManagementPartnerCollectionRequest {
+        self.inner.navigate("telecomExpenseManagementPartners")
+    }
+    /// The list of autopilot events for the tenant.
+    #[cfg(feature = "windows-autopilot")]
+    pub fn autopilot_events(
+        &self,
+    ) -> crate::requests::DeviceManagementAutopilotEventCollectionRequest {
+        self.inner.navigate("autopilotEvents")
+    }
+    /// The list of troubleshooting events for the tenant.
+    #[cfg(feature = "troubleshooting-events")]
+    pub fn troubleshooting_events(
+        &self,
+    ) -> crate::requests::DeviceManagementTroubleshootingEventCollectionRequest {
+        self.inner.navigate("troubleshootingEvents")
+    }
+    /// A collection of windows feature update profiles
+    #[cfg(feature = "windows-updates")]
+    pub fn windows_feature_update_profiles(
+        &self,
+    ) -> crate::requests::WindowsFeatureUpdateProfileCollectionRequest {
+        self.inner.navigate("windowsFeatureUpdateProfiles")
+    }
+    /// A collection of windows quality update profiles
+    #[cfg(feature = "windows-updates")]
+    pub fn windows_quality_update_profiles(
+        &self,
+    ) -> crate::requests::WindowsQualityUpdateProfileCollectionRequest {
+        self.inner.navigate("windowsQualityUpdateProfiles")
+    }
+    /// A collection of windows update catalog items (fetaure updates item , quality updates item)
+    #[cfg(feature = "windows-updates")]
+    pub fn windows_update_catalog_items(
+        &self,
+    ) -> crate::requests::WindowsUpdateCatalogItemCollectionRequest {
+        self.inner.navigate("windowsUpdateCatalogItems")
+    }
+    /// Intune branding profiles targeted to AAD groups
+    #[cfg(feature = "intune-branding-profiles")]
+    pub fn intune_branding_profiles(
+        &self,
+    ) -> crate::requests::IntuneBrandingProfileCollectionRequest {
+        self.inner.navigate("intuneBrandingProfiles")
+    }
+    /// The windows information protection app learning summaries.
+    #[cfg(feature = "windows-information-protection")]
+    pub fn windows_information_protection_app_learning_summaries(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionAppLearningSummaryCollectionRequest {
+        self.inner.navigate("windowsInformationProtectionAppLearningSummaries")
+    }
+    /// The windows information protection network learning summaries.
+    #[cfg(feature = "windows-information-protection")]
+    pub fn windows_information_protection_network_learning_summaries(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionNetworkLearningSummaryCollectionRequest {
+        self.inner.navigate("windowsInformationProtectionNetworkLearningSummaries")
+    }
+    /// Collection of PFX certificates associated with a user.
+    #[cfg(feature = "user-pfx-certificates")]
+    pub fn user_pfx_certificates(
+        &self,
+    ) -> crate::requests::UserPfxCertificateCollectionRequest {
+        self.inner.navigate("userPfxCertificates")
+    }
+}
+
+/// Requests on one `microsoft.graph.androidDeviceOwnerEnrollmentProfile`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidDeviceOwnerEnrollmentProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource for AndroidDeviceOwnerEnrollmentProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidDeviceOwnerEnrollmentProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Entity for AndroidDeviceOwnerEnrollmentProfileRequest {
+    type Model = crate::models::AndroidDeviceOwnerEnrollmentProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "android-enterprise")]
+impl AndroidDeviceOwnerEnrollmentProfileRequest {
+    /// The bound action `microsoft.graph.createToken`.
+    pub async fn create_token(
+        &self,
+        token_validity_in_seconds: &i32,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "tokenValidityInSeconds")]
+            token_validity_in_seconds: &'a i32,
+        }
+        let body = Body { token_validity_in_seconds };
+        self.inner.request_builder().segment("createToken").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.revokeToken`.
+    pub async fn revoke_token(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("revokeToken").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.androidDeviceOwnerEnrollmentProfile`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidDeviceOwnerEnrollmentProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource
+for AndroidDeviceOwnerEnrollmentProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidDeviceOwnerEnrollmentProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Collection
+for AndroidDeviceOwnerEnrollmentProfileCollectionRequest {
+    type Item = crate::requests::AndroidDeviceOwnerEnrollmentProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.virtualEndpoint`.
+///
+/// Available with the cargo feature `virtual-endpoint`.
+#[cfg(feature = "virtual-endpoint")]
+#[derive(Debug, Clone)]
+pub struct VirtualEndpointRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Resource for VirtualEndpointRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::std::ops::Deref for VirtualEndpointRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl ::graph_intune::runtime::Entity for VirtualEndpointRequest {
+    type Model = crate::models::VirtualEndpoint;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "virtual-endpoint")]
+impl VirtualEndpointRequest {
+    /// Navigation property `auditEvents`.
+    pub fn audit_events(&self) -> crate::requests::CloudPcAuditEventCollectionRequest {
+        self.inner.navigate("auditEvents")
+    }
+    /// Navigation property `cloudPCs`.
+    pub fn cloud_p_cs(&self) -> crate::requests::CloudPcCollectionRequest {
+        self.inner.navigate("cloudPCs")
+    }
+    /// Navigation property `deviceImages`.
+    pub fn device_images(&self) -> crate::requests::CloudPcDeviceImageCollectionRequest {
+        self.inner.navigate("deviceImages")
+    }
+    /// Navigation property `onPremisesConnections`.
+    pub fn on_premises_connections(
+        &self,
+    ) -> crate::requests::CloudPcOnPremisesConnectionCollectionRequest {
+        self.inner.navigate("onPremisesConnections")
+    }
+    /// Navigation property `provisioningPolicies`.
+    pub fn provisioning_policies(
+        &self,
+    ) -> crate::requests::CloudPcProvisioningPolicyCollectionRequest {
+        self.inner.navigate("provisioningPolicies")
+    }
+    /// Navigation property `userSettings`.
+    pub fn user_settings(&self) -> crate::requests::CloudPcUserSettingCollectionRequest {
+        self.inner.navigate("userSettings")
+    }
+    /// The bound function `microsoft.graph.getEffectivePermissions`.
+    pub async fn get_effective_permissions(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getEffectivePermissions",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.androidForWorkAppConfigurationSchema`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidForWorkAppConfigurationSchemaRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource for AndroidForWorkAppConfigurationSchemaRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidForWorkAppConfigurationSchemaRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Entity for AndroidForWorkAppConfigurationSchemaRequest {
+    type Model = crate::models::AndroidForWorkAppConfigurationSchema;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.androidForWorkAppConfigurationSchema`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidForWorkAppConfigurationSchemaCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource
+for AndroidForWorkAppConfigurationSchemaCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidForWorkAppConfigurationSchemaCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Collection
+for AndroidForWorkAppConfigurationSchemaCollectionRequest {
+    type Item = crate::requests::AndroidForWorkAppConfigurationSchemaRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.androidForWorkEnrollmentProfile`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidForWorkEnrollmentProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource for AndroidForWorkEnrollmentProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidForWorkEnrollmentProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Entity for AndroidForWorkEnrollmentProfileRequest {
+    type Model = crate::models::AndroidForWorkEnrollmentProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "android-enterprise")]
+impl AndroidForWorkEnrollmentProfileRequest {
+    /// The bound action `microsoft.graph.createToken`.
+    pub async fn create_token(
+        &self,
+        token_validity_in_seconds: &i32,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "tokenValidityInSeconds")]
+            token_validity_in_seconds: &'a i32,
+        }
+        let body = Body { token_validity_in_seconds };
+        self.inner.request_builder().segment("createToken").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.revokeToken`.
+    pub async fn revoke_token(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("revokeToken").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.androidForWorkEnrollmentProfile`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidForWorkEnrollmentProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource
+for AndroidForWorkEnrollmentProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidForWorkEnrollmentProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Collection
+for AndroidForWorkEnrollmentProfileCollectionRequest {
+    type Item = crate::requests::AndroidForWorkEnrollmentProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.androidForWorkSettings`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidForWorkSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource for AndroidForWorkSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidForWorkSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Entity for AndroidForWorkSettingsRequest {
+    type Model = crate::models::AndroidForWorkSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "android-enterprise")]
+impl AndroidForWorkSettingsRequest {
+    /// The bound action `microsoft.graph.completeSignup`.
+    pub async fn complete_signup(
+        &self,
+        enterprise_token: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "enterpriseToken")]
+            enterprise_token: ::std::option::Option<&'a str>,
+        }
+        let body = Body { enterprise_token };
+        self.inner
+            .request_builder()
+            .segment("completeSignup")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.requestSignupUrl`.
+    pub async fn request_signup_url(
+        &self,
+        host_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "hostName")]
+            host_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body { host_name };
+        self.inner.request_builder().segment("requestSignupUrl").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.syncApps`.
+    pub async fn sync_apps(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("syncApps").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.unbind`.
+    pub async fn unbind(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("unbind").post_no_content(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.androidManagedStoreAccountEnterpriseSettings`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidManagedStoreAccountEnterpriseSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource
+for AndroidManagedStoreAccountEnterpriseSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidManagedStoreAccountEnterpriseSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Entity
+for AndroidManagedStoreAccountEnterpriseSettingsRequest {
+    type Model = crate::models::AndroidManagedStoreAccountEnterpriseSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "android-enterprise")]
+impl AndroidManagedStoreAccountEnterpriseSettingsRequest {
+    /// The bound action `microsoft.graph.approveApps`.
+    pub async fn approve_apps(
+        &self,
+        package_ids: &[::std::string::String],
+        approve_all_permissions: &bool,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "packageIds")]
+            package_ids: &'a [::std::string::String],
+            #[serde(rename = "approveAllPermissions")]
+            approve_all_permissions: &'a bool,
+        }
+        let body = Body {
+            package_ids,
+            approve_all_permissions,
+        };
+        self.inner.request_builder().segment("approveApps").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.completeSignup`.
+    pub async fn complete_signup(
+        &self,
+        enterprise_token: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "enterpriseToken")]
+            enterprise_token: ::std::option::Option<&'a str>,
+        }
+        let body = Body { enterprise_token };
+        self.inner
+            .request_builder()
+            .segment("completeSignup")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.createGooglePlayWebToken`.
+    pub async fn create_google_play_web_token(
+        &self,
+        parent_uri: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "parentUri")]
+            parent_uri: ::std::option::Option<&'a str>,
+        }
+        let body = Body { parent_uri };
+        self.inner
+            .request_builder()
+            .segment("createGooglePlayWebToken")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.requestSignupUrl`.
+    pub async fn request_signup_url(
+        &self,
+        host_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "hostName")]
+            host_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body { host_name };
+        self.inner.request_builder().segment("requestSignupUrl").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.setAndroidDeviceOwnerFullyManagedEnrollmentState`.
+    pub async fn set_android_device_owner_fully_managed_enrollment_state(
+        &self,
+        enabled: &bool,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            enabled: &'a bool,
+        }
+        let body = Body { enabled };
+        self.inner
+            .request_builder()
+            .segment("setAndroidDeviceOwnerFullyManagedEnrollmentState")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.syncApps`.
+    pub async fn sync_apps(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("syncApps").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.unbind`.
+    pub async fn unbind(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("unbind").post_no_content(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.androidManagedStoreAppConfigurationSchema`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidManagedStoreAppConfigurationSchemaRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource
+for AndroidManagedStoreAppConfigurationSchemaRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidManagedStoreAppConfigurationSchemaRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Entity
+for AndroidManagedStoreAppConfigurationSchemaRequest {
+    type Model = crate::models::AndroidManagedStoreAppConfigurationSchema;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.androidManagedStoreAppConfigurationSchema`.
+///
+/// Available with the cargo feature `android-enterprise`.
+#[cfg(feature = "android-enterprise")]
+#[derive(Debug, Clone)]
+pub struct AndroidManagedStoreAppConfigurationSchemaCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Resource
+for AndroidManagedStoreAppConfigurationSchemaCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::std::ops::Deref for AndroidManagedStoreAppConfigurationSchemaCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "android-enterprise")]
+impl ::graph_intune::runtime::Collection
+for AndroidManagedStoreAppConfigurationSchemaCollectionRequest {
+    type Item = crate::requests::AndroidManagedStoreAppConfigurationSchemaRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.auditEvent`.
+///
+/// Available with the cargo feature `audit-events`.
+#[cfg(feature = "audit-events")]
+#[derive(Debug, Clone)]
+pub struct AuditEventRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "audit-events")]
+impl ::graph_intune::runtime::Resource for AuditEventRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "audit-events")]
+impl ::std::ops::Deref for AuditEventRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "audit-events")]
+impl ::graph_intune::runtime::Entity for AuditEventRequest {
+    type Model = crate::models::AuditEvent;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.auditEvent`.
+///
+/// Available with the cargo feature `audit-events`.
+#[cfg(feature = "audit-events")]
+#[derive(Debug, Clone)]
+pub struct AuditEventCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "audit-events")]
+impl ::graph_intune::runtime::Resource for AuditEventCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "audit-events")]
+impl ::std::ops::Deref for AuditEventCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "audit-events")]
+impl ::graph_intune::runtime::Collection for AuditEventCollectionRequest {
+    type Item = crate::requests::AuditEventRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "audit-events")]
+impl AuditEventCollectionRequest {
+    /// The bound function `microsoft.graph.getAuditActivityTypes`.
+    pub async fn get_audit_activity_types(
+        &self,
+        category: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getAuditActivityTypes",
+            &[
+                (
+                    "category",
+                    category
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |category| ::graph_intune::odata::Literal::literal(category),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound function `microsoft.graph.getAuditCategories`.
+    pub async fn get_audit_categories(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment("getAuditCategories", &[]);
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.deviceAndAppManagementAssignmentFilter`.
+///
+/// Available with the cargo feature `assignment-filters`.
+#[cfg(feature = "assignment-filters")]
+#[derive(Debug, Clone)]
+pub struct DeviceAndAppManagementAssignmentFilterRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "assignment-filters")]
+impl ::graph_intune::runtime::Resource
+for DeviceAndAppManagementAssignmentFilterRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "assignment-filters")]
+impl ::std::ops::Deref for DeviceAndAppManagementAssignmentFilterRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "assignment-filters")]
+impl ::graph_intune::runtime::Entity for DeviceAndAppManagementAssignmentFilterRequest {
+    type Model = crate::models::DeviceAndAppManagementAssignmentFilter;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceAndAppManagementAssignmentFilter`.
+///
+/// Available with the cargo feature `assignment-filters`.
+#[cfg(feature = "assignment-filters")]
+#[derive(Debug, Clone)]
+pub struct DeviceAndAppManagementAssignmentFilterCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "assignment-filters")]
+impl ::graph_intune::runtime::Resource
+for DeviceAndAppManagementAssignmentFilterCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "assignment-filters")]
+impl ::std::ops::Deref for DeviceAndAppManagementAssignmentFilterCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "assignment-filters")]
+impl ::graph_intune::runtime::Collection
+for DeviceAndAppManagementAssignmentFilterCollectionRequest {
+    type Item = crate::requests::DeviceAndAppManagementAssignmentFilterRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "assignment-filters")]
+impl DeviceAndAppManagementAssignmentFilterCollectionRequest {
+    /// The bound action `microsoft.graph.enable`.
+    pub async fn enable(
+        &self,
+        enable: &bool,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            enable: &'a bool,
+        }
+        let body = Body { enable };
+        self.inner.request_builder().segment("enable").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.validateFilter`.
+    pub async fn validate_filter(
+        &self,
+        device_and_app_management_assignment_filter: ::std::option::Option<
+            &crate::models::DeviceAndAppManagementAssignmentFilter,
+        >,
+    ) -> ::std::result::Result<
+        crate::models::AssignmentFilterValidationResult,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceAndAppManagementAssignmentFilter")]
+            device_and_app_management_assignment_filter: ::std::option::Option<
+                &'a crate::models::DeviceAndAppManagementAssignmentFilter,
+            >,
+        }
+        let body = Body {
+            device_and_app_management_assignment_filter,
+        };
+        self.inner.request_builder().segment("validateFilter").post(&body).await
+    }
+    /// The bound function `microsoft.graph.getState`.
+    pub async fn get_state(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::AssignmentFilterState,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment("getState", &[]);
+        self.inner.request_builder().segment(&segment).get().await
+    }
+}
+
+/// Requests on one `microsoft.graph.chromeOSOnboardingSettings`.
+///
+/// Available with the cargo feature `chrome-os-onboarding-settings`.
+#[cfg(feature = "chrome-os-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct ChromeOsOnboardingSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for ChromeOsOnboardingSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ::std::ops::Deref for ChromeOsOnboardingSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ::graph_intune::runtime::Entity for ChromeOsOnboardingSettingsRequest {
+    type Model = crate::models::ChromeOsOnboardingSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.chromeOSOnboardingSettings`.
+///
+/// Available with the cargo feature `chrome-os-onboarding-settings`.
+#[cfg(feature = "chrome-os-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct ChromeOsOnboardingSettingsCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for ChromeOsOnboardingSettingsCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ::std::ops::Deref for ChromeOsOnboardingSettingsCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ::graph_intune::runtime::Collection
+for ChromeOsOnboardingSettingsCollectionRequest {
+    type Item = crate::requests::ChromeOsOnboardingSettingsRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "chrome-os-onboarding-settings")]
+impl ChromeOsOnboardingSettingsCollectionRequest {
+    /// The bound action `microsoft.graph.connect`.
+    pub async fn connect(
+        &self,
+        owner_user_principal_name: ::std::option::Option<&str>,
+        service_account_credentials: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        crate::models::ChromeOsOnboardingStatus,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "ownerUserPrincipalName")]
+            owner_user_principal_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "serviceAccountCredentials")]
+            service_account_credentials: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            owner_user_principal_name,
+            service_account_credentials,
+        };
+        self.inner.request_builder().segment("connect").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.termsAndConditions`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource for TermsAndConditionsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Entity for TermsAndConditionsRequest {
+    type Model = crate::models::TermsAndConditions;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl TermsAndConditionsRequest {
+    /// The list of acceptance statuses for this T&C policy.
+    pub fn acceptance_statuses(
+        &self,
+    ) -> crate::requests::TermsAndConditionsAcceptanceStatusCollectionRequest {
+        self.inner.navigate("acceptanceStatuses")
+    }
+    /// The list of assignments for this T&C policy.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::TermsAndConditionsAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The list of group assignments for this T&C policy.
+    pub fn group_assignments(
+        &self,
+    ) -> crate::requests::TermsAndConditionsGroupAssignmentCollectionRequest {
+        self.inner.navigate("groupAssignments")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.termsAndConditions`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource for TermsAndConditionsCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Collection for TermsAndConditionsCollectionRequest {
+    type Item = crate::requests::TermsAndConditionsRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.advancedThreatProtectionOnboardingStateSummary`.
+///
+/// Available with the cargo feature `advanced-threat-protection-onboarding-state-summary`.
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+#[derive(Debug, Clone)]
+pub struct AdvancedThreatProtectionOnboardingStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::graph_intune::runtime::Resource
+for AdvancedThreatProtectionOnboardingStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::std::ops::Deref for AdvancedThreatProtectionOnboardingStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::graph_intune::runtime::Entity
+for AdvancedThreatProtectionOnboardingStateSummaryRequest {
+    type Model = crate::models::AdvancedThreatProtectionOnboardingStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl AdvancedThreatProtectionOnboardingStateSummaryRequest {
+    /// Navigation property `advancedThreatProtectionOnboardingDeviceSettingStates`.
+    pub fn advanced_threat_protection_onboarding_device_setting_states(
+        &self,
+    ) -> crate::requests::AdvancedThreatProtectionOnboardingDeviceSettingStateCollectionRequest {
+        self.inner.navigate("advancedThreatProtectionOnboardingDeviceSettingStates")
+    }
+}
+
+/// Requests on one `microsoft.graph.cartToClassAssociation`.
+///
+/// Available with the cargo feature `cart-to-class-associations`.
+#[cfg(feature = "cart-to-class-associations")]
+#[derive(Debug, Clone)]
+pub struct CartToClassAssociationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "cart-to-class-associations")]
+impl ::graph_intune::runtime::Resource for CartToClassAssociationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "cart-to-class-associations")]
+impl ::std::ops::Deref for CartToClassAssociationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "cart-to-class-associations")]
+impl ::graph_intune::runtime::Entity for CartToClassAssociationRequest {
+    type Model = crate::models::CartToClassAssociation;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.cartToClassAssociation`.
+///
+/// Available with the cargo feature `cart-to-class-associations`.
+#[cfg(feature = "cart-to-class-associations")]
+#[derive(Debug, Clone)]
+pub struct CartToClassAssociationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "cart-to-class-associations")]
+impl ::graph_intune::runtime::Resource for CartToClassAssociationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "cart-to-class-associations")]
+impl ::std::ops::Deref for CartToClassAssociationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "cart-to-class-associations")]
+impl ::graph_intune::runtime::Collection for CartToClassAssociationCollectionRequest {
+    type Item = crate::requests::CartToClassAssociationRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicy`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -81,6 +4443,7 @@ impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicyRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -88,6 +4451,7 @@ impl ::std::ops::Deref for DeviceCompliancePolicyRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyRequest {
     type Model = crate::models::DeviceCompliancePolicy;
     type Update = ::graph_intune::runtime::Yes;
@@ -95,6 +4459,7 @@ impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyRequest {
     type Media = ::graph_intune::runtime::No;
 }
 
+#[cfg(feature = "device-compliance")]
 impl DeviceCompliancePolicyRequest {
     /// The collection of assignments for this compliance policy.
     pub fn assignments(
@@ -175,11 +4540,15 @@ impl DeviceCompliancePolicyRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicy`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -188,6 +4557,7 @@ impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyCollectionReque
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicyCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -195,11 +4565,13 @@ impl ::std::ops::Deref for DeviceCompliancePolicyCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection for DeviceCompliancePolicyCollectionRequest {
     type Item = crate::requests::DeviceCompliancePolicyRequest;
     type Create = ::graph_intune::runtime::Yes;
 }
 
+#[cfg(feature = "device-compliance")]
 impl DeviceCompliancePolicyCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
     pub async fn has_payload_links(
@@ -294,11 +4666,15 @@ impl DeviceCompliancePolicyCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicyDeviceStateSummary`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyDeviceStateSummaryRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceCompliancePolicyDeviceStateSummaryRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -308,6 +4684,7 @@ for DeviceCompliancePolicyDeviceStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicyDeviceStateSummaryRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -315,6 +4692,7 @@ impl ::std::ops::Deref for DeviceCompliancePolicyDeviceStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity
 for DeviceCompliancePolicyDeviceStateSummaryRequest {
     type Model = crate::models::DeviceCompliancePolicyDeviceStateSummary;
@@ -324,11 +4702,15 @@ for DeviceCompliancePolicyDeviceStateSummaryRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceCompliancePolicySettingStateSummaryRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -338,6 +4720,7 @@ for DeviceCompliancePolicySettingStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicySettingStateSummaryRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -345,6 +4728,7 @@ impl ::std::ops::Deref for DeviceCompliancePolicySettingStateSummaryRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity
 for DeviceCompliancePolicySettingStateSummaryRequest {
     type Model = crate::models::DeviceCompliancePolicySettingStateSummary;
@@ -353,6 +4737,7 @@ for DeviceCompliancePolicySettingStateSummaryRequest {
     type Media = ::graph_intune::runtime::No;
 }
 
+#[cfg(feature = "device-compliance")]
 impl DeviceCompliancePolicySettingStateSummaryRequest {
     /// Navigation property `deviceComplianceSettingStates`.
     pub fn device_compliance_setting_states(
@@ -363,11 +4748,15 @@ impl DeviceCompliancePolicySettingStateSummaryRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicySettingStateSummary`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -377,6 +4766,7 @@ for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -384,18 +4774,2757 @@ impl ::std::ops::Deref for DeviceCompliancePolicySettingStateSummaryCollectionRe
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceCompliancePolicySettingStateSummaryCollectionRequest {
     type Item = crate::requests::DeviceCompliancePolicySettingStateSummaryRequest;
     type Create = ::graph_intune::runtime::Yes;
 }
 
+/// Requests on one `microsoft.graph.deviceConfigurationConflictSummary`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationConflictSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationConflictSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationConflictSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationConflictSummaryRequest {
+    type Model = crate::models::DeviceConfigurationConflictSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfigurationConflictSummary`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationConflictSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource
+for DeviceConfigurationConflictSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationConflictSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection
+for DeviceConfigurationConflictSummaryCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationConflictSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationDeviceStateSummary`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationDeviceStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationDeviceStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationDeviceStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationDeviceStateSummaryRequest {
+    type Model = crate::models::DeviceConfigurationDeviceStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.restrictedAppsViolation`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct RestrictedAppsViolationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for RestrictedAppsViolationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for RestrictedAppsViolationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for RestrictedAppsViolationRequest {
+    type Model = crate::models::RestrictedAppsViolation;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.restrictedAppsViolation`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct RestrictedAppsViolationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for RestrictedAppsViolationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for RestrictedAppsViolationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection for RestrictedAppsViolationCollectionRequest {
+    type Item = crate::requests::RestrictedAppsViolationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfiguration`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationRequest {
+    type Model = crate::models::DeviceConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-configuration")]
+impl DeviceConfigurationRequest {
+    /// The list of assignments for the device configuration profile.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceConfigurationAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Device Configuration Setting State Device Summary
+    pub fn device_setting_state_summaries(
+        &self,
+    ) -> crate::requests::SettingStateDeviceSummaryCollectionRequest {
+        self.inner.navigate("deviceSettingStateSummaries")
+    }
+    /// Device configuration installation status by device.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::DeviceConfigurationDeviceStatusCollectionRequest {
+        self.inner.navigate("deviceStatuses")
+    }
+    /// Device Configuration devices status overview
+    pub fn device_status_overview(
+        &self,
+    ) -> crate::requests::DeviceConfigurationDeviceOverviewRequest {
+        self.inner.navigate("deviceStatusOverview")
+    }
+    /// The list of group assignments for the device configuration profile.
+    pub fn group_assignments(
+        &self,
+    ) -> crate::requests::DeviceConfigurationGroupAssignmentCollectionRequest {
+        self.inner.navigate("groupAssignments")
+    }
+    /// Device configuration installation status by user.
+    pub fn user_statuses(
+        &self,
+    ) -> crate::requests::DeviceConfigurationUserStatusCollectionRequest {
+        self.inner.navigate("userStatuses")
+    }
+    /// Device Configuration users status overview
+    pub fn user_status_overview(
+        &self,
+    ) -> crate::requests::DeviceConfigurationUserOverviewRequest {
+        self.inner.navigate("userStatusOverview")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_configuration_group_assignments: &[crate::models::DeviceConfigurationGroupAssignment],
+        assignments: &[crate::models::DeviceConfigurationAssignment],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceConfigurationAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceConfigurationGroupAssignments")]
+            device_configuration_group_assignments: &'a [crate::models::DeviceConfigurationGroupAssignment],
+            assignments: &'a [crate::models::DeviceConfigurationAssignment],
+        }
+        let body = Body {
+            device_configuration_group_assignments,
+            assignments,
+        };
+        self.inner.request_builder().segment("assign").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.assignedAccessMultiModeProfiles`.
+    pub async fn assigned_access_multi_mode_profiles(
+        &self,
+        assigned_access_multi_mode_profiles: &[crate::models::WindowsAssignedAccessProfile],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "assignedAccessMultiModeProfiles")]
+            assigned_access_multi_mode_profiles: &'a [crate::models::WindowsAssignedAccessProfile],
+        }
+        let body = Body {
+            assigned_access_multi_mode_profiles,
+        };
+        self.inner
+            .request_builder()
+            .segment("assignedAccessMultiModeProfiles")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.windowsPrivacyAccessControls`.
+    pub async fn windows_privacy_access_controls(
+        &self,
+        windows_privacy_access_controls: &[crate::models::WindowsPrivacyDataAccessControlItem],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "windowsPrivacyAccessControls")]
+            windows_privacy_access_controls: &'a [crate::models::WindowsPrivacyDataAccessControlItem],
+        }
+        let body = Body {
+            windows_privacy_access_controls,
+        };
+        self.inner
+            .request_builder()
+            .segment("windowsPrivacyAccessControls")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getOmaSettingPlainTextValue`.
+    pub async fn get_oma_setting_plain_text_value(
+        &self,
+        secret_reference_value_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "getOmaSettingPlainTextValue",
+            &[
+                (
+                    "secretReferenceValueId",
+                    secret_reference_value_id
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |secret_reference_value_id| ::graph_intune::odata::Literal::literal(
+                                secret_reference_value_id,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfiguration`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection for DeviceConfigurationCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "device-configuration")]
+impl DeviceConfigurationCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.getTargetedUsersAndDevices`.
+    pub async fn get_targeted_users_and_devices(
+        &self,
+        device_configuration_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceConfigurationTargetedUserAndDevice>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceConfigurationIds")]
+            device_configuration_ids: &'a [::std::string::String],
+        }
+        let body = Body { device_configuration_ids };
+        self.inner
+            .request_builder()
+            .segment("getTargetedUsersAndDevices")
+            .post_value(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getIosAvailableUpdateVersions`.
+    pub async fn get_ios_available_update_versions(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::IosAvailableUpdateVersion>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getIosAvailableUpdateVersions",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.managedAllDeviceCertificateState`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct ManagedAllDeviceCertificateStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for ManagedAllDeviceCertificateStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for ManagedAllDeviceCertificateStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for ManagedAllDeviceCertificateStateRequest {
+    type Model = crate::models::ManagedAllDeviceCertificateState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedAllDeviceCertificateState`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct ManagedAllDeviceCertificateStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource
+for ManagedAllDeviceCertificateStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for ManagedAllDeviceCertificateStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection
+for ManagedAllDeviceCertificateStateCollectionRequest {
+    type Item = crate::requests::ManagedAllDeviceCertificateStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationUserStateSummary`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationUserStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationUserStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationUserStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationUserStateSummaryRequest {
+    type Model = crate::models::DeviceConfigurationUserStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.iosUpdateDeviceStatus`.
+///
+/// Available with the cargo feature `ios-update-statuses`.
+#[cfg(feature = "ios-update-statuses")]
+#[derive(Debug, Clone)]
+pub struct IosUpdateDeviceStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "ios-update-statuses")]
+impl ::graph_intune::runtime::Resource for IosUpdateDeviceStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-update-statuses")]
+impl ::std::ops::Deref for IosUpdateDeviceStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-update-statuses")]
+impl ::graph_intune::runtime::Entity for IosUpdateDeviceStatusRequest {
+    type Model = crate::models::IosUpdateDeviceStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.iosUpdateDeviceStatus`.
+///
+/// Available with the cargo feature `ios-update-statuses`.
+#[cfg(feature = "ios-update-statuses")]
+#[derive(Debug, Clone)]
+pub struct IosUpdateDeviceStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "ios-update-statuses")]
+impl ::graph_intune::runtime::Resource for IosUpdateDeviceStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-update-statuses")]
+impl ::std::ops::Deref for IosUpdateDeviceStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-update-statuses")]
+impl ::graph_intune::runtime::Collection for IosUpdateDeviceStatusCollectionRequest {
+    type Item = crate::requests::IosUpdateDeviceStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.macOSSoftwareUpdateAccountSummary`.
+///
+/// Available with the cargo feature `mac-os-software-update-account-summaries`.
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+#[derive(Debug, Clone)]
+pub struct MacOsSoftwareUpdateAccountSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Resource for MacOsSoftwareUpdateAccountSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::std::ops::Deref for MacOsSoftwareUpdateAccountSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Entity for MacOsSoftwareUpdateAccountSummaryRequest {
+    type Model = crate::models::MacOsSoftwareUpdateAccountSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl MacOsSoftwareUpdateAccountSummaryRequest {
+    /// Summary of the updates by category.
+    pub fn category_summaries(
+        &self,
+    ) -> crate::requests::MacOsSoftwareUpdateCategorySummaryCollectionRequest {
+        self.inner.navigate("categorySummaries")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.macOSSoftwareUpdateAccountSummary`.
+///
+/// Available with the cargo feature `mac-os-software-update-account-summaries`.
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+#[derive(Debug, Clone)]
+pub struct MacOsSoftwareUpdateAccountSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Resource
+for MacOsSoftwareUpdateAccountSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::std::ops::Deref for MacOsSoftwareUpdateAccountSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Collection
+for MacOsSoftwareUpdateAccountSummaryCollectionRequest {
+    type Item = crate::requests::MacOsSoftwareUpdateAccountSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceEncryptionState`.
+///
+/// Available with the cargo feature `managed-device-encryption-states`.
+#[cfg(feature = "managed-device-encryption-states")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceEncryptionStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-device-encryption-states")]
+impl ::graph_intune::runtime::Resource for ManagedDeviceEncryptionStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-device-encryption-states")]
+impl ::std::ops::Deref for ManagedDeviceEncryptionStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-device-encryption-states")]
+impl ::graph_intune::runtime::Entity for ManagedDeviceEncryptionStateRequest {
+    type Model = crate::models::ManagedDeviceEncryptionState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedDeviceEncryptionState`.
+///
+/// Available with the cargo feature `managed-device-encryption-states`.
+#[cfg(feature = "managed-device-encryption-states")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceEncryptionStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "managed-device-encryption-states")]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceEncryptionStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-device-encryption-states")]
+impl ::std::ops::Deref for ManagedDeviceEncryptionStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-device-encryption-states")]
+impl ::graph_intune::runtime::Collection
+for ManagedDeviceEncryptionStateCollectionRequest {
+    type Item = crate::requests::ManagedDeviceEncryptionStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.ndesConnector`.
+///
+/// Available with the cargo feature `ndes-connectors`.
+#[cfg(feature = "ndes-connectors")]
+#[derive(Debug, Clone)]
+pub struct NdesConnectorRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "ndes-connectors")]
+impl ::graph_intune::runtime::Resource for NdesConnectorRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ndes-connectors")]
+impl ::std::ops::Deref for NdesConnectorRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ndes-connectors")]
+impl ::graph_intune::runtime::Entity for NdesConnectorRequest {
+    type Model = crate::models::NdesConnector;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.ndesConnector`.
+///
+/// Available with the cargo feature `ndes-connectors`.
+#[cfg(feature = "ndes-connectors")]
+#[derive(Debug, Clone)]
+pub struct NdesConnectorCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "ndes-connectors")]
+impl ::graph_intune::runtime::Resource for NdesConnectorCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ndes-connectors")]
+impl ::std::ops::Deref for NdesConnectorCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ndes-connectors")]
+impl ::graph_intune::runtime::Collection for NdesConnectorCollectionRequest {
+    type Item = crate::requests::NdesConnectorRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.softwareUpdateStatusSummary`.
+///
+/// Available with the cargo feature `software-update-status-summary`.
+#[cfg(feature = "software-update-status-summary")]
+#[derive(Debug, Clone)]
+pub struct SoftwareUpdateStatusSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "software-update-status-summary")]
+impl ::graph_intune::runtime::Resource for SoftwareUpdateStatusSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "software-update-status-summary")]
+impl ::std::ops::Deref for SoftwareUpdateStatusSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "software-update-status-summary")]
+impl ::graph_intune::runtime::Entity for SoftwareUpdateStatusSummaryRequest {
+    type Model = crate::models::SoftwareUpdateStatusSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationCategory`.
+///
+/// Available with the cargo feature `configuration-categories`.
+#[cfg(feature = "configuration-categories")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "configuration-categories")]
+impl ::graph_intune::runtime::Resource for DeviceManagementConfigurationCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "configuration-categories")]
+impl ::std::ops::Deref for DeviceManagementConfigurationCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "configuration-categories")]
+impl ::graph_intune::runtime::Entity for DeviceManagementConfigurationCategoryRequest {
+    type Model = crate::models::DeviceManagementConfigurationCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationCategory`.
+///
+/// Available with the cargo feature `configuration-categories`.
+#[cfg(feature = "configuration-categories")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "configuration-categories")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "configuration-categories")]
+impl ::std::ops::Deref for DeviceManagementConfigurationCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "configuration-categories")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationCategoryCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationPolicy`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource for DeviceManagementConfigurationPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity for DeviceManagementConfigurationPolicyRequest {
+    type Model = crate::models::DeviceManagementConfigurationPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "settings-catalog")]
+impl DeviceManagementConfigurationPolicyRequest {
+    /// Policy assignments
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Policy settings
+    pub fn settings(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationSettingCollectionRequest {
+        self.inner.navigate("settings")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::DeviceManagementConfigurationPolicyAssignment],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceManagementConfigurationPolicyAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::DeviceManagementConfigurationPolicyAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.createCopy`.
+    pub async fn create_copy(
+        &self,
+        display_name: ::std::option::Option<&str>,
+        description: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        crate::models::DeviceManagementConfigurationPolicy,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "displayName")]
+            display_name: ::std::option::Option<&'a str>,
+            description: ::std::option::Option<&'a str>,
+        }
+        let body = Body { display_name, description };
+        self.inner.request_builder().segment("createCopy").post(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationPolicy`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationPolicyCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationPolicyTemplate`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationPolicyTemplateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationPolicyTemplateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationPolicyTemplateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementConfigurationPolicyTemplateRequest {
+    type Model = crate::models::DeviceManagementConfigurationPolicyTemplate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "settings-catalog")]
+impl DeviceManagementConfigurationPolicyTemplateRequest {
+    /// Setting templates
+    pub fn setting_templates(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationSettingTemplateCollectionRequest {
+        self.inner.navigate("settingTemplates")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationPolicyTemplate`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationPolicyTemplateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationPolicyTemplateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationPolicyTemplateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationPolicyTemplateCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationPolicyTemplateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationSettingDefinitionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationSettingDefinitionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationSettingDefinitionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementConfigurationSettingDefinitionRequest {
+    type Model = crate::models::DeviceManagementConfigurationSettingDefinitionKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref
+for DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationSettingDefinitionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementReusablePolicySetting`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementReusablePolicySettingRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource for DeviceManagementReusablePolicySettingRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementReusablePolicySettingRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity for DeviceManagementReusablePolicySettingRequest {
+    type Model = crate::models::DeviceManagementReusablePolicySetting;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "settings-catalog")]
+impl DeviceManagementReusablePolicySettingRequest {
+    /// configuration policies referencing the current reusable setting
+    pub fn referencing_configuration_policies(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationPolicyCollectionRequest {
+        self.inner.navigate("referencingConfigurationPolicies")
+    }
+    /// The bound action `microsoft.graph.clone`.
+    pub async fn clone_2(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceManagementReusablePolicySetting,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("clone").post(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementReusablePolicySetting`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementReusablePolicySettingCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementReusablePolicySettingCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementReusablePolicySettingCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementReusablePolicySettingCollectionRequest {
+    type Item = crate::requests::DeviceManagementReusablePolicySettingRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationSettingTemplate`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationSettingTemplateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationSettingTemplateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationSettingTemplateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementConfigurationSettingTemplateRequest {
+    type Model = crate::models::DeviceManagementConfigurationSettingTemplate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "settings-catalog")]
+impl DeviceManagementConfigurationSettingTemplateRequest {
+    /// List of related Setting Definitions
+    pub fn setting_definitions(
+        &self,
+    ) -> crate::requests::DeviceManagementConfigurationSettingDefinitionCollectionRequest {
+        self.inner.navigate("settingDefinitions")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationSettingTemplate`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationSettingTemplateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationSettingTemplateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref
+for DeviceManagementConfigurationSettingTemplateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationSettingTemplateCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationSettingTemplateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.complianceManagementPartner`.
+///
+/// Available with the cargo feature `compliance-management-partners`.
+#[cfg(feature = "compliance-management-partners")]
+#[derive(Debug, Clone)]
+pub struct ComplianceManagementPartnerRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "compliance-management-partners")]
+impl ::graph_intune::runtime::Resource for ComplianceManagementPartnerRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "compliance-management-partners")]
+impl ::std::ops::Deref for ComplianceManagementPartnerRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "compliance-management-partners")]
+impl ::graph_intune::runtime::Entity for ComplianceManagementPartnerRequest {
+    type Model = crate::models::ComplianceManagementPartner;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.complianceManagementPartner`.
+///
+/// Available with the cargo feature `compliance-management-partners`.
+#[cfg(feature = "compliance-management-partners")]
+#[derive(Debug, Clone)]
+pub struct ComplianceManagementPartnerCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "compliance-management-partners")]
+impl ::graph_intune::runtime::Resource for ComplianceManagementPartnerCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "compliance-management-partners")]
+impl ::std::ops::Deref for ComplianceManagementPartnerCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "compliance-management-partners")]
+impl ::graph_intune::runtime::Collection
+for ComplianceManagementPartnerCollectionRequest {
+    type Item = crate::requests::ComplianceManagementPartnerRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.onPremisesConditionalAccessSettings`.
+///
+/// Available with any of the cargo features `conditional-access-settings`, `exchange-on-premises-policies`, `exchange-on-premises-policy`.
+#[cfg(
+    any(
+        feature = "conditional-access-settings",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct OnPremisesConditionalAccessSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "conditional-access-settings",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl ::graph_intune::runtime::Resource for OnPremisesConditionalAccessSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "conditional-access-settings",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl ::std::ops::Deref for OnPremisesConditionalAccessSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "conditional-access-settings",
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl ::graph_intune::runtime::Entity for OnPremisesConditionalAccessSettingsRequest {
+    type Model = crate::models::OnPremisesConditionalAccessSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceCategory`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `device-categories`, `managed-devices`.
+#[cfg(
+    any(
+        feature = "comanaged-devices",
+        feature = "device-categories",
+        feature = "managed-devices"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "comanaged-devices",
+        feature = "device-categories",
+        feature = "managed-devices"
+    )
+)]
+impl ::graph_intune::runtime::Resource for DeviceCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "comanaged-devices",
+        feature = "device-categories",
+        feature = "managed-devices"
+    )
+)]
+impl ::std::ops::Deref for DeviceCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "comanaged-devices",
+        feature = "device-categories",
+        feature = "managed-devices"
+    )
+)]
+impl ::graph_intune::runtime::Entity for DeviceCategoryRequest {
+    type Model = crate::models::DeviceCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceCategory`.
+///
+/// Available with the cargo feature `device-categories`.
+#[cfg(feature = "device-categories")]
+#[derive(Debug, Clone)]
+pub struct DeviceCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-categories")]
+impl ::graph_intune::runtime::Resource for DeviceCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-categories")]
+impl ::std::ops::Deref for DeviceCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-categories")]
+impl ::graph_intune::runtime::Collection for DeviceCategoryCollectionRequest {
+    type Item = crate::requests::DeviceCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementPartner`.
+///
+/// Available with the cargo feature `device-management-partners`.
+#[cfg(feature = "device-management-partners")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementPartnerRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-management-partners")]
+impl ::graph_intune::runtime::Resource for DeviceManagementPartnerRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-management-partners")]
+impl ::std::ops::Deref for DeviceManagementPartnerRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-management-partners")]
+impl ::graph_intune::runtime::Entity for DeviceManagementPartnerRequest {
+    type Model = crate::models::DeviceManagementPartner;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementPartner`.
+///
+/// Available with the cargo feature `device-management-partners`.
+#[cfg(feature = "device-management-partners")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementPartnerCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-management-partners")]
+impl ::graph_intune::runtime::Resource for DeviceManagementPartnerCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-management-partners")]
+impl ::std::ops::Deref for DeviceManagementPartnerCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-management-partners")]
+impl ::graph_intune::runtime::Collection for DeviceManagementPartnerCollectionRequest {
+    type Item = crate::requests::DeviceManagementPartnerRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementExchangeConnector`.
+///
+/// Available with the cargo feature `exchange-connectors`.
+#[cfg(feature = "exchange-connectors")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementExchangeConnectorRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl ::graph_intune::runtime::Resource for DeviceManagementExchangeConnectorRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl ::std::ops::Deref for DeviceManagementExchangeConnectorRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl ::graph_intune::runtime::Entity for DeviceManagementExchangeConnectorRequest {
+    type Model = crate::models::DeviceManagementExchangeConnector;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl DeviceManagementExchangeConnectorRequest {
+    /// The bound action `microsoft.graph.sync`.
+    pub async fn sync(
+        &self,
+        sync_type: &crate::models::DeviceManagementExchangeConnectorSyncType,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "syncType")]
+            sync_type: &'a crate::models::DeviceManagementExchangeConnectorSyncType,
+        }
+        let body = Body { sync_type };
+        self.inner.request_builder().segment("sync").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementExchangeConnector`.
+///
+/// Available with the cargo feature `exchange-connectors`.
+#[cfg(feature = "exchange-connectors")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementExchangeConnectorCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementExchangeConnectorCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl ::std::ops::Deref for DeviceManagementExchangeConnectorCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "exchange-connectors")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementExchangeConnectorCollectionRequest {
+    type Item = crate::requests::DeviceManagementExchangeConnectorRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementExchangeOnPremisesPolicy`.
+///
+/// Available with any of the cargo features `exchange-on-premises-policies`, `exchange-on-premises-policy`.
+#[cfg(
+    any(
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementExchangeOnPremisesPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementExchangeOnPremisesPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementExchangeOnPremisesPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementExchangeOnPremisesPolicyRequest {
+    type Model = crate::models::DeviceManagementExchangeOnPremisesPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(
+    any(
+        feature = "exchange-on-premises-policies",
+        feature = "exchange-on-premises-policy"
+    )
+)]
+impl DeviceManagementExchangeOnPremisesPolicyRequest {
+    /// The Exchange on premises conditional access settings. On premises conditional access will require devices to be both enrolled and compliant for mail access
+    pub fn conditional_access_settings(
+        &self,
+    ) -> crate::requests::OnPremisesConditionalAccessSettingsRequest {
+        self.inner.navigate("conditionalAccessSettings")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementExchangeOnPremisesPolicy`.
+///
+/// Available with the cargo feature `exchange-on-premises-policies`.
+#[cfg(feature = "exchange-on-premises-policies")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementExchangeOnPremisesPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "exchange-on-premises-policies")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementExchangeOnPremisesPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "exchange-on-premises-policies")]
+impl ::std::ops::Deref for DeviceManagementExchangeOnPremisesPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "exchange-on-premises-policies")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementExchangeOnPremisesPolicyCollectionRequest {
+    type Item = crate::requests::DeviceManagementExchangeOnPremisesPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.mobileThreatDefenseConnector`.
+///
+/// Available with the cargo feature `mobile-threat-defense-connectors`.
+#[cfg(feature = "mobile-threat-defense-connectors")]
+#[derive(Debug, Clone)]
+pub struct MobileThreatDefenseConnectorRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-threat-defense-connectors")]
+impl ::graph_intune::runtime::Resource for MobileThreatDefenseConnectorRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-threat-defense-connectors")]
+impl ::std::ops::Deref for MobileThreatDefenseConnectorRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-threat-defense-connectors")]
+impl ::graph_intune::runtime::Entity for MobileThreatDefenseConnectorRequest {
+    type Model = crate::models::MobileThreatDefenseConnector;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.mobileThreatDefenseConnector`.
+///
+/// Available with the cargo feature `mobile-threat-defense-connectors`.
+#[cfg(feature = "mobile-threat-defense-connectors")]
+#[derive(Debug, Clone)]
+pub struct MobileThreatDefenseConnectorCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-threat-defense-connectors")]
+impl ::graph_intune::runtime::Resource
+for MobileThreatDefenseConnectorCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-threat-defense-connectors")]
+impl ::std::ops::Deref for MobileThreatDefenseConnectorCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-threat-defense-connectors")]
+impl ::graph_intune::runtime::Collection
+for MobileThreatDefenseConnectorCollectionRequest {
+    type Item = crate::requests::MobileThreatDefenseConnectorRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementSettingCategory`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementSettingCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementSettingCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementSettingCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementSettingCategoryRequest {
+    type Model = crate::models::DeviceManagementSettingCategoryKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "endpoint-security")]
+impl DeviceManagementSettingCategoryRequest {
+    /// The setting definitions this category contains
+    pub fn setting_definitions(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingDefinitionCollectionRequest {
+        self.inner.navigate("settingDefinitions")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementSettingCategory`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementSettingCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementSettingCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementSettingCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementSettingCategoryCollectionRequest {
+    type Item = crate::requests::DeviceManagementSettingCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntent`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementIntentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementIntentRequest {
+    type Model = crate::models::DeviceManagementIntent;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "endpoint-security")]
+impl DeviceManagementIntentRequest {
+    /// Collection of assignments
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Collection of setting categories within the intent
+    pub fn categories(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentSettingCategoryCollectionRequest {
+        self.inner.navigate("categories")
+    }
+    /// Collection of settings and their states and counts of devices that belong to corresponding state for all settings within the intent
+    pub fn device_setting_state_summaries(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentDeviceSettingStateSummaryCollectionRequest {
+        self.inner.navigate("deviceSettingStateSummaries")
+    }
+    /// Collection of states of all devices that the intent is applied to
+    pub fn device_states(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentDeviceStateCollectionRequest {
+        self.inner.navigate("deviceStates")
+    }
+    /// A summary of device states and counts of devices that belong to corresponding state for all devices that the intent is applied to
+    pub fn device_state_summary(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentDeviceStateSummaryRequest {
+        self.inner.navigate("deviceStateSummary")
+    }
+    /// Collection of all settings to be applied
+    pub fn settings(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingInstanceCollectionRequest {
+        self.inner.navigate("settings")
+    }
+    /// Collection of states of all users that the intent is applied to
+    pub fn user_states(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentUserStateCollectionRequest {
+        self.inner.navigate("userStates")
+    }
+    /// A summary of user states and counts of users that belong to corresponding state for all users that the intent is applied to
+    pub fn user_state_summary(
+        &self,
+    ) -> crate::requests::DeviceManagementIntentUserStateSummaryRequest {
+        self.inner.navigate("userStateSummary")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::DeviceManagementIntentAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::DeviceManagementIntentAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.createCopy`.
+    pub async fn create_copy(
+        &self,
+        display_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        crate::models::DeviceManagementIntent,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "displayName")]
+            display_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body { display_name };
+        self.inner.request_builder().segment("createCopy").post(&body).await
+    }
+    /// The bound action `microsoft.graph.migrateToTemplate`.
+    pub async fn migrate_to_template(
+        &self,
+        new_template_id: ::std::option::Option<&str>,
+        preserve_custom_values: &bool,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "newTemplateId")]
+            new_template_id: ::std::option::Option<&'a str>,
+            #[serde(rename = "preserveCustomValues")]
+            preserve_custom_values: &'a bool,
+        }
+        let body = Body {
+            new_template_id,
+            preserve_custom_values,
+        };
+        self.inner
+            .request_builder()
+            .segment("migrateToTemplate")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateSettings`.
+    pub async fn update_settings(
+        &self,
+        settings: &[crate::models::DeviceManagementSettingInstance],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            settings: &'a [crate::models::DeviceManagementSettingInstance],
+        }
+        let body = Body { settings };
+        self.inner
+            .request_builder()
+            .segment("updateSettings")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.compare`.
+    pub async fn compare(
+        &self,
+        template_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceManagementSettingComparison>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "compare",
+            &[
+                (
+                    "templateId",
+                    template_id
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |template_id| ::graph_intune::odata::Literal::literal(
+                                template_id,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementIntent`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementIntentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection for DeviceManagementIntentCollectionRequest {
+    type Item = crate::requests::DeviceManagementIntentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementSettingDefinition`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementSettingDefinitionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementSettingDefinitionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementSettingDefinitionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementSettingDefinitionRequest {
+    type Model = crate::models::DeviceManagementSettingDefinitionKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementSettingDefinition`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementSettingDefinitionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementSettingDefinitionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementSettingDefinitionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementSettingDefinitionCollectionRequest {
+    type Item = crate::requests::DeviceManagementSettingDefinitionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementTemplate`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementTemplateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementTemplateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementTemplateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementTemplateRequest {
+    type Model = crate::models::DeviceManagementTemplateKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "endpoint-security")]
+impl DeviceManagementTemplateRequest {
+    /// Collection of setting categories within the template
+    pub fn categories(
+        &self,
+    ) -> crate::requests::DeviceManagementTemplateSettingCategoryCollectionRequest {
+        self.inner.navigate("categories")
+    }
+    /// Collection of templates this template can migrate to
+    pub fn migratable_to(
+        &self,
+    ) -> crate::requests::DeviceManagementTemplateCollectionRequest {
+        self.inner.navigate("migratableTo")
+    }
+    /// Collection of all settings this template has
+    pub fn settings(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingInstanceCollectionRequest {
+        self.inner.navigate("settings")
+    }
+    /// The bound function `microsoft.graph.compare`.
+    pub async fn compare(
+        &self,
+        template_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceManagementSettingComparison>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "compare",
+            &[
+                (
+                    "templateId",
+                    template_id
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |template_id| ::graph_intune::odata::Literal::literal(
+                                template_id,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound action `microsoft.graph.createInstance`.
+    pub async fn create_instance(
+        &self,
+        display_name: ::std::option::Option<&str>,
+        description: ::std::option::Option<&str>,
+        settings_delta: &[crate::models::DeviceManagementSettingInstance],
+        role_scope_tag_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        crate::models::DeviceManagementIntent,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "displayName")]
+            display_name: ::std::option::Option<&'a str>,
+            description: ::std::option::Option<&'a str>,
+            #[serde(rename = "settingsDelta")]
+            settings_delta: &'a [crate::models::DeviceManagementSettingInstance],
+            #[serde(rename = "roleScopeTagIds")]
+            role_scope_tag_ids: &'a [::std::string::String],
+        }
+        let body = Body {
+            display_name,
+            description,
+            settings_delta,
+            role_scope_tag_ids,
+        };
+        self.inner.request_builder().segment("createInstance").post(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementTemplate`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementTemplateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementTemplateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementTemplateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection for DeviceManagementTemplateCollectionRequest {
+    type Item = crate::requests::DeviceManagementTemplateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "endpoint-security")]
+impl DeviceManagementTemplateCollectionRequest {
+    /// The bound action `microsoft.graph.importOffice365DeviceConfigurationPolicies`.
+    pub async fn import_office365_device_configuration_policies(
+        &self,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceManagementIntent>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("importOffice365DeviceConfigurationPolicies")
+            .post_value(&body)
+            .await
+    }
+}
+
+/// Requests on one `microsoft.graph.applePushNotificationCertificate`.
+///
+/// Available with the cargo feature `apple-push-notification-certificate`.
+#[cfg(feature = "apple-push-notification-certificate")]
+#[derive(Debug, Clone)]
+pub struct ApplePushNotificationCertificateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "apple-push-notification-certificate")]
+impl ::graph_intune::runtime::Resource for ApplePushNotificationCertificateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "apple-push-notification-certificate")]
+impl ::std::ops::Deref for ApplePushNotificationCertificateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "apple-push-notification-certificate")]
+impl ::graph_intune::runtime::Entity for ApplePushNotificationCertificateRequest {
+    type Model = crate::models::ApplePushNotificationCertificate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "apple-push-notification-certificate")]
+impl ApplePushNotificationCertificateRequest {
+    /// The bound action `microsoft.graph.generateApplePushNotificationCertificateSigningRequest`.
+    pub async fn generate_apple_push_notification_certificate_signing_request(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("generateApplePushNotificationCertificateSigningRequest")
+            .post_value(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.downloadApplePushNotificationCertificateSigningRequest`.
+    pub async fn download_apple_push_notification_certificate_signing_request(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "downloadApplePushNotificationCertificateSigningRequest",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.cloudPCConnectivityIssue`.
+///
+/// Available with the cargo feature `cloud-pc-connectivity-issues`.
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+#[derive(Debug, Clone)]
+pub struct CloudPcConnectivityIssueRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+impl ::graph_intune::runtime::Resource for CloudPcConnectivityIssueRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+impl ::std::ops::Deref for CloudPcConnectivityIssueRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+impl ::graph_intune::runtime::Entity for CloudPcConnectivityIssueRequest {
+    type Model = crate::models::CloudPcConnectivityIssue;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.cloudPCConnectivityIssue`.
+///
+/// Available with the cargo feature `cloud-pc-connectivity-issues`.
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+#[derive(Debug, Clone)]
+pub struct CloudPcConnectivityIssueCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+impl ::graph_intune::runtime::Resource for CloudPcConnectivityIssueCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+impl ::std::ops::Deref for CloudPcConnectivityIssueCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "cloud-pc-connectivity-issues")]
+impl ::graph_intune::runtime::Collection for CloudPcConnectivityIssueCollectionRequest {
+    type Item = crate::requests::CloudPcConnectivityIssueRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.comanagementEligibleDevice`.
+///
+/// Available with the cargo feature `comanagement-eligible-devices`.
+#[cfg(feature = "comanagement-eligible-devices")]
+#[derive(Debug, Clone)]
+pub struct ComanagementEligibleDeviceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "comanagement-eligible-devices")]
+impl ::graph_intune::runtime::Resource for ComanagementEligibleDeviceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "comanagement-eligible-devices")]
+impl ::std::ops::Deref for ComanagementEligibleDeviceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "comanagement-eligible-devices")]
+impl ::graph_intune::runtime::Entity for ComanagementEligibleDeviceRequest {
+    type Model = crate::models::ComanagementEligibleDevice;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.comanagementEligibleDevice`.
+///
+/// Available with the cargo feature `comanagement-eligible-devices`.
+#[cfg(feature = "comanagement-eligible-devices")]
+#[derive(Debug, Clone)]
+pub struct ComanagementEligibleDeviceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "comanagement-eligible-devices")]
+impl ::graph_intune::runtime::Resource for ComanagementEligibleDeviceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "comanagement-eligible-devices")]
+impl ::std::ops::Deref for ComanagementEligibleDeviceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "comanagement-eligible-devices")]
+impl ::graph_intune::runtime::Collection
+for ComanagementEligibleDeviceCollectionRequest {
+    type Item = crate::requests::ComanagementEligibleDeviceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.dataSharingConsent`.
+///
+/// Available with the cargo feature `data-sharing-consents`.
+#[cfg(feature = "data-sharing-consents")]
+#[derive(Debug, Clone)]
+pub struct DataSharingConsentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl ::graph_intune::runtime::Resource for DataSharingConsentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl ::std::ops::Deref for DataSharingConsentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl ::graph_intune::runtime::Entity for DataSharingConsentRequest {
+    type Model = crate::models::DataSharingConsent;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl DataSharingConsentRequest {
+    /// The bound action `microsoft.graph.consentToDataSharing`.
+    pub async fn consent_to_data_sharing(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DataSharingConsent,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("consentToDataSharing").post(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.dataSharingConsent`.
+///
+/// Available with the cargo feature `data-sharing-consents`.
+#[cfg(feature = "data-sharing-consents")]
+#[derive(Debug, Clone)]
+pub struct DataSharingConsentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl ::graph_intune::runtime::Resource for DataSharingConsentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl ::std::ops::Deref for DataSharingConsentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "data-sharing-consents")]
+impl ::graph_intune::runtime::Collection for DataSharingConsentCollectionRequest {
+    type Item = crate::requests::DataSharingConsentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.detectedApp`.
+///
+/// Available with the cargo feature `detected-apps`.
+#[cfg(feature = "detected-apps")]
+#[derive(Debug, Clone)]
+pub struct DetectedAppRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "detected-apps")]
+impl ::graph_intune::runtime::Resource for DetectedAppRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "detected-apps")]
+impl ::std::ops::Deref for DetectedAppRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "detected-apps")]
+impl ::graph_intune::runtime::Entity for DetectedAppRequest {
+    type Model = crate::models::DetectedApp;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.detectedApp`.
+///
+/// Available with the cargo feature `detected-apps`.
+#[cfg(feature = "detected-apps")]
+#[derive(Debug, Clone)]
+pub struct DetectedAppCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "detected-apps")]
+impl ::graph_intune::runtime::Resource for DetectedAppCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "detected-apps")]
+impl ::std::ops::Deref for DetectedAppCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "detected-apps")]
+impl ::graph_intune::runtime::Collection for DetectedAppCollectionRequest {
+    type Item = crate::requests::DetectedAppRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
 /// Requests on one `microsoft.graph.deviceComplianceScript`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceScriptRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -404,6 +7533,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceScriptRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScriptRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -411,6 +7541,7 @@ impl ::std::ops::Deref for DeviceComplianceScriptRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceScriptRequest {
     type Model = crate::models::DeviceComplianceScript;
     type Update = ::graph_intune::runtime::Yes;
@@ -418,6 +7549,7 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceScriptRequest {
     type Media = ::graph_intune::runtime::No;
 }
 
+#[cfg(feature = "device-compliance")]
 impl DeviceComplianceScriptRequest {
     /// The list of group assignments for the device compliance script
     pub fn assignments(
@@ -455,11 +7587,15 @@ impl DeviceComplianceScriptRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceScript`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceScriptCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -468,6 +7604,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceScriptCollectionReque
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScriptCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -475,17 +7612,12411 @@ impl ::std::ops::Deref for DeviceComplianceScriptCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection for DeviceComplianceScriptCollectionRequest {
     type Item = crate::requests::DeviceComplianceScriptRequest;
     type Create = ::graph_intune::runtime::Yes;
 }
 
+/// Requests on one `microsoft.graph.deviceCustomAttributeShellScript`.
+///
+/// Available with the cargo feature `device-custom-attribute-shell-scripts`.
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceCustomAttributeShellScriptRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceCustomAttributeShellScriptRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl ::std::ops::Deref for DeviceCustomAttributeShellScriptRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl ::graph_intune::runtime::Entity for DeviceCustomAttributeShellScriptRequest {
+    type Model = crate::models::DeviceCustomAttributeShellScript;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl DeviceCustomAttributeShellScriptRequest {
+    /// The list of group assignments for the device management script.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of run states for this script across all devices.
+    pub fn device_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptDeviceStateCollectionRequest {
+        self.inner.navigate("deviceRunStates")
+    }
+    /// The list of group assignments for the device management script.
+    pub fn group_assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptGroupAssignmentCollectionRequest {
+        self.inner.navigate("groupAssignments")
+    }
+    /// List of run states for this script across all users.
+    pub fn user_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptUserStateCollectionRequest {
+        self.inner.navigate("userRunStates")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_management_script_group_assignments: &[crate::models::DeviceManagementScriptGroupAssignment],
+        device_management_script_assignments: &[crate::models::DeviceManagementScriptAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceManagementScriptGroupAssignments")]
+            device_management_script_group_assignments: &'a [crate::models::DeviceManagementScriptGroupAssignment],
+            #[serde(rename = "deviceManagementScriptAssignments")]
+            device_management_script_assignments: &'a [crate::models::DeviceManagementScriptAssignment],
+        }
+        let body = Body {
+            device_management_script_group_assignments,
+            device_management_script_assignments,
+        };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceCustomAttributeShellScript`.
+///
+/// Available with the cargo feature `device-custom-attribute-shell-scripts`.
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceCustomAttributeShellScriptCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl ::graph_intune::runtime::Resource
+for DeviceCustomAttributeShellScriptCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl ::std::ops::Deref for DeviceCustomAttributeShellScriptCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-custom-attribute-shell-scripts")]
+impl ::graph_intune::runtime::Collection
+for DeviceCustomAttributeShellScriptCollectionRequest {
+    type Item = crate::requests::DeviceCustomAttributeShellScriptRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceHealthScript`.
+///
+/// Available with the cargo feature `device-health-scripts`.
+#[cfg(feature = "device-health-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceHealthScriptRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceHealthScriptRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::std::ops::Deref for DeviceHealthScriptRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Entity for DeviceHealthScriptRequest {
+    type Model = crate::models::DeviceHealthScript;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl DeviceHealthScriptRequest {
+    /// The list of group assignments for the device health script
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceHealthScriptAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of run states for the device health script across all devices
+    pub fn device_run_states(
+        &self,
+    ) -> crate::requests::DeviceHealthScriptDeviceStateCollectionRequest {
+        self.inner.navigate("deviceRunStates")
+    }
+    /// High level run summary for device health script.
+    pub fn run_summary(&self) -> crate::requests::DeviceHealthScriptRunSummaryRequest {
+        self.inner.navigate("runSummary")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_health_script_assignments: &[crate::models::DeviceHealthScriptAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceHealthScriptAssignments")]
+            device_health_script_assignments: &'a [crate::models::DeviceHealthScriptAssignment],
+        }
+        let body = Body {
+            device_health_script_assignments,
+        };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.getGlobalScriptHighestAvailableVersion`.
+    pub async fn get_global_script_highest_available_version(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("getGlobalScriptHighestAvailableVersion")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateGlobalScript`.
+    pub async fn update_global_script(
+        &self,
+        version: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            version: ::std::option::Option<&'a str>,
+        }
+        let body = Body { version };
+        self.inner
+            .request_builder()
+            .segment("updateGlobalScript")
+            .post_value(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getRemediationHistory`.
+    pub async fn get_remediation_history(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceHealthScriptRemediationHistory,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getRemediationHistory",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceHealthScript`.
+///
+/// Available with the cargo feature `device-health-scripts`.
+#[cfg(feature = "device-health-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceHealthScriptCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceHealthScriptCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::std::ops::Deref for DeviceHealthScriptCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Collection for DeviceHealthScriptCollectionRequest {
+    type Item = crate::requests::DeviceHealthScriptRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl DeviceHealthScriptCollectionRequest {
+    /// The bound action `microsoft.graph.enableGlobalScripts`.
+    pub async fn enable_global_scripts(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("enableGlobalScripts")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.areGlobalScriptsAvailable`.
+    pub async fn are_global_scripts_available(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::GlobalDeviceHealthScriptState,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "areGlobalScriptsAvailable",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound function `microsoft.graph.getRemediationSummary`.
+    pub async fn get_remediation_summary(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::DeviceHealthScriptRemediationSummary,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getRemediationSummary",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get().await
+    }
+}
+
+/// Requests on one `microsoft.graph.deviceManagementScript`.
+///
+/// Available with the cargo feature `device-management-scripts`.
+#[cfg(feature = "device-management-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceManagementScriptRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl ::std::ops::Deref for DeviceManagementScriptRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl ::graph_intune::runtime::Entity for DeviceManagementScriptRequest {
+    type Model = crate::models::DeviceManagementScript;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl DeviceManagementScriptRequest {
+    /// The list of group assignments for the device management script.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of run states for this script across all devices.
+    pub fn device_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptDeviceStateCollectionRequest {
+        self.inner.navigate("deviceRunStates")
+    }
+    /// The list of group assignments for the device management script.
+    pub fn group_assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptGroupAssignmentCollectionRequest {
+        self.inner.navigate("groupAssignments")
+    }
+    /// List of run states for this script across all users.
+    pub fn user_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptUserStateCollectionRequest {
+        self.inner.navigate("userRunStates")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_management_script_group_assignments: &[crate::models::DeviceManagementScriptGroupAssignment],
+        device_management_script_assignments: &[crate::models::DeviceManagementScriptAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceManagementScriptGroupAssignments")]
+            device_management_script_group_assignments: &'a [crate::models::DeviceManagementScriptGroupAssignment],
+            #[serde(rename = "deviceManagementScriptAssignments")]
+            device_management_script_assignments: &'a [crate::models::DeviceManagementScriptAssignment],
+        }
+        let body = Body {
+            device_management_script_group_assignments,
+            device_management_script_assignments,
+        };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementScript`.
+///
+/// Available with the cargo feature `device-management-scripts`.
+#[cfg(feature = "device-management-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceManagementScriptCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl ::std::ops::Deref for DeviceManagementScriptCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl ::graph_intune::runtime::Collection for DeviceManagementScriptCollectionRequest {
+    type Item = crate::requests::DeviceManagementScriptRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "device-management-scripts")]
+impl DeviceManagementScriptCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.deviceShellScript`.
+///
+/// Available with the cargo feature `device-shell-scripts`.
+#[cfg(feature = "device-shell-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceShellScriptRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceShellScriptRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl ::std::ops::Deref for DeviceShellScriptRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl ::graph_intune::runtime::Entity for DeviceShellScriptRequest {
+    type Model = crate::models::DeviceShellScript;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl DeviceShellScriptRequest {
+    /// The list of group assignments for the device management script.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of run states for this script across all devices.
+    pub fn device_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptDeviceStateCollectionRequest {
+        self.inner.navigate("deviceRunStates")
+    }
+    /// The list of group assignments for the device management script.
+    pub fn group_assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptGroupAssignmentCollectionRequest {
+        self.inner.navigate("groupAssignments")
+    }
+    /// List of run states for this script across all users.
+    pub fn user_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptUserStateCollectionRequest {
+        self.inner.navigate("userRunStates")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_management_script_group_assignments: &[crate::models::DeviceManagementScriptGroupAssignment],
+        device_management_script_assignments: &[crate::models::DeviceManagementScriptAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceManagementScriptGroupAssignments")]
+            device_management_script_group_assignments: &'a [crate::models::DeviceManagementScriptGroupAssignment],
+            #[serde(rename = "deviceManagementScriptAssignments")]
+            device_management_script_assignments: &'a [crate::models::DeviceManagementScriptAssignment],
+        }
+        let body = Body {
+            device_management_script_group_assignments,
+            device_management_script_assignments,
+        };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceShellScript`.
+///
+/// Available with the cargo feature `device-shell-scripts`.
+#[cfg(feature = "device-shell-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceShellScriptCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceShellScriptCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl ::std::ops::Deref for DeviceShellScriptCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-shell-scripts")]
+impl ::graph_intune::runtime::Collection for DeviceShellScriptCollectionRequest {
+    type Item = crate::requests::DeviceShellScriptRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceOverview`.
+///
+/// Available with the cargo feature `managed-device-overview`.
+#[cfg(feature = "managed-device-overview")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceOverviewRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-device-overview")]
+impl ::graph_intune::runtime::Resource for ManagedDeviceOverviewRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-device-overview")]
+impl ::std::ops::Deref for ManagedDeviceOverviewRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-device-overview")]
+impl ::graph_intune::runtime::Entity for ManagedDeviceOverviewRequest {
+    type Model = crate::models::ManagedDeviceOverview;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.remoteActionAudit`.
+///
+/// Available with the cargo feature `remote-action-audits`.
+#[cfg(feature = "remote-action-audits")]
+#[derive(Debug, Clone)]
+pub struct RemoteActionAuditRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "remote-action-audits")]
+impl ::graph_intune::runtime::Resource for RemoteActionAuditRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "remote-action-audits")]
+impl ::std::ops::Deref for RemoteActionAuditRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "remote-action-audits")]
+impl ::graph_intune::runtime::Entity for RemoteActionAuditRequest {
+    type Model = crate::models::RemoteActionAudit;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.remoteActionAudit`.
+///
+/// Available with the cargo feature `remote-action-audits`.
+#[cfg(feature = "remote-action-audits")]
+#[derive(Debug, Clone)]
+pub struct RemoteActionAuditCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "remote-action-audits")]
+impl ::graph_intune::runtime::Resource for RemoteActionAuditCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "remote-action-audits")]
+impl ::std::ops::Deref for RemoteActionAuditCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "remote-action-audits")]
+impl ::graph_intune::runtime::Collection for RemoteActionAuditCollectionRequest {
+    type Item = crate::requests::RemoteActionAuditRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthApplicationPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthApplicationPerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthApplicationPerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthApplicationPerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthApplicationPerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthApplicationPerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthApplicationPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthApplicationPerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersion`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByAppVersion`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthDeviceModelPerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthDevicePerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthDevicePerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsAppHealthDevicePerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthDevicePerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthDevicePerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthDevicePerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthDevicePerformanceDetails;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthOsVersionPerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthOsVersionPerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsAppHealthOsVersionPerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsAppHealthOsVersionPerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsAppHealthOsVersionPerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsAppHealthOsVersionPerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsCategory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsCategoryRequest {
+    type Model = crate::models::UserExperienceAnalyticsCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl UserExperienceAnalyticsCategoryRequest {
+    /// The metric values for the user experience analytics category.
+    pub fn metric_values(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsMetricCollectionRequest {
+        self.inner.navigate("metricValues")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsCategory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsCategoryCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsBaseline`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsBaselineRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsBaselineRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsBaselineRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsBaselineRequest {
+    type Model = crate::models::UserExperienceAnalyticsBaseline;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsBaseline`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsBaselineCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsBaselineCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsBaselineCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsBaselineCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsBaselineRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsMetricHistory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsMetricHistoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsMetricHistoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsMetricHistoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsMetricHistoryRequest {
+    type Model = crate::models::UserExperienceAnalyticsMetricHistory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsMetricHistory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsMetricHistoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsMetricHistoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsMetricHistoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsMetricHistoryCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsMetricHistoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsDevicePerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDevicePerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDevicePerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDevicePerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsDevicePerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsDevicePerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsDevicePerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDevicePerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDevicePerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDevicePerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsDevicePerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsDevicePerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl UserExperienceAnalyticsDevicePerformanceCollectionRequest {
+    /// The bound function `microsoft.graph.summarizeDevicePerformanceDevices`.
+    pub async fn summarize_device_performance_devices(
+        &self,
+        summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::UserExperienceAnalyticsDevicePerformance>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "summarizeDevicePerformanceDevices",
+            &[
+                (
+                    "summarizeBy",
+                    ::graph_intune::odata::string_literal(summarize_by.as_str()),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsDeviceScores`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceScoresRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsDeviceScoresRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceScoresRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsDeviceScoresRequest {
+    type Model = crate::models::UserExperienceAnalyticsDeviceScores;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsDeviceScores`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceScoresCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceScoresCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceScoresCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsDeviceScoresCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsDeviceScoresRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsDeviceStartupHistory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceStartupHistoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceStartupHistoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceStartupHistoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsDeviceStartupHistoryRequest {
+    type Model = crate::models::UserExperienceAnalyticsDeviceStartupHistory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsDeviceStartupHistory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceStartupHistoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceStartupHistoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceStartupHistoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsDeviceStartupHistoryCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsDeviceStartupHistoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsDeviceStartupProcess`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceStartupProcessRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceStartupProcessRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceStartupProcessRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsDeviceStartupProcessRequest {
+    type Model = crate::models::UserExperienceAnalyticsDeviceStartupProcess;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsDeviceStartupProcess`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceStartupProcessCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceStartupProcessCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceStartupProcessCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsDeviceStartupProcessCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsDeviceStartupProcessRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceStartupProcessPerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceStartupProcessPerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsDeviceStartupProcessPerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsDeviceStartupProcessPerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsDeviceStartupProcessPerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsDeviceStartupProcessPerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsDeviceWithoutCloudIdentity`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceWithoutCloudIdentityRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceWithoutCloudIdentityRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsDeviceWithoutCloudIdentityRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsDeviceWithoutCloudIdentityRequest {
+    type Model = crate::models::UserExperienceAnalyticsDeviceWithoutCloudIdentity;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsDeviceWithoutCloudIdentity`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsDeviceWithoutCloudIdentityCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsDeviceWithoutCloudIdentityCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsDeviceWithoutCloudIdentityCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsDeviceWithoutCloudIdentityCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsDeviceWithoutCloudIdentityRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsImpactingProcess`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsImpactingProcessRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsImpactingProcessRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsImpactingProcessRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsImpactingProcessRequest {
+    type Model = crate::models::UserExperienceAnalyticsImpactingProcess;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsImpactingProcess`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsImpactingProcessCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsImpactingProcessCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsImpactingProcessCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsImpactingProcessCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsImpactingProcessRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsNotAutopilotReadyDevice`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsNotAutopilotReadyDeviceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsNotAutopilotReadyDeviceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsNotAutopilotReadyDeviceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsNotAutopilotReadyDeviceRequest {
+    type Model = crate::models::UserExperienceAnalyticsNotAutopilotReadyDevice;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsNotAutopilotReadyDevice`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsNotAutopilotReadyDeviceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsNotAutopilotReadyDeviceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsNotAutopilotReadyDeviceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsNotAutopilotReadyDeviceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsNotAutopilotReadyDeviceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsOverview`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsOverviewRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsOverviewRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsOverviewRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsOverviewRequest {
+    type Model = crate::models::UserExperienceAnalyticsOverview;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsRegressionSummary`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsRegressionSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsRegressionSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsRegressionSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsRegressionSummaryRequest {
+    type Model = crate::models::UserExperienceAnalyticsRegressionSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl UserExperienceAnalyticsRegressionSummaryRequest {
+    /// The metric values for the user experience analytics Manufacturer regression.
+    pub fn manufacturer_regression(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsMetricCollectionRequest {
+        self.inner.navigate("manufacturerRegression")
+    }
+    /// The metric values for the user experience analytics model regression.
+    pub fn model_regression(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsMetricCollectionRequest {
+        self.inner.navigate("modelRegression")
+    }
+    /// The metric values for the user experience analytics operating system regression.
+    pub fn operating_system_regression(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsMetricCollectionRequest {
+        self.inner.navigate("operatingSystemRegression")
+    }
+    /// The bound function `microsoft.graph.summarizeDeviceRegressionPerformance`.
+    pub async fn summarize_device_regression_performance(
+        &self,
+        summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
+    ) -> ::std::result::Result<
+        crate::models::UserExperienceAnalyticsRegressionSummary,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "summarizeDeviceRegressionPerformance",
+            &[
+                (
+                    "summarizeBy",
+                    ::graph_intune::odata::string_literal(summarize_by.as_str()),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get().await
+    }
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsRemoteConnection`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsRemoteConnectionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsRemoteConnectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsRemoteConnectionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsRemoteConnectionRequest {
+    type Model = crate::models::UserExperienceAnalyticsRemoteConnection;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsRemoteConnection`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsRemoteConnectionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsRemoteConnectionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsRemoteConnectionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsRemoteConnectionCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsRemoteConnectionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl UserExperienceAnalyticsRemoteConnectionCollectionRequest {
+    /// The bound function `microsoft.graph.summarizeDeviceRemoteConnection`.
+    pub async fn summarize_device_remote_connection(
+        &self,
+        summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::UserExperienceAnalyticsRemoteConnection>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "summarizeDeviceRemoteConnection",
+            &[
+                (
+                    "summarizeBy",
+                    ::graph_intune::odata::string_literal(summarize_by.as_str()),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsResourcePerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsResourcePerformanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsResourcePerformanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsResourcePerformanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsResourcePerformanceRequest {
+    type Model = crate::models::UserExperienceAnalyticsResourcePerformance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsResourcePerformance`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsResourcePerformanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsResourcePerformanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsResourcePerformanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsResourcePerformanceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsResourcePerformanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl UserExperienceAnalyticsResourcePerformanceCollectionRequest {
+    /// The bound function `microsoft.graph.summarizeDeviceResourcePerformance`.
+    pub async fn summarize_device_resource_performance(
+        &self,
+        summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::UserExperienceAnalyticsResourcePerformance>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "summarizeDeviceResourcePerformance",
+            &[
+                (
+                    "summarizeBy",
+                    ::graph_intune::odata::string_literal(summarize_by.as_str()),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsScoreHistory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsScoreHistoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsScoreHistoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsScoreHistoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsScoreHistoryRequest {
+    type Model = crate::models::UserExperienceAnalyticsScoreHistory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsScoreHistory`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsScoreHistoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsScoreHistoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsScoreHistoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsScoreHistoryCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsScoreHistoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsWorkFromAnywhereMetricRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsWorkFromAnywhereMetricRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsWorkFromAnywhereMetricRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsWorkFromAnywhereMetricRequest {
+    type Model = crate::models::UserExperienceAnalyticsWorkFromAnywhereMetric;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl UserExperienceAnalyticsWorkFromAnywhereMetricRequest {
+    /// The work from anywhere metric devices.
+    pub fn metric_devices(
+        &self,
+    ) -> crate::requests::UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequest {
+        self.inner.navigate("metricDevices")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsWorkFromAnywhereMetricRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsMalwareInformation`.
+///
+/// Available with the cargo feature `windows-malware-information`.
+#[cfg(feature = "windows-malware-information")]
+#[derive(Debug, Clone)]
+pub struct WindowsMalwareInformationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Resource for WindowsMalwareInformationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::std::ops::Deref for WindowsMalwareInformationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Entity for WindowsMalwareInformationRequest {
+    type Model = crate::models::WindowsMalwareInformation;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl WindowsMalwareInformationRequest {
+    /// List of devices affected by current malware with the malware state on each device
+    pub fn device_malware_states(
+        &self,
+    ) -> crate::requests::MalwareStateForWindowsDeviceCollectionRequest {
+        self.inner.navigate("deviceMalwareStates")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsMalwareInformation`.
+///
+/// Available with the cargo feature `windows-malware-information`.
+#[cfg(feature = "windows-malware-information")]
+#[derive(Debug, Clone)]
+pub struct WindowsMalwareInformationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Resource for WindowsMalwareInformationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::std::ops::Deref for WindowsMalwareInformationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Collection for WindowsMalwareInformationCollectionRequest {
+    type Item = crate::requests::WindowsMalwareInformationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementDerivedCredentialSettings`.
+///
+/// Available with the cargo feature `derived-credentials`.
+#[cfg(feature = "derived-credentials")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementDerivedCredentialSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "derived-credentials")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementDerivedCredentialSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "derived-credentials")]
+impl ::std::ops::Deref for DeviceManagementDerivedCredentialSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "derived-credentials")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementDerivedCredentialSettingsRequest {
+    type Model = crate::models::DeviceManagementDerivedCredentialSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementDerivedCredentialSettings`.
+///
+/// Available with the cargo feature `derived-credentials`.
+#[cfg(feature = "derived-credentials")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementDerivedCredentialSettingsCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "derived-credentials")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementDerivedCredentialSettingsCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "derived-credentials")]
+impl ::std::ops::Deref for DeviceManagementDerivedCredentialSettingsCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "derived-credentials")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementDerivedCredentialSettingsCollectionRequest {
+    type Item = crate::requests::DeviceManagementDerivedCredentialSettingsRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementResourceAccessProfileBase`.
+///
+/// Available with the cargo feature `resource-access-profiles`.
+#[cfg(feature = "resource-access-profiles")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementResourceAccessProfileBaseRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementResourceAccessProfileBaseRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::std::ops::Deref for DeviceManagementResourceAccessProfileBaseRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementResourceAccessProfileBaseRequest {
+    type Model = crate::models::DeviceManagementResourceAccessProfileBase;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl DeviceManagementResourceAccessProfileBaseRequest {
+    /// The list of assignments for the device configuration profile.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::DeviceManagementResourceAccessProfileAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::DeviceManagementResourceAccessProfileAssignment],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::DeviceManagementResourceAccessProfileAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::DeviceManagementResourceAccessProfileAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_value(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementResourceAccessProfileBase`.
+///
+/// Available with the cargo feature `resource-access-profiles`.
+#[cfg(feature = "resource-access-profiles")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementResourceAccessProfileBaseCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementResourceAccessProfileBaseCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::std::ops::Deref for DeviceManagementResourceAccessProfileBaseCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementResourceAccessProfileBaseCollectionRequest {
+    type Item = crate::requests::DeviceManagementResourceAccessProfileBaseRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.appleUserInitiatedEnrollmentProfile`.
+///
+/// Available with the cargo feature `apple-user-initiated-enrollment-profiles`.
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+#[derive(Debug, Clone)]
+pub struct AppleUserInitiatedEnrollmentProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Resource for AppleUserInitiatedEnrollmentProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::std::ops::Deref for AppleUserInitiatedEnrollmentProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Entity for AppleUserInitiatedEnrollmentProfileRequest {
+    type Model = crate::models::AppleUserInitiatedEnrollmentProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl AppleUserInitiatedEnrollmentProfileRequest {
+    /// The list of assignments for this profile.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::AppleEnrollmentProfileAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.setPriority`.
+    pub async fn set_priority(
+        &self,
+        priority: &i32,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            priority: &'a i32,
+        }
+        let body = Body { priority };
+        self.inner.request_builder().segment("setPriority").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.appleUserInitiatedEnrollmentProfile`.
+///
+/// Available with the cargo feature `apple-user-initiated-enrollment-profiles`.
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+#[derive(Debug, Clone)]
+pub struct AppleUserInitiatedEnrollmentProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Resource
+for AppleUserInitiatedEnrollmentProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::std::ops::Deref for AppleUserInitiatedEnrollmentProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Collection
+for AppleUserInitiatedEnrollmentProfileCollectionRequest {
+    type Item = crate::requests::AppleUserInitiatedEnrollmentProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.depOnboardingSetting`.
+///
+/// Available with the cargo feature `dep-onboarding-settings`.
+#[cfg(feature = "dep-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct DepOnboardingSettingRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for DepOnboardingSettingRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::std::ops::Deref for DepOnboardingSettingRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Entity for DepOnboardingSettingRequest {
+    type Model = crate::models::DepOnboardingSetting;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl DepOnboardingSettingRequest {
+    /// The enrollment profiles.
+    pub fn enrollment_profiles(
+        &self,
+    ) -> crate::requests::EnrollmentProfileCollectionRequest {
+        self.inner.navigate("enrollmentProfiles")
+    }
+    /// The imported Apple device identities.
+    pub fn imported_apple_device_identities(
+        &self,
+    ) -> crate::requests::ImportedAppleDeviceIdentityCollectionRequest {
+        self.inner.navigate("importedAppleDeviceIdentities")
+    }
+    /// The bound action `microsoft.graph.generateEncryptionPublicKey`.
+    pub async fn generate_encryption_public_key(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("generateEncryptionPublicKey")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.shareForSchoolDataSyncService`.
+    pub async fn share_for_school_data_sync_service(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("shareForSchoolDataSyncService")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.syncWithAppleDeviceEnrollmentProgram`.
+    pub async fn sync_with_apple_device_enrollment_program(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("syncWithAppleDeviceEnrollmentProgram")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.unshareForSchoolDataSyncService`.
+    pub async fn unshare_for_school_data_sync_service(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("unshareForSchoolDataSyncService")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.uploadDepToken`.
+    pub async fn upload_dep_token(
+        &self,
+        apple_id: ::std::option::Option<&str>,
+        dep_token: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "appleId")]
+            apple_id: ::std::option::Option<&'a str>,
+            #[serde(rename = "depToken")]
+            dep_token: ::std::option::Option<&'a str>,
+        }
+        let body = Body { apple_id, dep_token };
+        self.inner
+            .request_builder()
+            .segment("uploadDepToken")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getEncryptionPublicKey`.
+    pub async fn get_encryption_public_key(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "getEncryptionPublicKey",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.depOnboardingSetting`.
+///
+/// Available with the cargo feature `dep-onboarding-settings`.
+#[cfg(feature = "dep-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct DepOnboardingSettingCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for DepOnboardingSettingCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::std::ops::Deref for DepOnboardingSettingCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Collection for DepOnboardingSettingCollectionRequest {
+    type Item = crate::requests::DepOnboardingSettingRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl DepOnboardingSettingCollectionRequest {
+    /// The bound function `microsoft.graph.getExpiringVppTokenCount`.
+    pub async fn get_expiring_vpp_token_count(
+        &self,
+        expiring_before_date_time: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<i32, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "getExpiringVppTokenCount",
+            &[
+                (
+                    "expiringBeforeDateTime",
+                    expiring_before_date_time
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |expiring_before_date_time| ::graph_intune::odata::Literal::literal(
+                                expiring_before_date_time,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.importedDeviceIdentity`.
+///
+/// Available with the cargo feature `imported-device-identities`.
+#[cfg(feature = "imported-device-identities")]
+#[derive(Debug, Clone)]
+pub struct ImportedDeviceIdentityRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ::graph_intune::runtime::Resource for ImportedDeviceIdentityRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ::std::ops::Deref for ImportedDeviceIdentityRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ::graph_intune::runtime::Entity for ImportedDeviceIdentityRequest {
+    type Model = crate::models::ImportedDeviceIdentityKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.importedDeviceIdentity`.
+///
+/// Available with the cargo feature `imported-device-identities`.
+#[cfg(feature = "imported-device-identities")]
+#[derive(Debug, Clone)]
+pub struct ImportedDeviceIdentityCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ::graph_intune::runtime::Resource for ImportedDeviceIdentityCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ::std::ops::Deref for ImportedDeviceIdentityCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ::graph_intune::runtime::Collection for ImportedDeviceIdentityCollectionRequest {
+    type Item = crate::requests::ImportedDeviceIdentityRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "imported-device-identities")]
+impl ImportedDeviceIdentityCollectionRequest {
+    /// The bound action `microsoft.graph.importDeviceIdentityList`.
+    pub async fn import_device_identity_list(
+        &self,
+        imported_device_identities: &[crate::models::ImportedDeviceIdentityKind],
+        overwrite_imported_device_identities: &bool,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::ImportedDeviceIdentityResult>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "importedDeviceIdentities")]
+            imported_device_identities: &'a [crate::models::ImportedDeviceIdentityKind],
+            #[serde(rename = "overwriteImportedDeviceIdentities")]
+            overwrite_imported_device_identities: &'a bool,
+        }
+        let body = Body {
+            imported_device_identities,
+            overwrite_imported_device_identities,
+        };
+        self.inner
+            .request_builder()
+            .segment("importDeviceIdentityList")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.searchExistingIdentities`.
+    pub async fn search_existing_identities(
+        &self,
+        imported_device_identities: &[crate::models::ImportedDeviceIdentityKind],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::ImportedDeviceIdentityKind>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "importedDeviceIdentities")]
+            imported_device_identities: &'a [crate::models::ImportedDeviceIdentityKind],
+        }
+        let body = Body { imported_device_identities };
+        self.inner
+            .request_builder()
+            .segment("searchExistingIdentities")
+            .post_value(&body)
+            .await
+    }
+}
+
+/// Requests on one `microsoft.graph.importedWindowsAutopilotDeviceIdentity`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct ImportedWindowsAutopilotDeviceIdentityRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for ImportedWindowsAutopilotDeviceIdentityRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for ImportedWindowsAutopilotDeviceIdentityRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity for ImportedWindowsAutopilotDeviceIdentityRequest {
+    type Model = crate::models::ImportedWindowsAutopilotDeviceIdentity;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.importedWindowsAutopilotDeviceIdentity`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Collection
+for ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
+    type Item = crate::requests::ImportedWindowsAutopilotDeviceIdentityRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
+    /// The bound action `microsoft.graph.import`.
+    pub async fn import(
+        &self,
+        imported_windows_autopilot_device_identities: &[crate::models::ImportedWindowsAutopilotDeviceIdentity],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::ImportedWindowsAutopilotDeviceIdentity>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "importedWindowsAutopilotDeviceIdentities")]
+            imported_windows_autopilot_device_identities: &'a [crate::models::ImportedWindowsAutopilotDeviceIdentity],
+        }
+        let body = Body {
+            imported_windows_autopilot_device_identities,
+        };
+        self.inner.request_builder().segment("import").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.windowsAutopilotDeploymentProfile`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotDeploymentProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource for WindowsAutopilotDeploymentProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotDeploymentProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity for WindowsAutopilotDeploymentProfileRequest {
+    type Model = crate::models::WindowsAutopilotDeploymentProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl WindowsAutopilotDeploymentProfileRequest {
+    /// The list of assigned devices for the profile.
+    pub fn assigned_devices(
+        &self,
+    ) -> crate::requests::WindowsAutopilotDeviceIdentityCollectionRequest {
+        self.inner.navigate("assignedDevices")
+    }
+    /// The list of group assignments for the profile.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::WindowsAutopilotDeploymentProfileAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        device_ids: &[::std::string::String],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceIds")]
+            device_ids: &'a [::std::string::String],
+        }
+        let body = Body { device_ids };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsAutopilotDeploymentProfile`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotDeploymentProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for WindowsAutopilotDeploymentProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotDeploymentProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Collection
+for WindowsAutopilotDeploymentProfileCollectionRequest {
+    type Item = crate::requests::WindowsAutopilotDeploymentProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl WindowsAutopilotDeploymentProfileCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.windowsAutopilotDeviceIdentity`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotDeviceIdentityRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource for WindowsAutopilotDeviceIdentityRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotDeviceIdentityRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity for WindowsAutopilotDeviceIdentityRequest {
+    type Model = crate::models::WindowsAutopilotDeviceIdentity;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl WindowsAutopilotDeviceIdentityRequest {
+    /// The bound action `microsoft.graph.assignResourceAccountToDevice`.
+    pub async fn assign_resource_account_to_device(
+        &self,
+        user_principal_name: ::std::option::Option<&str>,
+        addressable_user_name: ::std::option::Option<&str>,
+        resource_account_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "userPrincipalName")]
+            user_principal_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "addressableUserName")]
+            addressable_user_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "resourceAccountName")]
+            resource_account_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            user_principal_name,
+            addressable_user_name,
+            resource_account_name,
+        };
+        self.inner
+            .request_builder()
+            .segment("assignResourceAccountToDevice")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.assignUserToDevice`.
+    pub async fn assign_user_to_device(
+        &self,
+        user_principal_name: ::std::option::Option<&str>,
+        addressable_user_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "userPrincipalName")]
+            user_principal_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "addressableUserName")]
+            addressable_user_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            user_principal_name,
+            addressable_user_name,
+        };
+        self.inner
+            .request_builder()
+            .segment("assignUserToDevice")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.unassignResourceAccountFromDevice`.
+    pub async fn unassign_resource_account_from_device(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("unassignResourceAccountFromDevice")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.unassignUserFromDevice`.
+    pub async fn unassign_user_from_device(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("unassignUserFromDevice")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateDeviceProperties`.
+    pub async fn update_device_properties(
+        &self,
+        user_principal_name: ::std::option::Option<&str>,
+        addressable_user_name: ::std::option::Option<&str>,
+        group_tag: ::std::option::Option<&str>,
+        display_name: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "userPrincipalName")]
+            user_principal_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "addressableUserName")]
+            addressable_user_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupTag")]
+            group_tag: ::std::option::Option<&'a str>,
+            #[serde(rename = "displayName")]
+            display_name: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            user_principal_name,
+            addressable_user_name,
+            group_tag,
+            display_name,
+        };
+        self.inner
+            .request_builder()
+            .segment("updateDeviceProperties")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsAutopilotDeviceIdentity`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotDeviceIdentityCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for WindowsAutopilotDeviceIdentityCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotDeviceIdentityCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Collection
+for WindowsAutopilotDeviceIdentityCollectionRequest {
+    type Item = crate::requests::WindowsAutopilotDeviceIdentityRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsAutopilotSettings`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource for WindowsAutopilotSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity for WindowsAutopilotSettingsRequest {
+    type Model = crate::models::WindowsAutopilotSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl WindowsAutopilotSettingsRequest {
+    /// The bound action `microsoft.graph.sync`.
+    pub async fn sync(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("sync").post_no_content(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.managementCondition`.
+///
+/// Available with the cargo feature `management-conditions`.
+#[cfg(feature = "management-conditions")]
+#[derive(Debug, Clone)]
+pub struct ManagementConditionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "management-conditions")]
+impl ::graph_intune::runtime::Resource for ManagementConditionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "management-conditions")]
+impl ::std::ops::Deref for ManagementConditionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "management-conditions")]
+impl ::graph_intune::runtime::Entity for ManagementConditionRequest {
+    type Model = crate::models::ManagementCondition;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managementCondition`.
+///
+/// Available with the cargo feature `management-conditions`.
+#[cfg(feature = "management-conditions")]
+#[derive(Debug, Clone)]
+pub struct ManagementConditionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "management-conditions")]
+impl ::graph_intune::runtime::Resource for ManagementConditionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "management-conditions")]
+impl ::std::ops::Deref for ManagementConditionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "management-conditions")]
+impl ::graph_intune::runtime::Collection for ManagementConditionCollectionRequest {
+    type Item = crate::requests::ManagementConditionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "management-conditions")]
+impl ManagementConditionCollectionRequest {
+    /// The bound function `microsoft.graph.getManagementConditionsForPlatform`.
+    pub async fn get_management_conditions_for_platform(
+        &self,
+        platform: &crate::models::DevicePlatformType,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::ManagementCondition>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getManagementConditionsForPlatform",
+            &[("platform", ::graph_intune::odata::string_literal(platform.as_str()))],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.managementConditionStatement`.
+///
+/// Available with the cargo feature `management-condition-statements`.
+#[cfg(feature = "management-condition-statements")]
+#[derive(Debug, Clone)]
+pub struct ManagementConditionStatementRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ::graph_intune::runtime::Resource for ManagementConditionStatementRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ::std::ops::Deref for ManagementConditionStatementRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ::graph_intune::runtime::Entity for ManagementConditionStatementRequest {
+    type Model = crate::models::ManagementConditionStatement;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ManagementConditionStatementRequest {
+    /// The bound function `microsoft.graph.getManagementConditionStatementExpressionString`.
+    pub async fn get_management_condition_statement_expression_string(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::ManagementConditionExpressionString,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getManagementConditionStatementExpressionString",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.managementConditionStatement`.
+///
+/// Available with the cargo feature `management-condition-statements`.
+#[cfg(feature = "management-condition-statements")]
+#[derive(Debug, Clone)]
+pub struct ManagementConditionStatementCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ::graph_intune::runtime::Resource
+for ManagementConditionStatementCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ::std::ops::Deref for ManagementConditionStatementCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ::graph_intune::runtime::Collection
+for ManagementConditionStatementCollectionRequest {
+    type Item = crate::requests::ManagementConditionStatementRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "management-condition-statements")]
+impl ManagementConditionStatementCollectionRequest {
+    /// The bound function `microsoft.graph.getManagementConditionStatementsForPlatform`.
+    pub async fn get_management_condition_statements_for_platform(
+        &self,
+        platform: &crate::models::DevicePlatformType,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::ManagementConditionStatement>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getManagementConditionStatementsForPlatform",
+            &[("platform", ::graph_intune::odata::string_literal(platform.as_str()))],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.groupPolicyMigrationReport`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyMigrationReportRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyMigrationReportRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyMigrationReportRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyMigrationReportRequest {
+    type Model = crate::models::GroupPolicyMigrationReport;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "group-policy")]
+impl GroupPolicyMigrationReportRequest {
+    /// A list of group policy settings to MDM/Intune mappings.
+    pub fn group_policy_setting_mappings(
+        &self,
+    ) -> crate::requests::GroupPolicySettingMappingCollectionRequest {
+        self.inner.navigate("groupPolicySettingMappings")
+    }
+    /// A list of unsupported group policy extensions inside the Group Policy Object.
+    pub fn unsupported_group_policy_extensions(
+        &self,
+    ) -> crate::requests::UnsupportedGroupPolicyExtensionCollectionRequest {
+        self.inner.navigate("unsupportedGroupPolicyExtensions")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyMigrationReport`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyMigrationReportCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyMigrationReportCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyMigrationReportCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection
+for GroupPolicyMigrationReportCollectionRequest {
+    type Item = crate::requests::GroupPolicyMigrationReportRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "group-policy")]
+impl GroupPolicyMigrationReportCollectionRequest {
+    /// The bound action `microsoft.graph.createMigrationReport`.
+    pub async fn create_migration_report(
+        &self,
+        group_policy_object_file: ::std::option::Option<
+            &crate::models::GroupPolicyObjectFile,
+        >,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "groupPolicyObjectFile")]
+            group_policy_object_file: ::std::option::Option<
+                &'a crate::models::GroupPolicyObjectFile,
+            >,
+        }
+        let body = Body { group_policy_object_file };
+        self.inner
+            .request_builder()
+            .segment("createMigrationReport")
+            .post_value(&body)
+            .await
+    }
+}
+
+/// Requests on one `microsoft.graph.groupPolicyObjectFile`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyObjectFileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyObjectFileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyObjectFileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyObjectFileRequest {
+    type Model = crate::models::GroupPolicyObjectFile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyObjectFile`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyObjectFileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyObjectFileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyObjectFileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicyObjectFileCollectionRequest {
+    type Item = crate::requests::GroupPolicyObjectFileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyCategory`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyCategoryRequest {
+    type Model = crate::models::GroupPolicyCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyCategory`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicyCategoryCollectionRequest {
+    type Item = crate::requests::GroupPolicyCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyConfiguration`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyConfigurationRequest {
+    type Model = crate::models::GroupPolicyConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "group-policy")]
+impl GroupPolicyConfigurationRequest {
+    /// The list of group assignments for the configuration.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::GroupPolicyConfigurationAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The list of enabled or disabled group policy definition values for the configuration.
+    pub fn definition_values(
+        &self,
+    ) -> crate::requests::GroupPolicyDefinitionValueCollectionRequest {
+        self.inner.navigate("definitionValues")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::GroupPolicyConfigurationAssignment],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::GroupPolicyConfigurationAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::GroupPolicyConfigurationAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.updateDefinitionValues`.
+    pub async fn update_definition_values(
+        &self,
+        added: &[crate::models::GroupPolicyDefinitionValue],
+        updated: &[crate::models::GroupPolicyDefinitionValue],
+        deleted_ids: &[::std::string::String],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            added: &'a [crate::models::GroupPolicyDefinitionValue],
+            updated: &'a [crate::models::GroupPolicyDefinitionValue],
+            #[serde(rename = "deletedIds")]
+            deleted_ids: &'a [::std::string::String],
+        }
+        let body = Body {
+            added,
+            updated,
+            deleted_ids,
+        };
+        self.inner
+            .request_builder()
+            .segment("updateDefinitionValues")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyConfiguration`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicyConfigurationCollectionRequest {
+    type Item = crate::requests::GroupPolicyConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyDefinitionFile`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyDefinitionFileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyDefinitionFileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyDefinitionFileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyDefinitionFileRequest {
+    type Model = crate::models::GroupPolicyDefinitionFileKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyDefinitionFile`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyDefinitionFileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyDefinitionFileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyDefinitionFileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicyDefinitionFileCollectionRequest {
+    type Item = crate::requests::GroupPolicyDefinitionFileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyDefinition`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyDefinitionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyDefinitionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyDefinitionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyDefinitionRequest {
+    type Model = crate::models::GroupPolicyDefinition;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "group-policy")]
+impl GroupPolicyDefinitionRequest {
+    /// The group policy presentations associated with the definition.
+    pub fn presentations(
+        &self,
+    ) -> crate::requests::GroupPolicyPresentationCollectionRequest {
+        self.inner.navigate("presentations")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyDefinition`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyDefinitionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyDefinitionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyDefinitionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicyDefinitionCollectionRequest {
+    type Item = crate::requests::GroupPolicyDefinitionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyUploadedDefinitionFile`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyUploadedDefinitionFileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyUploadedDefinitionFileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyUploadedDefinitionFileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyUploadedDefinitionFileRequest {
+    type Model = crate::models::GroupPolicyUploadedDefinitionFile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "group-policy")]
+impl GroupPolicyUploadedDefinitionFileRequest {
+    /// The bound action `microsoft.graph.remove`.
+    pub async fn remove(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("remove").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.addLanguageFiles`.
+    pub async fn add_language_files(
+        &self,
+        group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "groupPolicyUploadedLanguageFiles")]
+            group_policy_uploaded_language_files: &'a [crate::models::GroupPolicyUploadedLanguageFile],
+        }
+        let body = Body {
+            group_policy_uploaded_language_files,
+        };
+        self.inner
+            .request_builder()
+            .segment("addLanguageFiles")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.removeLanguageFiles`.
+    pub async fn remove_language_files(
+        &self,
+        group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "groupPolicyUploadedLanguageFiles")]
+            group_policy_uploaded_language_files: &'a [crate::models::GroupPolicyUploadedLanguageFile],
+        }
+        let body = Body {
+            group_policy_uploaded_language_files,
+        };
+        self.inner
+            .request_builder()
+            .segment("removeLanguageFiles")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateLanguageFiles`.
+    pub async fn update_language_files(
+        &self,
+        group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "groupPolicyUploadedLanguageFiles")]
+            group_policy_uploaded_language_files: &'a [crate::models::GroupPolicyUploadedLanguageFile],
+        }
+        let body = Body {
+            group_policy_uploaded_language_files,
+        };
+        self.inner
+            .request_builder()
+            .segment("updateLanguageFiles")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.uploadNewVersion`.
+    pub async fn upload_new_version(
+        &self,
+        content: &::graph_intune::edm::Binary,
+        group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            content: &'a ::graph_intune::edm::Binary,
+            #[serde(rename = "groupPolicyUploadedLanguageFiles")]
+            group_policy_uploaded_language_files: &'a [crate::models::GroupPolicyUploadedLanguageFile],
+        }
+        let body = Body {
+            content,
+            group_policy_uploaded_language_files,
+        };
+        self.inner
+            .request_builder()
+            .segment("uploadNewVersion")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyUploadedDefinitionFile`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyUploadedDefinitionFileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource
+for GroupPolicyUploadedDefinitionFileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyUploadedDefinitionFileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection
+for GroupPolicyUploadedDefinitionFileCollectionRequest {
+    type Item = crate::requests::GroupPolicyUploadedDefinitionFileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.microsoftTunnelConfiguration`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource for MicrosoftTunnelConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Entity for MicrosoftTunnelConfigurationRequest {
+    type Model = crate::models::MicrosoftTunnelConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.microsoftTunnelConfiguration`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource
+for MicrosoftTunnelConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Collection
+for MicrosoftTunnelConfigurationCollectionRequest {
+    type Item = crate::requests::MicrosoftTunnelConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.microsoftTunnelHealthThreshold`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelHealthThresholdRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource for MicrosoftTunnelHealthThresholdRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelHealthThresholdRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Entity for MicrosoftTunnelHealthThresholdRequest {
+    type Model = crate::models::MicrosoftTunnelHealthThreshold;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.microsoftTunnelHealthThreshold`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelHealthThresholdCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource
+for MicrosoftTunnelHealthThresholdCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelHealthThresholdCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Collection
+for MicrosoftTunnelHealthThresholdCollectionRequest {
+    type Item = crate::requests::MicrosoftTunnelHealthThresholdRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.microsoftTunnelServerLogCollectionResponse`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelServerLogCollectionResponseRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource
+for MicrosoftTunnelServerLogCollectionResponseRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelServerLogCollectionResponseRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Entity
+for MicrosoftTunnelServerLogCollectionResponseRequest {
+    type Model = crate::models::MicrosoftTunnelServerLogCollectionResponse;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl MicrosoftTunnelServerLogCollectionResponseRequest {
+    /// The bound action `microsoft.graph.createDownloadUrl`.
+    pub async fn create_download_url(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("createDownloadUrl").post_value(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.microsoftTunnelServerLogCollectionResponse`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelServerLogCollectionResponseCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource
+for MicrosoftTunnelServerLogCollectionResponseCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelServerLogCollectionResponseCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Collection
+for MicrosoftTunnelServerLogCollectionResponseCollectionRequest {
+    type Item = crate::requests::MicrosoftTunnelServerLogCollectionResponseRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.microsoftTunnelSite`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelSiteRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource for MicrosoftTunnelSiteRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelSiteRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Entity for MicrosoftTunnelSiteRequest {
+    type Model = crate::models::MicrosoftTunnelSite;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl MicrosoftTunnelSiteRequest {
+    /// The MicrosoftTunnelConfiguration that has been applied to this MicrosoftTunnelSite
+    pub fn microsoft_tunnel_configuration(
+        &self,
+    ) -> crate::requests::MicrosoftTunnelConfigurationRequest {
+        self.inner.navigate("microsoftTunnelConfiguration")
+    }
+    /// A list of MicrosoftTunnelServers that are registered to this MicrosoftTunnelSite
+    pub fn microsoft_tunnel_servers(
+        &self,
+    ) -> crate::requests::MicrosoftTunnelServerCollectionRequest {
+        self.inner.navigate("microsoftTunnelServers")
+    }
+    /// The bound action `microsoft.graph.requestUpgrade`.
+    pub async fn request_upgrade(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("requestUpgrade")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.microsoftTunnelSite`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelSiteCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource for MicrosoftTunnelSiteCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelSiteCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Collection for MicrosoftTunnelSiteCollectionRequest {
+    type Item = crate::requests::MicrosoftTunnelSiteRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.notificationMessageTemplate`.
+///
+/// Available with the cargo feature `notification-message-templates`.
+#[cfg(feature = "notification-message-templates")]
+#[derive(Debug, Clone)]
+pub struct NotificationMessageTemplateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Resource for NotificationMessageTemplateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::std::ops::Deref for NotificationMessageTemplateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Entity for NotificationMessageTemplateRequest {
+    type Model = crate::models::NotificationMessageTemplate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl NotificationMessageTemplateRequest {
+    /// The list of localized messages for this Notification Message Template.
+    pub fn localized_notification_messages(
+        &self,
+    ) -> crate::requests::LocalizedNotificationMessageCollectionRequest {
+        self.inner.navigate("localizedNotificationMessages")
+    }
+    /// The bound action `microsoft.graph.sendTestMessage`.
+    pub async fn send_test_message(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("sendTestMessage")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.notificationMessageTemplate`.
+///
+/// Available with the cargo feature `notification-message-templates`.
+#[cfg(feature = "notification-message-templates")]
+#[derive(Debug, Clone)]
+pub struct NotificationMessageTemplateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Resource for NotificationMessageTemplateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::std::ops::Deref for NotificationMessageTemplateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Collection
+for NotificationMessageTemplateCollectionRequest {
+    type Item = crate::requests::NotificationMessageTemplateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementDomainJoinConnector`.
+///
+/// Available with the cargo feature `domain-join-connectors`.
+#[cfg(feature = "domain-join-connectors")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementDomainJoinConnectorRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "domain-join-connectors")]
+impl ::graph_intune::runtime::Resource for DeviceManagementDomainJoinConnectorRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "domain-join-connectors")]
+impl ::std::ops::Deref for DeviceManagementDomainJoinConnectorRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "domain-join-connectors")]
+impl ::graph_intune::runtime::Entity for DeviceManagementDomainJoinConnectorRequest {
+    type Model = crate::models::DeviceManagementDomainJoinConnector;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementDomainJoinConnector`.
+///
+/// Available with the cargo feature `domain-join-connectors`.
+#[cfg(feature = "domain-join-connectors")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementDomainJoinConnectorCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "domain-join-connectors")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementDomainJoinConnectorCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "domain-join-connectors")]
+impl ::std::ops::Deref for DeviceManagementDomainJoinConnectorCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "domain-join-connectors")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementDomainJoinConnectorCollectionRequest {
+    type Item = crate::requests::DeviceManagementDomainJoinConnectorRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.configManagerCollection`.
+///
+/// Available with the cargo feature `config-manager-collections`.
+#[cfg(feature = "config-manager-collections")]
+#[derive(Debug, Clone)]
+pub struct ConfigManagerCollectionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ::graph_intune::runtime::Resource for ConfigManagerCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ::std::ops::Deref for ConfigManagerCollectionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ::graph_intune::runtime::Entity for ConfigManagerCollectionRequest {
+    type Model = crate::models::ConfigManagerCollection;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.configManagerCollection`.
+///
+/// Available with the cargo feature `config-manager-collections`.
+#[cfg(feature = "config-manager-collections")]
+#[derive(Debug, Clone)]
+pub struct ConfigManagerCollectionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ::graph_intune::runtime::Resource for ConfigManagerCollectionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ::std::ops::Deref for ConfigManagerCollectionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ::graph_intune::runtime::Collection for ConfigManagerCollectionCollectionRequest {
+    type Item = crate::requests::ConfigManagerCollectionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "config-manager-collections")]
+impl ConfigManagerCollectionCollectionRequest {
+    /// The bound function `microsoft.graph.getPolicySummary`.
+    pub async fn get_policy_summary(
+        &self,
+        policy_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        crate::models::ConfigManagerPolicySummary,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getPolicySummary",
+            &[
+                (
+                    "policyId",
+                    policy_id
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |policy_id| ::graph_intune::odata::Literal::literal(
+                                policy_id,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get().await
+    }
+}
+
+/// Requests on one `microsoft.graph.resourceOperation`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct ResourceOperationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for ResourceOperationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for ResourceOperationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Entity for ResourceOperationRequest {
+    type Model = crate::models::ResourceOperation;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "rbac")]
+impl ResourceOperationRequest {
+    /// The bound function `microsoft.graph.getScopesForUser`.
+    pub async fn get_scopes_for_user(
+        &self,
+        userid: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<::std::string::String>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getScopesForUser",
+            &[
+                (
+                    "userid",
+                    userid
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |userid| ::graph_intune::odata::Literal::literal(userid),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.resourceOperation`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct ResourceOperationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for ResourceOperationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for ResourceOperationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Collection for ResourceOperationCollectionRequest {
+    type Item = crate::requests::ResourceOperationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.roleAssignment`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Entity for RoleAssignmentRequest {
+    type Model = crate::models::RoleAssignmentKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.roleAssignment`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Collection for RoleAssignmentCollectionRequest {
+    type Item = crate::requests::RoleAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceAndAppManagementRoleAssignment`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct DeviceAndAppManagementRoleAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for DeviceAndAppManagementRoleAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for DeviceAndAppManagementRoleAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Entity for DeviceAndAppManagementRoleAssignmentRequest {
+    type Model = crate::models::DeviceAndAppManagementRoleAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceAndAppManagementRoleAssignment`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct DeviceAndAppManagementRoleAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource
+for DeviceAndAppManagementRoleAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for DeviceAndAppManagementRoleAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Collection
+for DeviceAndAppManagementRoleAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceAndAppManagementRoleAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.roleDefinition`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleDefinitionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleDefinitionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleDefinitionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Entity for RoleDefinitionRequest {
+    type Model = crate::models::RoleDefinitionKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "rbac")]
+impl RoleDefinitionRequest {
+    /// List of Role assignments for this role definition.
+    pub fn role_assignments(&self) -> crate::requests::RoleAssignmentCollectionRequest {
+        self.inner.navigate("roleAssignments")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.roleDefinition`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleDefinitionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleDefinitionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleDefinitionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Collection for RoleDefinitionCollectionRequest {
+    type Item = crate::requests::RoleDefinitionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.roleScopeTag`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleScopeTagRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleScopeTagRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleScopeTagRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Entity for RoleScopeTagRequest {
+    type Model = crate::models::RoleScopeTag;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "rbac")]
+impl RoleScopeTagRequest {
+    /// The list of assignments for this Role Scope Tag.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::RoleScopeTagAutoAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::RoleScopeTagAutoAssignment],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::RoleScopeTagAutoAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::RoleScopeTagAutoAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_value(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.roleScopeTag`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleScopeTagCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleScopeTagCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleScopeTagCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Collection for RoleScopeTagCollectionRequest {
+    type Item = crate::requests::RoleScopeTagRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "rbac")]
+impl RoleScopeTagCollectionRequest {
+    /// The bound action `microsoft.graph.getRoleScopeTagsById`.
+    pub async fn get_role_scope_tags_by_id(
+        &self,
+        role_scope_tag_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::RoleScopeTag>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "roleScopeTagIds")]
+            role_scope_tag_ids: &'a [::std::string::String],
+        }
+        let body = Body { role_scope_tag_ids };
+        self.inner
+            .request_builder()
+            .segment("getRoleScopeTagsById")
+            .post_value(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.hasCustomRoleScopeTag`.
+    pub async fn has_custom_role_scope_tag(
+        &self,
+    ) -> ::std::result::Result<bool, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "hasCustomRoleScopeTag",
+            &[],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.remoteAssistancePartner`.
+///
+/// Available with the cargo feature `remote-assistance-partners`.
+#[cfg(feature = "remote-assistance-partners")]
+#[derive(Debug, Clone)]
+pub struct RemoteAssistancePartnerRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl ::graph_intune::runtime::Resource for RemoteAssistancePartnerRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl ::std::ops::Deref for RemoteAssistancePartnerRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl ::graph_intune::runtime::Entity for RemoteAssistancePartnerRequest {
+    type Model = crate::models::RemoteAssistancePartner;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl RemoteAssistancePartnerRequest {
+    /// The bound action `microsoft.graph.beginOnboarding`.
+    pub async fn begin_onboarding(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("beginOnboarding")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.disconnect`.
+    pub async fn disconnect(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("disconnect").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.remoteAssistancePartner`.
+///
+/// Available with the cargo feature `remote-assistance-partners`.
+#[cfg(feature = "remote-assistance-partners")]
+#[derive(Debug, Clone)]
+pub struct RemoteAssistancePartnerCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl ::graph_intune::runtime::Resource for RemoteAssistancePartnerCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl ::std::ops::Deref for RemoteAssistancePartnerCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "remote-assistance-partners")]
+impl ::graph_intune::runtime::Collection for RemoteAssistancePartnerCollectionRequest {
+    type Item = crate::requests::RemoteAssistancePartnerRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.remoteAssistanceSettings`.
+///
+/// Available with the cargo feature `remote-assistance-settings`.
+#[cfg(feature = "remote-assistance-settings")]
+#[derive(Debug, Clone)]
+pub struct RemoteAssistanceSettingsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "remote-assistance-settings")]
+impl ::graph_intune::runtime::Resource for RemoteAssistanceSettingsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "remote-assistance-settings")]
+impl ::std::ops::Deref for RemoteAssistanceSettingsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "remote-assistance-settings")]
+impl ::graph_intune::runtime::Entity for RemoteAssistanceSettingsRequest {
+    type Model = crate::models::RemoteAssistanceSettings;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementReports`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementReportsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource for DeviceManagementReportsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementReportsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Entity for DeviceManagementReportsRequest {
+    type Model = crate::models::DeviceManagementReports;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "reports")]
+impl DeviceManagementReportsRequest {
+    /// Entity representing the configuration of a cached report
+    pub fn cached_report_configurations(
+        &self,
+    ) -> crate::requests::DeviceManagementCachedReportConfigurationCollectionRequest {
+        self.inner.navigate("cachedReportConfigurations")
+    }
+    /// Entity representing a job to export a report
+    pub fn export_jobs(
+        &self,
+    ) -> crate::requests::DeviceManagementExportJobCollectionRequest {
+        self.inner.navigate("exportJobs")
+    }
+    /// Entity representing a schedule for which reports are delivered
+    pub fn report_schedules(
+        &self,
+    ) -> crate::requests::DeviceManagementReportScheduleCollectionRequest {
+        self.inner.navigate("reportSchedules")
+    }
+    /// The bound action `microsoft.graph.getAppsInstallSummaryReport`.
+    pub async fn get_apps_install_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getAppsInstallSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getAppStatusOverviewReport`.
+    pub async fn get_app_status_overview_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getAppStatusOverviewReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getDeviceInstallStatusReport`.
+    pub async fn get_device_install_status_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getDeviceInstallStatusReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getFailedMobileAppsReport`.
+    pub async fn get_failed_mobile_apps_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getFailedMobileAppsReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getFailedMobileAppsSummaryReport`.
+    pub async fn get_failed_mobile_apps_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getFailedMobileAppsSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getRelatedAppsStatusReport`.
+    pub async fn get_related_apps_status_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getRelatedAppsStatusReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getUserInstallStatusReport`.
+    pub async fn get_user_install_status_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getUserInstallStatusReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationPoliciesReportForDevice`.
+    pub async fn get_configuration_policies_report_for_device(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationPoliciesReportForDevice")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationPolicyDevicesReport`.
+    pub async fn get_configuration_policy_devices_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationPolicyDevicesReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationPolicyDeviceSummaryReport`.
+    pub async fn get_configuration_policy_device_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationPolicyDeviceSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationPolicySettingsDeviceSummaryReport`.
+    pub async fn get_configuration_policy_settings_device_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationPolicySettingsDeviceSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationSettingDetailsReport`.
+    pub async fn get_configuration_setting_details_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationSettingDetailsReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationSettingsReport`.
+    pub async fn get_configuration_settings_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationSettingsReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getActiveMalwareReport`.
+    pub async fn get_active_malware_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getActiveMalwareReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getActiveMalwareSummaryReport`.
+    pub async fn get_active_malware_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getActiveMalwareSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getMalwareSummaryReport`.
+    pub async fn get_malware_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getMalwareSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getUnhealthyDefenderAgentsReport`.
+    pub async fn get_unhealthy_defender_agents_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getUnhealthyDefenderAgentsReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getUnhealthyFirewallReport`.
+    pub async fn get_unhealthy_firewall_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getUnhealthyFirewallReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getUnhealthyFirewallSummaryReport`.
+    pub async fn get_unhealthy_firewall_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getUnhealthyFirewallSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getAllCertificatesReport`.
+    pub async fn get_all_certificates_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getAllCertificatesReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getCertificatesReport`.
+    pub async fn get_certificates_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getCertificatesReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigManagerDevicePolicyStatusReport`.
+    pub async fn get_config_manager_device_policy_status_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigManagerDevicePolicyStatusReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getCachedReport`.
+    pub async fn get_cached_report(
+        &self,
+        id: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            id: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+        }
+        let body = Body {
+            id,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+        };
+        self.inner.request_builder().segment("getCachedReport").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.getCompliancePolicyNonComplianceReport`.
+    pub async fn get_compliance_policy_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getCompliancePolicyNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getCompliancePolicyNonComplianceSummaryReport`.
+    pub async fn get_compliance_policy_non_compliance_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getCompliancePolicyNonComplianceSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getComplianceSettingNonComplianceReport`.
+    pub async fn get_compliance_setting_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getComplianceSettingNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationPolicyNonComplianceReport`.
+    pub async fn get_configuration_policy_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationPolicyNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationPolicyNonComplianceSummaryReport`.
+    pub async fn get_configuration_policy_non_compliance_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationPolicyNonComplianceSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getConfigurationSettingNonComplianceReport`.
+    pub async fn get_configuration_setting_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getConfigurationSettingNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getDeviceManagementIntentSettingsReport`.
+    pub async fn get_device_management_intent_settings_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getDeviceManagementIntentSettingsReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getDeviceNonComplianceReport`.
+    pub async fn get_device_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getDeviceNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getHistoricalReport`.
+    pub async fn get_historical_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getHistoricalReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getPolicyNonComplianceMetadata`.
+    pub async fn get_policy_non_compliance_metadata(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getPolicyNonComplianceMetadata")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getPolicyNonComplianceReport`.
+    pub async fn get_policy_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getPolicyNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getPolicyNonComplianceSummaryReport`.
+    pub async fn get_policy_non_compliance_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getPolicyNonComplianceSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getReportFilters`.
+    pub async fn get_report_filters(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner.request_builder().segment("getReportFilters").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.getSettingNonComplianceReport`.
+    pub async fn get_setting_non_compliance_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getSettingNonComplianceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getWindowsQualityUpdateAlertsPerPolicyPerDeviceReport`.
+    pub async fn get_windows_quality_update_alerts_per_policy_per_device_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getWindowsQualityUpdateAlertsPerPolicyPerDeviceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getWindowsQualityUpdateAlertSummaryReport`.
+    pub async fn get_windows_quality_update_alert_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getWindowsQualityUpdateAlertSummaryReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getWindowsUpdateAlertsPerPolicyPerDeviceReport`.
+    pub async fn get_windows_update_alerts_per_policy_per_device_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getWindowsUpdateAlertsPerPolicyPerDeviceReport")
+            .post_value(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getWindowsUpdateAlertSummaryReport`.
+    pub async fn get_windows_update_alert_summary_report(
+        &self,
+        name: ::std::option::Option<&str>,
+        select: &[::std::string::String],
+        search: ::std::option::Option<&str>,
+        group_by: &[::std::string::String],
+        order_by: &[::std::string::String],
+        skip: ::std::option::Option<&i32>,
+        top: ::std::option::Option<&i32>,
+        session_id: ::std::option::Option<&str>,
+        filter: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            name: ::std::option::Option<&'a str>,
+            select: &'a [::std::string::String],
+            search: ::std::option::Option<&'a str>,
+            #[serde(rename = "groupBy")]
+            group_by: &'a [::std::string::String],
+            #[serde(rename = "orderBy")]
+            order_by: &'a [::std::string::String],
+            skip: ::std::option::Option<&'a i32>,
+            top: ::std::option::Option<&'a i32>,
+            #[serde(rename = "sessionId")]
+            session_id: ::std::option::Option<&'a str>,
+            filter: ::std::option::Option<&'a str>,
+        }
+        let body = Body {
+            name,
+            select,
+            search,
+            group_by,
+            order_by,
+            skip,
+            top,
+            session_id,
+            filter,
+        };
+        self.inner
+            .request_builder()
+            .segment("getWindowsUpdateAlertSummaryReport")
+            .post_value(&body)
+            .await
+    }
+}
+
+/// Requests on one `microsoft.graph.embeddedSIMActivationCodePool`.
+///
+/// Available with the cargo feature `embedded-sim-activation-code-pools`.
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+#[derive(Debug, Clone)]
+pub struct EmbeddedSimActivationCodePoolRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Resource for EmbeddedSimActivationCodePoolRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::std::ops::Deref for EmbeddedSimActivationCodePoolRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Entity for EmbeddedSimActivationCodePoolRequest {
+    type Model = crate::models::EmbeddedSimActivationCodePool;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl EmbeddedSimActivationCodePoolRequest {
+    /// Navigational property to a list of targets to which this pool is assigned.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::EmbeddedSimActivationCodePoolAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Navigational property to a list of device states for this pool.
+    pub fn device_states(
+        &self,
+    ) -> crate::requests::EmbeddedSimDeviceStateCollectionRequest {
+        self.inner.navigate("deviceStates")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::EmbeddedSimActivationCodePoolAssignment],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::EmbeddedSimActivationCodePoolAssignment>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::EmbeddedSimActivationCodePoolAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_value(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.embeddedSIMActivationCodePool`.
+///
+/// Available with the cargo feature `embedded-sim-activation-code-pools`.
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+#[derive(Debug, Clone)]
+pub struct EmbeddedSimActivationCodePoolCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Resource
+for EmbeddedSimActivationCodePoolCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::std::ops::Deref for EmbeddedSimActivationCodePoolCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Collection
+for EmbeddedSimActivationCodePoolCollectionRequest {
+    type Item = crate::requests::EmbeddedSimActivationCodePoolRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.telecomExpenseManagementPartner`.
+///
+/// Available with the cargo feature `telecom-expense-management-partners`.
+#[cfg(feature = "telecom-expense-management-partners")]
+#[derive(Debug, Clone)]
+pub struct TelecomExpenseManagementPartnerRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "telecom-expense-management-partners")]
+impl ::graph_intune::runtime::Resource for TelecomExpenseManagementPartnerRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "telecom-expense-management-partners")]
+impl ::std::ops::Deref for TelecomExpenseManagementPartnerRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "telecom-expense-management-partners")]
+impl ::graph_intune::runtime::Entity for TelecomExpenseManagementPartnerRequest {
+    type Model = crate::models::TelecomExpenseManagementPartner;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.telecomExpenseManagementPartner`.
+///
+/// Available with the cargo feature `telecom-expense-management-partners`.
+#[cfg(feature = "telecom-expense-management-partners")]
+#[derive(Debug, Clone)]
+pub struct TelecomExpenseManagementPartnerCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "telecom-expense-management-partners")]
+impl ::graph_intune::runtime::Resource
+for TelecomExpenseManagementPartnerCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "telecom-expense-management-partners")]
+impl ::std::ops::Deref for TelecomExpenseManagementPartnerCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "telecom-expense-management-partners")]
+impl ::graph_intune::runtime::Collection
+for TelecomExpenseManagementPartnerCollectionRequest {
+    type Item = crate::requests::TelecomExpenseManagementPartnerRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementAutopilotEvent`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementAutopilotEventRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource for DeviceManagementAutopilotEventRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for DeviceManagementAutopilotEventRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity for DeviceManagementAutopilotEventRequest {
+    type Model = crate::models::DeviceManagementAutopilotEvent;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl DeviceManagementAutopilotEventRequest {
+    /// Policy and application status details for this device.
+    pub fn policy_status_details(
+        &self,
+    ) -> crate::requests::DeviceManagementAutopilotPolicyStatusDetailCollectionRequest {
+        self.inner.navigate("policyStatusDetails")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementAutopilotEvent`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementAutopilotEventCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementAutopilotEventCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for DeviceManagementAutopilotEventCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementAutopilotEventCollectionRequest {
+    type Item = crate::requests::DeviceManagementAutopilotEventRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsFeatureUpdateProfile`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsFeatureUpdateProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsFeatureUpdateProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsFeatureUpdateProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Entity for WindowsFeatureUpdateProfileRequest {
+    type Model = crate::models::WindowsFeatureUpdateProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-updates")]
+impl WindowsFeatureUpdateProfileRequest {
+    /// The list of group assignments of the profile.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::WindowsFeatureUpdateProfileAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The list of device states this profile targeted to
+    pub fn device_update_states(
+        &self,
+    ) -> crate::requests::WindowsUpdateStateCollectionRequest {
+        self.inner.navigate("deviceUpdateStates")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::WindowsFeatureUpdateProfileAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::WindowsFeatureUpdateProfileAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsFeatureUpdateProfile`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsFeatureUpdateProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsFeatureUpdateProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsFeatureUpdateProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Collection
+for WindowsFeatureUpdateProfileCollectionRequest {
+    type Item = crate::requests::WindowsFeatureUpdateProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsQualityUpdateProfile`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsQualityUpdateProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsQualityUpdateProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsQualityUpdateProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Entity for WindowsQualityUpdateProfileRequest {
+    type Model = crate::models::WindowsQualityUpdateProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-updates")]
+impl WindowsQualityUpdateProfileRequest {
+    /// The list of group assignments of the profile.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::WindowsQualityUpdateProfileAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::WindowsQualityUpdateProfileAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::WindowsQualityUpdateProfileAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsQualityUpdateProfile`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsQualityUpdateProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsQualityUpdateProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsQualityUpdateProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Collection
+for WindowsQualityUpdateProfileCollectionRequest {
+    type Item = crate::requests::WindowsQualityUpdateProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsUpdateCatalogItem`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsUpdateCatalogItemRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsUpdateCatalogItemRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsUpdateCatalogItemRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Entity for WindowsUpdateCatalogItemRequest {
+    type Model = crate::models::WindowsUpdateCatalogItem;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsUpdateCatalogItem`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsUpdateCatalogItemCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsUpdateCatalogItemCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsUpdateCatalogItemCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Collection for WindowsUpdateCatalogItemCollectionRequest {
+    type Item = crate::requests::WindowsUpdateCatalogItemRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.intuneBrandingProfile`.
+///
+/// Available with the cargo feature `intune-branding-profiles`.
+#[cfg(feature = "intune-branding-profiles")]
+#[derive(Debug, Clone)]
+pub struct IntuneBrandingProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Resource for IntuneBrandingProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::std::ops::Deref for IntuneBrandingProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Entity for IntuneBrandingProfileRequest {
+    type Model = crate::models::IntuneBrandingProfile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl IntuneBrandingProfileRequest {
+    /// The list of group assignments for the branding profile
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::IntuneBrandingProfileAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::IntuneBrandingProfileAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::IntuneBrandingProfileAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.intuneBrandingProfile`.
+///
+/// Available with the cargo feature `intune-branding-profiles`.
+#[cfg(feature = "intune-branding-profiles")]
+#[derive(Debug, Clone)]
+pub struct IntuneBrandingProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Resource for IntuneBrandingProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::std::ops::Deref for IntuneBrandingProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Collection for IntuneBrandingProfileCollectionRequest {
+    type Item = crate::requests::IntuneBrandingProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsInformationProtectionAppLearningSummary`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionAppLearningSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionAppLearningSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionAppLearningSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity
+for WindowsInformationProtectionAppLearningSummaryRequest {
+    type Model = crate::models::WindowsInformationProtectionAppLearningSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsInformationProtectionAppLearningSummary`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionAppLearningSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionAppLearningSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref
+for WindowsInformationProtectionAppLearningSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for WindowsInformationProtectionAppLearningSummaryCollectionRequest {
+    type Item = crate::requests::WindowsInformationProtectionAppLearningSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsInformationProtectionNetworkLearningSummary`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionNetworkLearningSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionNetworkLearningSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionNetworkLearningSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity
+for WindowsInformationProtectionNetworkLearningSummaryRequest {
+    type Model = crate::models::WindowsInformationProtectionNetworkLearningSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsInformationProtectionNetworkLearningSummary`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionNetworkLearningSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionNetworkLearningSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref
+for WindowsInformationProtectionNetworkLearningSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for WindowsInformationProtectionNetworkLearningSummaryCollectionRequest {
+    type Item = crate::requests::WindowsInformationProtectionNetworkLearningSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userPFXCertificate`.
+///
+/// Available with the cargo feature `user-pfx-certificates`.
+#[cfg(feature = "user-pfx-certificates")]
+#[derive(Debug, Clone)]
+pub struct UserPfxCertificateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-pfx-certificates")]
+impl ::graph_intune::runtime::Resource for UserPfxCertificateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-pfx-certificates")]
+impl ::std::ops::Deref for UserPfxCertificateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-pfx-certificates")]
+impl ::graph_intune::runtime::Entity for UserPfxCertificateRequest {
+    type Model = crate::models::UserPfxCertificate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userPFXCertificate`.
+///
+/// Available with the cargo feature `user-pfx-certificates`.
+#[cfg(feature = "user-pfx-certificates")]
+#[derive(Debug, Clone)]
+pub struct UserPfxCertificateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-pfx-certificates")]
+impl ::graph_intune::runtime::Resource for UserPfxCertificateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-pfx-certificates")]
+impl ::std::ops::Deref for UserPfxCertificateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-pfx-certificates")]
+impl ::graph_intune::runtime::Collection for UserPfxCertificateCollectionRequest {
+    type Item = crate::requests::UserPfxCertificateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.assignmentFilterEvaluationStatusDetails`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct AssignmentFilterEvaluationStatusDetailsRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource
+for AssignmentFilterEvaluationStatusDetailsRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for AssignmentFilterEvaluationStatusDetailsRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for AssignmentFilterEvaluationStatusDetailsRequest {
+    type Model = crate::models::AssignmentFilterEvaluationStatusDetails;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.assignmentFilterEvaluationStatusDetails`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct AssignmentFilterEvaluationStatusDetailsCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource
+for AssignmentFilterEvaluationStatusDetailsCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for AssignmentFilterEvaluationStatusDetailsCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection
+for AssignmentFilterEvaluationStatusDetailsCollectionRequest {
+    type Item = crate::requests::AssignmentFilterEvaluationStatusDetailsRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceCompliancePolicyState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct DeviceCompliancePolicyStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for DeviceCompliancePolicyStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyStateRequest {
+    type Model = crate::models::DeviceCompliancePolicyState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceCompliancePolicyState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct DeviceCompliancePolicyStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for DeviceCompliancePolicyStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection
+for DeviceCompliancePolicyStateCollectionRequest {
+    type Item = crate::requests::DeviceCompliancePolicyStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for DeviceConfigurationStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationStateRequest {
+    type Model = crate::models::DeviceConfigurationState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfigurationState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for DeviceConfigurationStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection for DeviceConfigurationStateCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfigurationState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity
+for ManagedDeviceMobileAppConfigurationStateRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfigurationState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedDeviceMobileAppConfigurationState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection
+for ManagedDeviceMobileAppConfigurationStateCollectionRequest {
+    type Item = crate::requests::ManagedDeviceMobileAppConfigurationStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.securityBaselineState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct SecurityBaselineStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for SecurityBaselineStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for SecurityBaselineStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for SecurityBaselineStateRequest {
+    type Model = crate::models::SecurityBaselineState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl SecurityBaselineStateRequest {
+    /// The security baseline state for different settings for a device
+    pub fn setting_states(
+        &self,
+    ) -> crate::requests::SecurityBaselineSettingStateCollectionRequest {
+        self.inner.navigate("settingStates")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.securityBaselineState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct SecurityBaselineStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for SecurityBaselineStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for SecurityBaselineStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection for SecurityBaselineStateCollectionRequest {
+    type Item = crate::requests::SecurityBaselineStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceLogCollectionResponse`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct DeviceLogCollectionResponseRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for DeviceLogCollectionResponseRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for DeviceLogCollectionResponseRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for DeviceLogCollectionResponseRequest {
+    type Model = crate::models::DeviceLogCollectionResponse;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl DeviceLogCollectionResponseRequest {
+    /// The bound action `microsoft.graph.createDownloadUrl`.
+    pub async fn create_download_url(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("createDownloadUrl").post_value(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceLogCollectionResponse`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct DeviceLogCollectionResponseCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for DeviceLogCollectionResponseCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for DeviceLogCollectionResponseCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection
+for DeviceLogCollectionResponseCollectionRequest {
+    type Item = crate::requests::DeviceLogCollectionResponseRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsProtectionState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct WindowsProtectionStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for WindowsProtectionStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for WindowsProtectionStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for WindowsProtectionStateRequest {
+    type Model = crate::models::WindowsProtectionState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl WindowsProtectionStateRequest {
+    /// Device malware list
+    pub fn detected_malware_state(
+        &self,
+    ) -> crate::requests::WindowsDeviceMalwareStateCollectionRequest {
+        self.inner.navigate("detectedMalwareState")
+    }
+}
+
+/// Requests on one `microsoft.graph.mobileApp`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for MobileAppRequest {
+    type Model = crate::models::MobileApp;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mobile-apps")]
+impl MobileAppRequest {
+    /// The list of group assignments for this mobile app.
+    pub fn assignments(&self) -> crate::requests::MobileAppAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The list of installation states for this mobile app.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::MobileAppInstallStatusCollectionRequest {
+        self.inner.navigate("deviceStatuses")
+    }
+    /// Mobile App Install Summary.
+    pub fn install_summary(&self) -> crate::requests::MobileAppInstallSummaryRequest {
+        self.inner.navigate("installSummary")
+    }
+    /// The set of direct relationships for this app.
+    pub fn relationships(
+        &self,
+    ) -> crate::requests::MobileAppRelationshipCollectionRequest {
+        self.inner.navigate("relationships")
+    }
+    /// The list of installation states for this mobile app.
+    pub fn user_statuses(
+        &self,
+    ) -> crate::requests::UserAppInstallStatusCollectionRequest {
+        self.inner.navigate("userStatuses")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        mobile_app_assignments: &[crate::models::MobileAppAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "mobileAppAssignments")]
+            mobile_app_assignments: &'a [crate::models::MobileAppAssignment],
+        }
+        let body = Body { mobile_app_assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.updateRelationships`.
+    pub async fn update_relationships(
+        &self,
+        relationships: &[crate::models::MobileAppRelationship],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            relationships: &'a [crate::models::MobileAppRelationship],
+        }
+        let body = Body { relationships };
+        self.inner
+            .request_builder()
+            .segment("updateRelationships")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getRelatedAppStates`.
+    pub async fn get_related_app_states(
+        &self,
+        user_principal_name: ::std::option::Option<&str>,
+        device_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::MobileAppRelationshipState>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getRelatedAppStates",
+            &[
+                (
+                    "userPrincipalName",
+                    user_principal_name
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |user_principal_name| ::graph_intune::odata::Literal::literal(
+                                user_principal_name,
+                            ),
+                        ),
+                ),
+                (
+                    "deviceId",
+                    device_id
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |device_id| ::graph_intune::odata::Literal::literal(
+                                device_id,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.mobileApp`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection for MobileAppCollectionRequest {
+    type Item = crate::requests::MobileAppRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "mobile-apps")]
+impl MobileAppCollectionRequest {
+    /// The bound action `microsoft.graph.validateXml`.
+    pub async fn validate_xml(
+        &self,
+        office_configuration_xml: &::graph_intune::edm::Binary,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "officeConfigurationXml")]
+            office_configuration_xml: &'a ::graph_intune::edm::Binary,
+        }
+        let body = Body { office_configuration_xml };
+        self.inner.request_builder().segment("validateXml").post_value(&body).await
+    }
+    /// The bound function `microsoft.graph.getMobileAppCount`.
+    pub async fn get_mobile_app_count(
+        &self,
+        status: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment(
+            "getMobileAppCount",
+            &[
+                (
+                    "status",
+                    status
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |status| ::graph_intune::odata::Literal::literal(status),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound function `microsoft.graph.getTopMobileApps`.
+    pub async fn get_top_mobile_apps(
+        &self,
+        status: ::std::option::Option<&str>,
+        count: &i64,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::MobileApp>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getTopMobileApps",
+            &[
+                (
+                    "status",
+                    status
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |status| ::graph_intune::odata::Literal::literal(status),
+                        ),
+                ),
+                ("count", ::graph_intune::odata::Literal::literal(count)),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfiguration`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for ManagedDeviceMobileAppConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for ManagedDeviceMobileAppConfigurationRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ManagedDeviceMobileAppConfigurationRequest {
+    /// The list of group assignemenets for app configration.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of ManagedDeviceMobileAppConfigurationDeviceStatus.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequest {
+        self.inner.navigate("deviceStatuses")
+    }
+    /// App configuration device status summary.
+    pub fn device_status_summary(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationDeviceSummaryRequest {
+        self.inner.navigate("deviceStatusSummary")
+    }
+    /// List of ManagedDeviceMobileAppConfigurationUserStatus.
+    pub fn user_statuses(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationUserStatusCollectionRequest {
+        self.inner.navigate("userStatuses")
+    }
+    /// App configuration user status summary.
+    pub fn user_status_summary(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationUserSummaryRequest {
+        self.inner.navigate("userStatusSummary")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::ManagedDeviceMobileAppConfigurationAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::ManagedDeviceMobileAppConfigurationAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.managedDeviceMobileAppConfiguration`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection
+for ManagedDeviceMobileAppConfigurationCollectionRequest {
+    type Item = crate::requests::ManagedDeviceMobileAppConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceAppManagement`.
+///
+/// Available with any of the cargo features `app-protection`, `device-app-management-tasks`, `enterprise-code-signing-certificates`, `ios-lob-app-provisioning-configurations`, `managed-e-book-categories`, `managed-e-books`, `mobile-apps`, `policy-sets`, `side-loading-keys`, `symantec-code-signing-certificate`, `vpp-tokens`, `wdac-supplemental-policies`, `windows-information-protection`, `windows-management-app`.
+#[cfg(
+    any(
+        feature = "app-protection",
+        feature = "device-app-management-tasks",
+        feature = "enterprise-code-signing-certificates",
+        feature = "ios-lob-app-provisioning-configurations",
+        feature = "managed-e-book-categories",
+        feature = "managed-e-books",
+        feature = "mobile-apps",
+        feature = "policy-sets",
+        feature = "side-loading-keys",
+        feature = "symantec-code-signing-certificate",
+        feature = "vpp-tokens",
+        feature = "wdac-supplemental-policies",
+        feature = "windows-information-protection",
+        feature = "windows-management-app"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceAppManagementRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "app-protection",
+        feature = "device-app-management-tasks",
+        feature = "enterprise-code-signing-certificates",
+        feature = "ios-lob-app-provisioning-configurations",
+        feature = "managed-e-book-categories",
+        feature = "managed-e-books",
+        feature = "mobile-apps",
+        feature = "policy-sets",
+        feature = "side-loading-keys",
+        feature = "symantec-code-signing-certificate",
+        feature = "vpp-tokens",
+        feature = "wdac-supplemental-policies",
+        feature = "windows-information-protection",
+        feature = "windows-management-app"
+    )
+)]
+impl ::graph_intune::runtime::Resource for DeviceAppManagementRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "app-protection",
+        feature = "device-app-management-tasks",
+        feature = "enterprise-code-signing-certificates",
+        feature = "ios-lob-app-provisioning-configurations",
+        feature = "managed-e-book-categories",
+        feature = "managed-e-books",
+        feature = "mobile-apps",
+        feature = "policy-sets",
+        feature = "side-loading-keys",
+        feature = "symantec-code-signing-certificate",
+        feature = "vpp-tokens",
+        feature = "wdac-supplemental-policies",
+        feature = "windows-information-protection",
+        feature = "windows-management-app"
+    )
+)]
+impl ::std::ops::Deref for DeviceAppManagementRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "app-protection",
+        feature = "device-app-management-tasks",
+        feature = "enterprise-code-signing-certificates",
+        feature = "ios-lob-app-provisioning-configurations",
+        feature = "managed-e-book-categories",
+        feature = "managed-e-books",
+        feature = "mobile-apps",
+        feature = "policy-sets",
+        feature = "side-loading-keys",
+        feature = "symantec-code-signing-certificate",
+        feature = "vpp-tokens",
+        feature = "wdac-supplemental-policies",
+        feature = "windows-information-protection",
+        feature = "windows-management-app"
+    )
+)]
+impl ::graph_intune::runtime::Entity for DeviceAppManagementRequest {
+    type Model = crate::models::DeviceAppManagement;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::No;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(
+    any(
+        feature = "app-protection",
+        feature = "device-app-management-tasks",
+        feature = "enterprise-code-signing-certificates",
+        feature = "ios-lob-app-provisioning-configurations",
+        feature = "managed-e-book-categories",
+        feature = "managed-e-books",
+        feature = "mobile-apps",
+        feature = "policy-sets",
+        feature = "side-loading-keys",
+        feature = "symantec-code-signing-certificate",
+        feature = "vpp-tokens",
+        feature = "wdac-supplemental-policies",
+        feature = "windows-information-protection",
+        feature = "windows-management-app"
+    )
+)]
+impl DeviceAppManagementRequest {
+    /// The mobile eBook categories.
+    #[cfg(feature = "managed-e-book-categories")]
+    pub fn managed_e_book_categories(
+        &self,
+    ) -> crate::requests::ManagedEBookCategoryCollectionRequest {
+        self.inner.navigate("managedEBookCategories")
+    }
+    /// The Windows Enterprise Code Signing Certificate.
+    #[cfg(feature = "enterprise-code-signing-certificates")]
+    pub fn enterprise_code_signing_certificates(
+        &self,
+    ) -> crate::requests::EnterpriseCodeSigningCertificateCollectionRequest {
+        self.inner.navigate("enterpriseCodeSigningCertificates")
+    }
+    /// The IOS Lob App Provisioning Configurations.
+    #[cfg(feature = "ios-lob-app-provisioning-configurations")]
+    pub fn ios_lob_app_provisioning_configurations(
+        &self,
+    ) -> crate::requests::IosLobAppProvisioningConfigurationCollectionRequest {
+        self.inner.navigate("iosLobAppProvisioningConfigurations")
+    }
+    /// The mobile app categories.
+    #[cfg(feature = "mobile-apps")]
+    pub fn mobile_app_categories(
+        &self,
+    ) -> crate::requests::MobileAppCategoryCollectionRequest {
+        self.inner.navigate("mobileAppCategories")
+    }
+    /// The Managed Device Mobile Application Configurations.
+    #[cfg(feature = "mobile-apps")]
+    pub fn mobile_app_configurations(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationCollectionRequest {
+        self.inner.navigate("mobileAppConfigurations")
+    }
+    /// The mobile apps.
+    #[cfg(feature = "mobile-apps")]
+    pub fn mobile_apps(&self) -> crate::requests::MobileAppCollectionRequest {
+        self.inner.navigate("mobileApps")
+    }
+    /// The WinPhone Symantec Code Signing Certificate.
+    #[cfg(feature = "symantec-code-signing-certificate")]
+    pub fn symantec_code_signing_certificate(
+        &self,
+    ) -> crate::requests::SymantecCodeSigningCertificateRequest {
+        self.inner.navigate("symantecCodeSigningCertificate")
+    }
+    /// The Managed eBook.
+    #[cfg(feature = "managed-e-books")]
+    pub fn managed_e_books(&self) -> crate::requests::ManagedEBookCollectionRequest {
+        self.inner.navigate("managedEBooks")
+    }
+    /// The PolicySet of Policies and Applications
+    #[cfg(feature = "policy-sets")]
+    pub fn policy_sets(&self) -> crate::requests::PolicySetCollectionRequest {
+        self.inner.navigate("policySets")
+    }
+    /// Side Loading Keys that are required for the Windows 8 and 8.1 Apps installation.
+    #[cfg(feature = "side-loading-keys")]
+    pub fn side_loading_keys(&self) -> crate::requests::SideLoadingKeyCollectionRequest {
+        self.inner.navigate("sideLoadingKeys")
+    }
+    /// List of Vpp tokens for this organization.
+    #[cfg(feature = "vpp-tokens")]
+    pub fn vpp_tokens(&self) -> crate::requests::VppTokenCollectionRequest {
+        self.inner.navigate("vppTokens")
+    }
+    /// Windows management app.
+    #[cfg(feature = "windows-management-app")]
+    pub fn windows_management_app(
+        &self,
+    ) -> crate::requests::WindowsManagementAppRequest {
+        self.inner.navigate("windowsManagementApp")
+    }
+    /// Android managed app policies.
+    #[cfg(feature = "app-protection")]
+    pub fn android_managed_app_protections(
+        &self,
+    ) -> crate::requests::AndroidManagedAppProtectionCollectionRequest {
+        self.inner.navigate("androidManagedAppProtections")
+    }
+    /// Default managed app policies.
+    #[cfg(feature = "app-protection")]
+    pub fn default_managed_app_protections(
+        &self,
+    ) -> crate::requests::DefaultManagedAppProtectionCollectionRequest {
+        self.inner.navigate("defaultManagedAppProtections")
+    }
+    /// iOS managed app policies.
+    #[cfg(feature = "app-protection")]
+    pub fn ios_managed_app_protections(
+        &self,
+    ) -> crate::requests::IosManagedAppProtectionCollectionRequest {
+        self.inner.navigate("iosManagedAppProtections")
+    }
+    /// Managed app policies.
+    #[cfg(feature = "app-protection")]
+    pub fn managed_app_policies(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyCollectionRequest {
+        self.inner.navigate("managedAppPolicies")
+    }
+    /// The managed app registrations.
+    #[cfg(feature = "app-protection")]
+    pub fn managed_app_registrations(
+        &self,
+    ) -> crate::requests::ManagedAppRegistrationCollectionRequest {
+        self.inner.navigate("managedAppRegistrations")
+    }
+    /// The managed app statuses.
+    #[cfg(feature = "app-protection")]
+    pub fn managed_app_statuses(
+        &self,
+    ) -> crate::requests::ManagedAppStatusCollectionRequest {
+        self.inner.navigate("managedAppStatuses")
+    }
+    /// Windows information protection for apps running on devices which are MDM enrolled.
+    #[cfg(feature = "windows-information-protection")]
+    pub fn mdm_windows_information_protection_policies(
+        &self,
+    ) -> crate::requests::MdmWindowsInformationProtectionPolicyCollectionRequest {
+        self.inner.navigate("mdmWindowsInformationProtectionPolicies")
+    }
+    /// Targeted managed app configurations.
+    #[cfg(feature = "app-protection")]
+    pub fn targeted_managed_app_configurations(
+        &self,
+    ) -> crate::requests::TargetedManagedAppConfigurationCollectionRequest {
+        self.inner.navigate("targetedManagedAppConfigurations")
+    }
+    /// Windows information protection device registrations that are not MDM enrolled.
+    #[cfg(feature = "windows-information-protection")]
+    pub fn windows_information_protection_device_registrations(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionDeviceRegistrationCollectionRequest {
+        self.inner.navigate("windowsInformationProtectionDeviceRegistrations")
+    }
+    /// Windows information protection for apps running on devices which are not MDM enrolled.
+    #[cfg(feature = "windows-information-protection")]
+    pub fn windows_information_protection_policies(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionPolicyCollectionRequest {
+        self.inner.navigate("windowsInformationProtectionPolicies")
+    }
+    /// Windows information protection wipe actions.
+    #[cfg(feature = "windows-information-protection")]
+    pub fn windows_information_protection_wipe_actions(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionWipeActionCollectionRequest {
+        self.inner.navigate("windowsInformationProtectionWipeActions")
+    }
+    /// Device app management tasks.
+    #[cfg(feature = "device-app-management-tasks")]
+    pub fn device_app_management_tasks(
+        &self,
+    ) -> crate::requests::DeviceAppManagementTaskCollectionRequest {
+        self.inner.navigate("deviceAppManagementTasks")
+    }
+    /// The collection of Windows Defender Application Control Supplemental Policies.
+    #[cfg(feature = "wdac-supplemental-policies")]
+    pub fn wdac_supplemental_policies(
+        &self,
+    ) -> crate::requests::WindowsDefenderApplicationControlSupplementalPolicyCollectionRequest {
+        self.inner.navigate("wdacSupplementalPolicies")
+    }
+}
+
+/// Requests on one `microsoft.graph.managedEBookCategory`.
+///
+/// Available with the cargo feature `managed-e-book-categories`.
+#[cfg(feature = "managed-e-book-categories")]
+#[derive(Debug, Clone)]
+pub struct ManagedEBookCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-book-categories")]
+impl ::graph_intune::runtime::Resource for ManagedEBookCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-book-categories")]
+impl ::std::ops::Deref for ManagedEBookCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-book-categories")]
+impl ::graph_intune::runtime::Entity for ManagedEBookCategoryRequest {
+    type Model = crate::models::ManagedEBookCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedEBookCategory`.
+///
+/// Available with the cargo feature `managed-e-book-categories`.
+#[cfg(feature = "managed-e-book-categories")]
+#[derive(Debug, Clone)]
+pub struct ManagedEBookCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-book-categories")]
+impl ::graph_intune::runtime::Resource for ManagedEBookCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-book-categories")]
+impl ::std::ops::Deref for ManagedEBookCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-book-categories")]
+impl ::graph_intune::runtime::Collection for ManagedEBookCategoryCollectionRequest {
+    type Item = crate::requests::ManagedEBookCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.enterpriseCodeSigningCertificate`.
+///
+/// Available with the cargo feature `enterprise-code-signing-certificates`.
+#[cfg(feature = "enterprise-code-signing-certificates")]
+#[derive(Debug, Clone)]
+pub struct EnterpriseCodeSigningCertificateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "enterprise-code-signing-certificates")]
+impl ::graph_intune::runtime::Resource for EnterpriseCodeSigningCertificateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "enterprise-code-signing-certificates")]
+impl ::std::ops::Deref for EnterpriseCodeSigningCertificateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "enterprise-code-signing-certificates")]
+impl ::graph_intune::runtime::Entity for EnterpriseCodeSigningCertificateRequest {
+    type Model = crate::models::EnterpriseCodeSigningCertificate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.enterpriseCodeSigningCertificate`.
+///
+/// Available with the cargo feature `enterprise-code-signing-certificates`.
+#[cfg(feature = "enterprise-code-signing-certificates")]
+#[derive(Debug, Clone)]
+pub struct EnterpriseCodeSigningCertificateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "enterprise-code-signing-certificates")]
+impl ::graph_intune::runtime::Resource
+for EnterpriseCodeSigningCertificateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "enterprise-code-signing-certificates")]
+impl ::std::ops::Deref for EnterpriseCodeSigningCertificateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "enterprise-code-signing-certificates")]
+impl ::graph_intune::runtime::Collection
+for EnterpriseCodeSigningCertificateCollectionRequest {
+    type Item = crate::requests::EnterpriseCodeSigningCertificateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.iosLobAppProvisioningConfiguration`.
+///
+/// Available with the cargo feature `ios-lob-app-provisioning-configurations`.
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+#[derive(Debug, Clone)]
+pub struct IosLobAppProvisioningConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Resource for IosLobAppProvisioningConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::std::ops::Deref for IosLobAppProvisioningConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Entity for IosLobAppProvisioningConfigurationRequest {
+    type Model = crate::models::IosLobAppProvisioningConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl IosLobAppProvisioningConfigurationRequest {
+    /// The associated group assignments for IosLobAppProvisioningConfiguration.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::IosLobAppProvisioningConfigurationAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The list of device installation states for this mobile app configuration.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequest {
+        self.inner.navigate("deviceStatuses")
+    }
+    /// The associated group assignments.
+    pub fn group_assignments(
+        &self,
+    ) -> crate::requests::MobileAppProvisioningConfigGroupAssignmentCollectionRequest {
+        self.inner.navigate("groupAssignments")
+    }
+    /// The list of user installation states for this mobile app configuration.
+    pub fn user_statuses(
+        &self,
+    ) -> crate::requests::ManagedDeviceMobileAppConfigurationUserStatusCollectionRequest {
+        self.inner.navigate("userStatuses")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        app_provisioning_configuration_group_assignments: &[crate::models::MobileAppProvisioningConfigGroupAssignment],
+        i_os_lob_app_provisioning_config_assignments: &[crate::models::IosLobAppProvisioningConfigurationAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "appProvisioningConfigurationGroupAssignments")]
+            app_provisioning_configuration_group_assignments: &'a [crate::models::MobileAppProvisioningConfigGroupAssignment],
+            #[serde(rename = "iOSLobAppProvisioningConfigAssignments")]
+            i_os_lob_app_provisioning_config_assignments: &'a [crate::models::IosLobAppProvisioningConfigurationAssignment],
+        }
+        let body = Body {
+            app_provisioning_configuration_group_assignments,
+            i_os_lob_app_provisioning_config_assignments,
+        };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.iosLobAppProvisioningConfiguration`.
+///
+/// Available with the cargo feature `ios-lob-app-provisioning-configurations`.
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+#[derive(Debug, Clone)]
+pub struct IosLobAppProvisioningConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Resource
+for IosLobAppProvisioningConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::std::ops::Deref for IosLobAppProvisioningConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Collection
+for IosLobAppProvisioningConfigurationCollectionRequest {
+    type Item = crate::requests::IosLobAppProvisioningConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl IosLobAppProvisioningConfigurationCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.mobileAppCategory`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for MobileAppCategoryRequest {
+    type Model = crate::models::MobileAppCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.mobileAppCategory`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection for MobileAppCategoryCollectionRequest {
+    type Item = crate::requests::MobileAppCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.symantecCodeSigningCertificate`.
+///
+/// Available with the cargo feature `symantec-code-signing-certificate`.
+#[cfg(feature = "symantec-code-signing-certificate")]
+#[derive(Debug, Clone)]
+pub struct SymantecCodeSigningCertificateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "symantec-code-signing-certificate")]
+impl ::graph_intune::runtime::Resource for SymantecCodeSigningCertificateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "symantec-code-signing-certificate")]
+impl ::std::ops::Deref for SymantecCodeSigningCertificateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "symantec-code-signing-certificate")]
+impl ::graph_intune::runtime::Entity for SymantecCodeSigningCertificateRequest {
+    type Model = crate::models::SymantecCodeSigningCertificate;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.managedEBook`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct ManagedEBookRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for ManagedEBookRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for ManagedEBookRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Entity for ManagedEBookRequest {
+    type Model = crate::models::ManagedEBook;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ManagedEBookRequest {
+    /// The list of assignments for this eBook.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::ManagedEBookAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// The list of installation states for this eBook.
+    pub fn device_states(&self) -> crate::requests::DeviceInstallStateCollectionRequest {
+        self.inner.navigate("deviceStates")
+    }
+    /// Mobile App Install Summary.
+    pub fn install_summary(&self) -> crate::requests::EBookInstallSummaryRequest {
+        self.inner.navigate("installSummary")
+    }
+    /// The list of installation states for this eBook.
+    pub fn user_state_summary(
+        &self,
+    ) -> crate::requests::UserInstallStateSummaryCollectionRequest {
+        self.inner.navigate("userStateSummary")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        managed_e_book_assignments: &[crate::models::ManagedEBookAssignmentKind],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "managedEBookAssignments")]
+            managed_e_book_assignments: &'a [crate::models::ManagedEBookAssignmentKind],
+        }
+        let body = Body { managed_e_book_assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.managedEBook`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct ManagedEBookCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for ManagedEBookCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for ManagedEBookCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Collection for ManagedEBookCollectionRequest {
+    type Item = crate::requests::ManagedEBookRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.policySet`.
+///
+/// Available with the cargo feature `policy-sets`.
+#[cfg(feature = "policy-sets")]
+#[derive(Debug, Clone)]
+pub struct PolicySetRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Resource for PolicySetRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::std::ops::Deref for PolicySetRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Entity for PolicySetRequest {
+    type Model = crate::models::PolicySet;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "policy-sets")]
+impl PolicySetRequest {
+    /// Assignments of the PolicySet.
+    pub fn assignments(&self) -> crate::requests::PolicySetAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Items of the PolicySet with maximum count 100.
+    pub fn items(&self) -> crate::requests::PolicySetItemCollectionRequest {
+        self.inner.navigate("items")
+    }
+    /// The bound action `microsoft.graph.update`.
+    pub async fn update_2(
+        &self,
+        added_policy_set_items: &[crate::models::PolicySetItem],
+        updated_policy_set_items: &[crate::models::PolicySetItem],
+        deleted_policy_set_items: &[::std::string::String],
+        assignments: &[crate::models::PolicySetAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "addedPolicySetItems")]
+            added_policy_set_items: &'a [crate::models::PolicySetItem],
+            #[serde(rename = "updatedPolicySetItems")]
+            updated_policy_set_items: &'a [crate::models::PolicySetItem],
+            #[serde(rename = "deletedPolicySetItems")]
+            deleted_policy_set_items: &'a [::std::string::String],
+            assignments: &'a [crate::models::PolicySetAssignment],
+        }
+        let body = Body {
+            added_policy_set_items,
+            updated_policy_set_items,
+            deleted_policy_set_items,
+            assignments,
+        };
+        self.inner.request_builder().segment("update").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.policySet`.
+///
+/// Available with the cargo feature `policy-sets`.
+#[cfg(feature = "policy-sets")]
+#[derive(Debug, Clone)]
+pub struct PolicySetCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Resource for PolicySetCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::std::ops::Deref for PolicySetCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Collection for PolicySetCollectionRequest {
+    type Item = crate::requests::PolicySetRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "policy-sets")]
+impl PolicySetCollectionRequest {
+    /// The bound action `microsoft.graph.getPolicySets`.
+    pub async fn get_policy_sets(
+        &self,
+        policy_set_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::PolicySet>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "policySetIds")]
+            policy_set_ids: &'a [::std::string::String],
+        }
+        let body = Body { policy_set_ids };
+        self.inner.request_builder().segment("getPolicySets").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.sideLoadingKey`.
+///
+/// Available with the cargo feature `side-loading-keys`.
+#[cfg(feature = "side-loading-keys")]
+#[derive(Debug, Clone)]
+pub struct SideLoadingKeyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "side-loading-keys")]
+impl ::graph_intune::runtime::Resource for SideLoadingKeyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "side-loading-keys")]
+impl ::std::ops::Deref for SideLoadingKeyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "side-loading-keys")]
+impl ::graph_intune::runtime::Entity for SideLoadingKeyRequest {
+    type Model = crate::models::SideLoadingKey;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.sideLoadingKey`.
+///
+/// Available with the cargo feature `side-loading-keys`.
+#[cfg(feature = "side-loading-keys")]
+#[derive(Debug, Clone)]
+pub struct SideLoadingKeyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "side-loading-keys")]
+impl ::graph_intune::runtime::Resource for SideLoadingKeyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "side-loading-keys")]
+impl ::std::ops::Deref for SideLoadingKeyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "side-loading-keys")]
+impl ::graph_intune::runtime::Collection for SideLoadingKeyCollectionRequest {
+    type Item = crate::requests::SideLoadingKeyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.vppToken`.
+///
+/// Available with the cargo feature `vpp-tokens`.
+#[cfg(feature = "vpp-tokens")]
+#[derive(Debug, Clone)]
+pub struct VppTokenRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl ::graph_intune::runtime::Resource for VppTokenRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl ::std::ops::Deref for VppTokenRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl ::graph_intune::runtime::Entity for VppTokenRequest {
+    type Model = crate::models::VppToken;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl VppTokenRequest {
+    /// The bound action `microsoft.graph.revokeLicenses`.
+    pub async fn revoke_licenses(
+        &self,
+        notify_managed_devices: &bool,
+        revoke_untracked_licenses: ::std::option::Option<&bool>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "notifyManagedDevices")]
+            notify_managed_devices: &'a bool,
+            #[serde(rename = "revokeUntrackedLicenses")]
+            revoke_untracked_licenses: ::std::option::Option<&'a bool>,
+        }
+        let body = Body {
+            notify_managed_devices,
+            revoke_untracked_licenses,
+        };
+        self.inner
+            .request_builder()
+            .segment("revokeLicenses")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.syncLicenses`.
+    pub async fn sync_licenses(
+        &self,
+    ) -> ::std::result::Result<crate::models::VppToken, ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("syncLicenses").post(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.vppToken`.
+///
+/// Available with the cargo feature `vpp-tokens`.
+#[cfg(feature = "vpp-tokens")]
+#[derive(Debug, Clone)]
+pub struct VppTokenCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl ::graph_intune::runtime::Resource for VppTokenCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl ::std::ops::Deref for VppTokenCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl ::graph_intune::runtime::Collection for VppTokenCollectionRequest {
+    type Item = crate::requests::VppTokenRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "vpp-tokens")]
+impl VppTokenCollectionRequest {
+    /// The bound action `microsoft.graph.syncLicenseCounts`.
+    pub async fn sync_license_counts(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("syncLicenseCounts")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.getLicensesForApp`.
+    pub async fn get_licenses_for_app(
+        &self,
+        bundle_id: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::VppTokenLicenseSummary>,
+        ::graph_intune::GraphError,
+    > {
+        let segment = ::graph_intune::odata::function_segment(
+            "getLicensesForApp",
+            &[
+                (
+                    "bundleId",
+                    bundle_id
+                        .map_or_else(
+                            ::graph_intune::odata::null_literal,
+                            |bundle_id| ::graph_intune::odata::Literal::literal(
+                                bundle_id,
+                            ),
+                        ),
+                ),
+            ],
+        );
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on one `microsoft.graph.windowsManagementApp`.
+///
+/// Available with the cargo feature `windows-management-app`.
+#[cfg(feature = "windows-management-app")]
+#[derive(Debug, Clone)]
+pub struct WindowsManagementAppRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::graph_intune::runtime::Resource for WindowsManagementAppRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::std::ops::Deref for WindowsManagementAppRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::graph_intune::runtime::Entity for WindowsManagementAppRequest {
+    type Model = crate::models::WindowsManagementApp;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-management-app")]
+impl WindowsManagementAppRequest {
+    /// The list of health states for installed Windows management app.
+    pub fn health_states(
+        &self,
+    ) -> crate::requests::WindowsManagementAppHealthStateCollectionRequest {
+        self.inner.navigate("healthStates")
+    }
+    /// The bound action `microsoft.graph.setAsManagedInstaller`.
+    pub async fn set_as_managed_installer(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("setAsManagedInstaller")
+            .post_no_content(&body)
+            .await
+    }
+}
+
+/// Requests on one `microsoft.graph.managedAppPolicy`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for ManagedAppPolicyRequest {
+    type Model = crate::models::ManagedAppPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "app-protection")]
+impl ManagedAppPolicyRequest {
+    /// The bound action `microsoft.graph.targetApps`.
+    pub async fn target_apps(
+        &self,
+        apps: &[crate::models::ManagedMobileApp],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            apps: &'a [crate::models::ManagedMobileApp],
+        }
+        let body = Body { apps };
+        self.inner.request_builder().segment("targetApps").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.managedAppPolicy`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection for ManagedAppPolicyCollectionRequest {
+    type Item = crate::requests::ManagedAppPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.androidManagedAppProtection`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct AndroidManagedAppProtectionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for AndroidManagedAppProtectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for AndroidManagedAppProtectionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for AndroidManagedAppProtectionRequest {
+    type Model = crate::models::AndroidManagedAppProtection;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "app-protection")]
+impl AndroidManagedAppProtectionRequest {
+    /// Navigation property to list of inclusion and exclusion groups to which the policy is deployed.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::TargetedManagedAppPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of apps to which the policy is deployed.
+    pub fn apps(&self) -> crate::requests::ManagedMobileAppCollectionRequest {
+        self.inner.navigate("apps")
+    }
+    /// Navigation property to deployment summary of the configuration.
+    pub fn deployment_summary(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyDeploymentSummaryRequest {
+        self.inner.navigate("deploymentSummary")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.androidManagedAppProtection`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct AndroidManagedAppProtectionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for AndroidManagedAppProtectionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for AndroidManagedAppProtectionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection
+for AndroidManagedAppProtectionCollectionRequest {
+    type Item = crate::requests::AndroidManagedAppProtectionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "app-protection")]
+impl AndroidManagedAppProtectionCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.defaultManagedAppProtection`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct DefaultManagedAppProtectionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for DefaultManagedAppProtectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for DefaultManagedAppProtectionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for DefaultManagedAppProtectionRequest {
+    type Model = crate::models::DefaultManagedAppProtection;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "app-protection")]
+impl DefaultManagedAppProtectionRequest {
+    /// List of apps to which the policy is deployed.
+    pub fn apps(&self) -> crate::requests::ManagedMobileAppCollectionRequest {
+        self.inner.navigate("apps")
+    }
+    /// Navigation property to deployment summary of the configuration.
+    pub fn deployment_summary(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyDeploymentSummaryRequest {
+        self.inner.navigate("deploymentSummary")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.defaultManagedAppProtection`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct DefaultManagedAppProtectionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for DefaultManagedAppProtectionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for DefaultManagedAppProtectionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection
+for DefaultManagedAppProtectionCollectionRequest {
+    type Item = crate::requests::DefaultManagedAppProtectionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.iosManagedAppProtection`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct IosManagedAppProtectionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for IosManagedAppProtectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for IosManagedAppProtectionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for IosManagedAppProtectionRequest {
+    type Model = crate::models::IosManagedAppProtection;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "app-protection")]
+impl IosManagedAppProtectionRequest {
+    /// Navigation property to list of inclusion and exclusion groups to which the policy is deployed.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::TargetedManagedAppPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// List of apps to which the policy is deployed.
+    pub fn apps(&self) -> crate::requests::ManagedMobileAppCollectionRequest {
+        self.inner.navigate("apps")
+    }
+    /// Navigation property to deployment summary of the configuration.
+    pub fn deployment_summary(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyDeploymentSummaryRequest {
+        self.inner.navigate("deploymentSummary")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.iosManagedAppProtection`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct IosManagedAppProtectionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for IosManagedAppProtectionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for IosManagedAppProtectionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection for IosManagedAppProtectionCollectionRequest {
+    type Item = crate::requests::IosManagedAppProtectionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "app-protection")]
+impl IosManagedAppProtectionCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.managedAppStatus`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for ManagedAppStatusRequest {
+    type Model = crate::models::ManagedAppStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedAppStatus`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection for ManagedAppStatusCollectionRequest {
+    type Item = crate::requests::ManagedAppStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.mdmWindowsInformationProtectionPolicy`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct MdmWindowsInformationProtectionPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource for MdmWindowsInformationProtectionPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for MdmWindowsInformationProtectionPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity for MdmWindowsInformationProtectionPolicyRequest {
+    type Model = crate::models::MdmWindowsInformationProtectionPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl MdmWindowsInformationProtectionPolicyRequest {
+    /// Navigation property to list of security groups targeted for policy.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::TargetedManagedAppPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Another way to input exempt apps through xml files
+    pub fn exempt_app_locker_files(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionAppLockerFileCollectionRequest {
+        self.inner.navigate("exemptAppLockerFiles")
+    }
+    /// Another way to input protected apps through xml files
+    pub fn protected_app_locker_files(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionAppLockerFileCollectionRequest {
+        self.inner.navigate("protectedAppLockerFiles")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.mdmWindowsInformationProtectionPolicy`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct MdmWindowsInformationProtectionPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for MdmWindowsInformationProtectionPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for MdmWindowsInformationProtectionPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for MdmWindowsInformationProtectionPolicyCollectionRequest {
+    type Item = crate::requests::MdmWindowsInformationProtectionPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl MdmWindowsInformationProtectionPolicyCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.targetedManagedAppConfiguration`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct TargetedManagedAppConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for TargetedManagedAppConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for TargetedManagedAppConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for TargetedManagedAppConfigurationRequest {
+    type Model = crate::models::TargetedManagedAppConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "app-protection")]
+impl TargetedManagedAppConfigurationRequest {
+    /// List of apps to which the policy is deployed.
+    pub fn apps(&self) -> crate::requests::ManagedMobileAppCollectionRequest {
+        self.inner.navigate("apps")
+    }
+    /// Navigation property to list of inclusion and exclusion groups to which the policy is deployed.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::TargetedManagedAppPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Navigation property to deployment summary of the configuration.
+    pub fn deployment_summary(
+        &self,
+    ) -> crate::requests::ManagedAppPolicyDeploymentSummaryRequest {
+        self.inner.navigate("deploymentSummary")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        assignments: &[crate::models::TargetedManagedAppPolicyAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            assignments: &'a [crate::models::TargetedManagedAppPolicyAssignment],
+        }
+        let body = Body { assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+    /// The bound action `microsoft.graph.targetApps`.
+    pub async fn target_apps(
+        &self,
+        apps: &[crate::models::ManagedMobileApp],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            apps: &'a [crate::models::ManagedMobileApp],
+        }
+        let body = Body { apps };
+        self.inner.request_builder().segment("targetApps").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.targetedManagedAppConfiguration`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct TargetedManagedAppConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource
+for TargetedManagedAppConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for TargetedManagedAppConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection
+for TargetedManagedAppConfigurationCollectionRequest {
+    type Item = crate::requests::TargetedManagedAppConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "app-protection")]
+impl TargetedManagedAppConfigurationCollectionRequest {
+    /// The bound action `microsoft.graph.hasPayloadLinks`.
+    pub async fn has_payload_links(
+        &self,
+        payload_ids: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "payloadIds")]
+            payload_ids: &'a [::std::string::String],
+        }
+        let body = Body { payload_ids };
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+    }
+}
+
+/// Requests on one `microsoft.graph.windowsInformationProtectionPolicy`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource for WindowsInformationProtectionPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity for WindowsInformationProtectionPolicyRequest {
+    type Model = crate::models::WindowsInformationProtectionPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl WindowsInformationProtectionPolicyRequest {
+    /// Navigation property to list of security groups targeted for policy.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::TargetedManagedAppPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// Another way to input exempt apps through xml files
+    pub fn exempt_app_locker_files(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionAppLockerFileCollectionRequest {
+        self.inner.navigate("exemptAppLockerFiles")
+    }
+    /// Another way to input protected apps through xml files
+    pub fn protected_app_locker_files(
+        &self,
+    ) -> crate::requests::WindowsInformationProtectionAppLockerFileCollectionRequest {
+        self.inner.navigate("protectedAppLockerFiles")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsInformationProtectionPolicy`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for WindowsInformationProtectionPolicyCollectionRequest {
+    type Item = crate::requests::WindowsInformationProtectionPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsInformationProtectionWipeAction`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionWipeActionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionWipeActionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionWipeActionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity for WindowsInformationProtectionWipeActionRequest {
+    type Model = crate::models::WindowsInformationProtectionWipeAction;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsInformationProtectionWipeAction`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionWipeActionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionWipeActionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionWipeActionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for WindowsInformationProtectionWipeActionCollectionRequest {
+    type Item = crate::requests::WindowsInformationProtectionWipeActionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceAppManagementTask`.
+///
+/// Available with the cargo feature `device-app-management-tasks`.
+#[cfg(feature = "device-app-management-tasks")]
+#[derive(Debug, Clone)]
+pub struct DeviceAppManagementTaskRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl ::graph_intune::runtime::Resource for DeviceAppManagementTaskRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl ::std::ops::Deref for DeviceAppManagementTaskRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl ::graph_intune::runtime::Entity for DeviceAppManagementTaskRequest {
+    type Model = crate::models::DeviceAppManagementTaskKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl DeviceAppManagementTaskRequest {
+    /// The bound action `microsoft.graph.updateStatus`.
+    pub async fn update_status(
+        &self,
+        status: &crate::models::DeviceAppManagementTaskStatus,
+        note: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            status: &'a crate::models::DeviceAppManagementTaskStatus,
+            note: ::std::option::Option<&'a str>,
+        }
+        let body = Body { status, note };
+        self.inner.request_builder().segment("updateStatus").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceAppManagementTask`.
+///
+/// Available with the cargo feature `device-app-management-tasks`.
+#[cfg(feature = "device-app-management-tasks")]
+#[derive(Debug, Clone)]
+pub struct DeviceAppManagementTaskCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl ::graph_intune::runtime::Resource for DeviceAppManagementTaskCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl ::std::ops::Deref for DeviceAppManagementTaskCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-app-management-tasks")]
+impl ::graph_intune::runtime::Collection for DeviceAppManagementTaskCollectionRequest {
+    type Item = crate::requests::DeviceAppManagementTaskRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicy`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref for WindowsDefenderApplicationControlSupplementalPolicyRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Entity
+for WindowsDefenderApplicationControlSupplementalPolicyRequest {
+    type Model = crate::models::WindowsDefenderApplicationControlSupplementalPolicy;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl WindowsDefenderApplicationControlSupplementalPolicyRequest {
+    /// The associated group assignments for this WindowsDefenderApplicationControl supplemental policy.
+    pub fn assignments(
+        &self,
+    ) -> crate::requests::WindowsDefenderApplicationControlSupplementalPolicyAssignmentCollectionRequest {
+        self.inner.navigate("assignments")
+    }
+    /// WindowsDefenderApplicationControl supplemental policy deployment summary.
+    pub fn deploy_summary(
+        &self,
+    ) -> crate::requests::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummaryRequest {
+        self.inner.navigate("deploySummary")
+    }
+    /// The list of device deployment states for this WindowsDefenderApplicationControl supplemental policy.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusCollectionRequest {
+        self.inner.navigate("deviceStatuses")
+    }
+    /// The bound action `microsoft.graph.assign`.
+    pub async fn assign(
+        &self,
+        wdac_policy_assignments: &[crate::models::WindowsDefenderApplicationControlSupplementalPolicyAssignment],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "wdacPolicyAssignments")]
+            wdac_policy_assignments: &'a [crate::models::WindowsDefenderApplicationControlSupplementalPolicyAssignment],
+        }
+        let body = Body { wdac_policy_assignments };
+        self.inner.request_builder().segment("assign").post_no_content(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicy`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref
+for WindowsDefenderApplicationControlSupplementalPolicyCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Collection
+for WindowsDefenderApplicationControlSupplementalPolicyCollectionRequest {
+    type Item = crate::requests::WindowsDefenderApplicationControlSupplementalPolicyRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementCachedReportConfiguration`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementCachedReportConfigurationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementCachedReportConfigurationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementCachedReportConfigurationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementCachedReportConfigurationRequest {
+    type Model = crate::models::DeviceManagementCachedReportConfiguration;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementCachedReportConfiguration`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementCachedReportConfigurationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementCachedReportConfigurationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementCachedReportConfigurationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementCachedReportConfigurationCollectionRequest {
+    type Item = crate::requests::DeviceManagementCachedReportConfigurationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementExportJob`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementExportJobRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource for DeviceManagementExportJobRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementExportJobRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Entity for DeviceManagementExportJobRequest {
+    type Model = crate::models::DeviceManagementExportJob;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementExportJob`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementExportJobCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource for DeviceManagementExportJobCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementExportJobCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Collection for DeviceManagementExportJobCollectionRequest {
+    type Item = crate::requests::DeviceManagementExportJobRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementReportSchedule`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementReportScheduleRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource for DeviceManagementReportScheduleRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementReportScheduleRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Entity for DeviceManagementReportScheduleRequest {
+    type Model = crate::models::DeviceManagementReportSchedule;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementReportSchedule`.
+///
+/// Available with the cargo feature `reports`.
+#[cfg(feature = "reports")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementReportScheduleCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementReportScheduleCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::std::ops::Deref for DeviceManagementReportScheduleCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "reports")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementReportScheduleCollectionRequest {
+    type Item = crate::requests::DeviceManagementReportScheduleRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.iosLobAppProvisioningConfigurationAssignment`.
+///
+/// Available with the cargo feature `ios-lob-app-provisioning-configurations`.
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+#[derive(Debug, Clone)]
+pub struct IosLobAppProvisioningConfigurationAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Resource
+for IosLobAppProvisioningConfigurationAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::std::ops::Deref for IosLobAppProvisioningConfigurationAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Entity
+for IosLobAppProvisioningConfigurationAssignmentRequest {
+    type Model = crate::models::IosLobAppProvisioningConfigurationAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.iosLobAppProvisioningConfigurationAssignment`.
+///
+/// Available with the cargo feature `ios-lob-app-provisioning-configurations`.
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+#[derive(Debug, Clone)]
+pub struct IosLobAppProvisioningConfigurationAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Resource
+for IosLobAppProvisioningConfigurationAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::std::ops::Deref
+for IosLobAppProvisioningConfigurationAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Collection
+for IosLobAppProvisioningConfigurationAssignmentCollectionRequest {
+    type Item = crate::requests::IosLobAppProvisioningConfigurationAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus`.
+///
+/// Available with any of the cargo features `ios-lob-app-provisioning-configurations`, `mobile-apps`.
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationDeviceStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationDeviceStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationDeviceStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Entity
+for ManagedDeviceMobileAppConfigurationDeviceStatusRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfigurationDeviceStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedDeviceMobileAppConfigurationDeviceStatus`.
+///
+/// Available with any of the cargo features `ios-lob-app-provisioning-configurations`, `mobile-apps`.
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::std::ops::Deref
+for ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Collection
+for ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequest {
+    type Item = crate::requests::ManagedDeviceMobileAppConfigurationDeviceStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.mobileAppProvisioningConfigGroupAssignment`.
+///
+/// Available with the cargo feature `ios-lob-app-provisioning-configurations`.
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+#[derive(Debug, Clone)]
+pub struct MobileAppProvisioningConfigGroupAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Resource
+for MobileAppProvisioningConfigGroupAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::std::ops::Deref for MobileAppProvisioningConfigGroupAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Entity
+for MobileAppProvisioningConfigGroupAssignmentRequest {
+    type Model = crate::models::MobileAppProvisioningConfigGroupAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.mobileAppProvisioningConfigGroupAssignment`.
+///
+/// Available with the cargo feature `ios-lob-app-provisioning-configurations`.
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+#[derive(Debug, Clone)]
+pub struct MobileAppProvisioningConfigGroupAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Resource
+for MobileAppProvisioningConfigGroupAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::std::ops::Deref for MobileAppProvisioningConfigGroupAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "ios-lob-app-provisioning-configurations")]
+impl ::graph_intune::runtime::Collection
+for MobileAppProvisioningConfigGroupAssignmentCollectionRequest {
+    type Item = crate::requests::MobileAppProvisioningConfigGroupAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
+///
+/// Available with any of the cargo features `ios-lob-app-provisioning-configurations`, `mobile-apps`.
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationUserStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationUserStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationUserStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Entity
+for ManagedDeviceMobileAppConfigurationUserStatusRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfigurationUserStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedDeviceMobileAppConfigurationUserStatus`.
+///
+/// Available with any of the cargo features `ios-lob-app-provisioning-configurations`, `mobile-apps`.
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationUserStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationUserStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::std::ops::Deref
+for ManagedDeviceMobileAppConfigurationUserStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "ios-lob-app-provisioning-configurations", feature = "mobile-apps"))]
+impl ::graph_intune::runtime::Collection
+for ManagedDeviceMobileAppConfigurationUserStatusCollectionRequest {
+    type Item = crate::requests::ManagedDeviceMobileAppConfigurationUserStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity
+for ManagedDeviceMobileAppConfigurationAssignmentRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfigurationAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedDeviceMobileAppConfigurationAssignment`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref
+for ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection
+for ManagedDeviceMobileAppConfigurationAssignmentCollectionRequest {
+    type Item = crate::requests::ManagedDeviceMobileAppConfigurationAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfigurationDeviceSummary`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationDeviceSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationDeviceSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationDeviceSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity
+for ManagedDeviceMobileAppConfigurationDeviceSummaryRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfigurationDeviceSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.managedDeviceMobileAppConfigurationUserSummary`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct ManagedDeviceMobileAppConfigurationUserSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource
+for ManagedDeviceMobileAppConfigurationUserSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for ManagedDeviceMobileAppConfigurationUserSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity
+for ManagedDeviceMobileAppConfigurationUserSummaryRequest {
+    type Model = crate::models::ManagedDeviceMobileAppConfigurationUserSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.mobileAppAssignment`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for MobileAppAssignmentRequest {
+    type Model = crate::models::MobileAppAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.mobileAppAssignment`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection for MobileAppAssignmentCollectionRequest {
+    type Item = crate::requests::MobileAppAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.mobileAppInstallStatus`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppInstallStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppInstallStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppInstallStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for MobileAppInstallStatusRequest {
+    type Model = crate::models::MobileAppInstallStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.mobileAppInstallStatus`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppInstallStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppInstallStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppInstallStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection for MobileAppInstallStatusCollectionRequest {
+    type Item = crate::requests::MobileAppInstallStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.mobileAppInstallSummary`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppInstallSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppInstallSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppInstallSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for MobileAppInstallSummaryRequest {
+    type Model = crate::models::MobileAppInstallSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.mobileAppRelationship`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppRelationshipRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppRelationshipRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppRelationshipRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for MobileAppRelationshipRequest {
+    type Model = crate::models::MobileAppRelationship;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.mobileAppRelationship`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct MobileAppRelationshipCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for MobileAppRelationshipCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for MobileAppRelationshipCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection for MobileAppRelationshipCollectionRequest {
+    type Item = crate::requests::MobileAppRelationshipRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userAppInstallStatus`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct UserAppInstallStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for UserAppInstallStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for UserAppInstallStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Entity for UserAppInstallStatusRequest {
+    type Model = crate::models::UserAppInstallStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mobile-apps")]
+impl UserAppInstallStatusRequest {
+    /// The install state of the app on devices.
+    pub fn device_statuses(
+        &self,
+    ) -> crate::requests::MobileAppInstallStatusCollectionRequest {
+        self.inner.navigate("deviceStatuses")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.userAppInstallStatus`.
+///
+/// Available with the cargo feature `mobile-apps`.
+#[cfg(feature = "mobile-apps")]
+#[derive(Debug, Clone)]
+pub struct UserAppInstallStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Resource for UserAppInstallStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::std::ops::Deref for UserAppInstallStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-apps")]
+impl ::graph_intune::runtime::Collection for UserAppInstallStatusCollectionRequest {
+    type Item = crate::requests::UserAppInstallStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceInstallState`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct DeviceInstallStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for DeviceInstallStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for DeviceInstallStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Entity for DeviceInstallStateRequest {
+    type Model = crate::models::DeviceInstallState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceInstallState`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct DeviceInstallStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for DeviceInstallStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for DeviceInstallStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Collection for DeviceInstallStateCollectionRequest {
+    type Item = crate::requests::DeviceInstallStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.eBookInstallSummary`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct EBookInstallSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for EBookInstallSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for EBookInstallSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Entity for EBookInstallSummaryRequest {
+    type Model = crate::models::EBookInstallSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.managedEBookAssignment`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct ManagedEBookAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for ManagedEBookAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for ManagedEBookAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Entity for ManagedEBookAssignmentRequest {
+    type Model = crate::models::ManagedEBookAssignmentKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedEBookAssignment`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct ManagedEBookAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for ManagedEBookAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for ManagedEBookAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Collection for ManagedEBookAssignmentCollectionRequest {
+    type Item = crate::requests::ManagedEBookAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userInstallStateSummary`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct UserInstallStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for UserInstallStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for UserInstallStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Entity for UserInstallStateSummaryRequest {
+    type Model = crate::models::UserInstallStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "managed-e-books")]
+impl UserInstallStateSummaryRequest {
+    /// The install state of the eBook.
+    pub fn device_states(&self) -> crate::requests::DeviceInstallStateCollectionRequest {
+        self.inner.navigate("deviceStates")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.userInstallStateSummary`.
+///
+/// Available with the cargo feature `managed-e-books`.
+#[cfg(feature = "managed-e-books")]
+#[derive(Debug, Clone)]
+pub struct UserInstallStateSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Resource for UserInstallStateSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::std::ops::Deref for UserInstallStateSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "managed-e-books")]
+impl ::graph_intune::runtime::Collection for UserInstallStateSummaryCollectionRequest {
+    type Item = crate::requests::UserInstallStateSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedMobileApp`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedMobileAppRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedMobileAppRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedMobileAppRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for ManagedMobileAppRequest {
+    type Model = crate::models::ManagedMobileApp;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedMobileApp`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedMobileAppCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedMobileAppCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedMobileAppCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection for ManagedMobileAppCollectionRequest {
+    type Item = crate::requests::ManagedMobileAppRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedAppPolicyDeploymentSummary`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppPolicyDeploymentSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppPolicyDeploymentSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppPolicyDeploymentSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for ManagedAppPolicyDeploymentSummaryRequest {
+    type Model = crate::models::ManagedAppPolicyDeploymentSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
 /// Requests on one `microsoft.graph.deviceCompliancePolicyAssignment`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyAssignmentRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -494,6 +20025,7 @@ impl ::graph_intune::runtime::Resource for DeviceCompliancePolicyAssignmentReque
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicyAssignmentRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -501,6 +20033,7 @@ impl ::std::ops::Deref for DeviceCompliancePolicyAssignmentRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyAssignmentRequest {
     type Model = crate::models::DeviceCompliancePolicyAssignment;
     type Update = ::graph_intune::runtime::Yes;
@@ -509,11 +20042,15 @@ impl ::graph_intune::runtime::Entity for DeviceCompliancePolicyAssignmentRequest
 }
 
 /// Requests on a collection of `microsoft.graph.deviceCompliancePolicyAssignment`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceCompliancePolicyAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceCompliancePolicyAssignmentCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -523,6 +20060,7 @@ for DeviceCompliancePolicyAssignmentCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceCompliancePolicyAssignmentCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -530,6 +20068,7 @@ impl ::std::ops::Deref for DeviceCompliancePolicyAssignmentCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceCompliancePolicyAssignmentCollectionRequest {
     type Item = crate::requests::DeviceCompliancePolicyAssignmentRequest;
@@ -537,11 +20076,15 @@ for DeviceCompliancePolicyAssignmentCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.settingStateDeviceSummary`.
+///
+/// Available with any of the cargo features `device-compliance`, `device-configuration`.
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 #[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 impl ::graph_intune::runtime::Resource for SettingStateDeviceSummaryRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -550,6 +20093,7 @@ impl ::graph_intune::runtime::Resource for SettingStateDeviceSummaryRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 impl ::std::ops::Deref for SettingStateDeviceSummaryRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -557,6 +20101,7 @@ impl ::std::ops::Deref for SettingStateDeviceSummaryRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 impl ::graph_intune::runtime::Entity for SettingStateDeviceSummaryRequest {
     type Model = crate::models::SettingStateDeviceSummary;
     type Update = ::graph_intune::runtime::Yes;
@@ -565,11 +20110,15 @@ impl ::graph_intune::runtime::Entity for SettingStateDeviceSummaryRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.settingStateDeviceSummary`.
+///
+/// Available with any of the cargo features `device-compliance`, `device-configuration`.
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 #[derive(Debug, Clone)]
 pub struct SettingStateDeviceSummaryCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 impl ::graph_intune::runtime::Resource for SettingStateDeviceSummaryCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -578,6 +20127,7 @@ impl ::graph_intune::runtime::Resource for SettingStateDeviceSummaryCollectionRe
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 impl ::std::ops::Deref for SettingStateDeviceSummaryCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -585,17 +20135,22 @@ impl ::std::ops::Deref for SettingStateDeviceSummaryCollectionRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-configuration"))]
 impl ::graph_intune::runtime::Collection for SettingStateDeviceSummaryCollectionRequest {
     type Item = crate::requests::SettingStateDeviceSummaryRequest;
     type Create = ::graph_intune::runtime::Yes;
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceDeviceStatus`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceDeviceStatusRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -604,6 +20159,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceDeviceStatusRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -611,6 +20167,7 @@ impl ::std::ops::Deref for DeviceComplianceDeviceStatusRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceDeviceStatusRequest {
     type Model = crate::models::DeviceComplianceDeviceStatus;
     type Update = ::graph_intune::runtime::Yes;
@@ -619,11 +20176,15 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceDeviceStatusRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceDeviceStatus`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceStatusCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceComplianceDeviceStatusCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -633,6 +20194,7 @@ for DeviceComplianceDeviceStatusCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceDeviceStatusCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -640,6 +20202,7 @@ impl ::std::ops::Deref for DeviceComplianceDeviceStatusCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceComplianceDeviceStatusCollectionRequest {
     type Item = crate::requests::DeviceComplianceDeviceStatusRequest;
@@ -647,11 +20210,15 @@ for DeviceComplianceDeviceStatusCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceDeviceOverview`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceDeviceOverviewRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceDeviceOverviewRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -660,6 +20227,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceDeviceOverviewRequest
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceDeviceOverviewRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -667,6 +20235,7 @@ impl ::std::ops::Deref for DeviceComplianceDeviceOverviewRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceDeviceOverviewRequest {
     type Model = crate::models::DeviceComplianceDeviceOverview;
     type Update = ::graph_intune::runtime::Yes;
@@ -675,11 +20244,15 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceDeviceOverviewRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScheduledActionForRule`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceComplianceScheduledActionForRuleRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -689,6 +20262,7 @@ for DeviceComplianceScheduledActionForRuleRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScheduledActionForRuleRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -696,6 +20270,7 @@ impl ::std::ops::Deref for DeviceComplianceScheduledActionForRuleRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceScheduledActionForRuleRequest {
     type Model = crate::models::DeviceComplianceScheduledActionForRule;
     type Update = ::graph_intune::runtime::Yes;
@@ -703,6 +20278,7 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceScheduledActionForRuleR
     type Media = ::graph_intune::runtime::No;
 }
 
+#[cfg(feature = "device-compliance")]
 impl DeviceComplianceScheduledActionForRuleRequest {
     /// The list of scheduled action configurations for this compliance policy.
     pub fn scheduled_action_configurations(
@@ -713,11 +20289,15 @@ impl DeviceComplianceScheduledActionForRuleRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceScheduledActionForRule`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScheduledActionForRuleCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceComplianceScheduledActionForRuleCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -727,6 +20307,7 @@ for DeviceComplianceScheduledActionForRuleCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScheduledActionForRuleCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -734,6 +20315,7 @@ impl ::std::ops::Deref for DeviceComplianceScheduledActionForRuleCollectionReque
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceComplianceScheduledActionForRuleCollectionRequest {
     type Item = crate::requests::DeviceComplianceScheduledActionForRuleRequest;
@@ -741,11 +20323,15 @@ for DeviceComplianceScheduledActionForRuleCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceUserStatus`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceUserStatusRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -754,6 +20340,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceUserStatusRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceUserStatusRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -761,6 +20348,7 @@ impl ::std::ops::Deref for DeviceComplianceUserStatusRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceUserStatusRequest {
     type Model = crate::models::DeviceComplianceUserStatus;
     type Update = ::graph_intune::runtime::Yes;
@@ -769,11 +20357,15 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceUserStatusRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceUserStatus`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserStatusCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceUserStatusCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -782,6 +20374,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceUserStatusCollectionR
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceUserStatusCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -789,6 +20382,7 @@ impl ::std::ops::Deref for DeviceComplianceUserStatusCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceComplianceUserStatusCollectionRequest {
     type Item = crate::requests::DeviceComplianceUserStatusRequest;
@@ -796,11 +20390,15 @@ for DeviceComplianceUserStatusCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceUserOverview`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceUserOverviewRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceUserOverviewRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -809,6 +20407,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceUserOverviewRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceUserOverviewRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -816,6 +20415,7 @@ impl ::std::ops::Deref for DeviceComplianceUserOverviewRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceUserOverviewRequest {
     type Model = crate::models::DeviceComplianceUserOverview;
     type Update = ::graph_intune::runtime::Yes;
@@ -823,12 +20423,1449 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceUserOverviewRequest {
     type Media = ::graph_intune::runtime::No;
 }
 
+/// Requests on one `microsoft.graph.policySetItem`.
+///
+/// Available with the cargo feature `policy-sets`.
+#[cfg(feature = "policy-sets")]
+#[derive(Debug, Clone)]
+pub struct PolicySetItemRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Resource for PolicySetItemRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::std::ops::Deref for PolicySetItemRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Entity for PolicySetItemRequest {
+    type Model = crate::models::PolicySetItem;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.policySetItem`.
+///
+/// Available with the cargo feature `policy-sets`.
+#[cfg(feature = "policy-sets")]
+#[derive(Debug, Clone)]
+pub struct PolicySetItemCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Resource for PolicySetItemCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::std::ops::Deref for PolicySetItemCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Collection for PolicySetItemCollectionRequest {
+    type Item = crate::requests::PolicySetItemRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationAssignment`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationAssignmentRequest {
+    type Model = crate::models::DeviceConfigurationAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfigurationAssignment`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource
+for DeviceConfigurationAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection
+for DeviceConfigurationAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationDeviceStatus`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationDeviceStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationDeviceStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationDeviceStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationDeviceStatusRequest {
+    type Model = crate::models::DeviceConfigurationDeviceStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfigurationDeviceStatus`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationDeviceStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource
+for DeviceConfigurationDeviceStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationDeviceStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection
+for DeviceConfigurationDeviceStatusCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationDeviceStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationDeviceOverview`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationDeviceOverviewRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationDeviceOverviewRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationDeviceOverviewRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationDeviceOverviewRequest {
+    type Model = crate::models::DeviceConfigurationDeviceOverview;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationGroupAssignment`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationGroupAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationGroupAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationGroupAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationGroupAssignmentRequest {
+    type Model = crate::models::DeviceConfigurationGroupAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfigurationGroupAssignment`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationGroupAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource
+for DeviceConfigurationGroupAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationGroupAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection
+for DeviceConfigurationGroupAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationGroupAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationUserStatus`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationUserStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationUserStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationUserStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationUserStatusRequest {
+    type Model = crate::models::DeviceConfigurationUserStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceConfigurationUserStatus`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationUserStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource
+for DeviceConfigurationUserStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationUserStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Collection
+for DeviceConfigurationUserStatusCollectionRequest {
+    type Item = crate::requests::DeviceConfigurationUserStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceConfigurationUserOverview`.
+///
+/// Available with the cargo feature `device-configuration`.
+#[cfg(feature = "device-configuration")]
+#[derive(Debug, Clone)]
+pub struct DeviceConfigurationUserOverviewRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Resource for DeviceConfigurationUserOverviewRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::std::ops::Deref for DeviceConfigurationUserOverviewRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-configuration")]
+impl ::graph_intune::runtime::Entity for DeviceConfigurationUserOverviewRequest {
+    type Model = crate::models::DeviceConfigurationUserOverview;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.enrollmentConfigurationAssignment`.
+///
+/// Available with the cargo feature `device-enrollment-configurations`.
+#[cfg(feature = "device-enrollment-configurations")]
+#[derive(Debug, Clone)]
+pub struct EnrollmentConfigurationAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Resource for EnrollmentConfigurationAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::std::ops::Deref for EnrollmentConfigurationAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Entity for EnrollmentConfigurationAssignmentRequest {
+    type Model = crate::models::EnrollmentConfigurationAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.enrollmentConfigurationAssignment`.
+///
+/// Available with the cargo feature `device-enrollment-configurations`.
+#[cfg(feature = "device-enrollment-configurations")]
+#[derive(Debug, Clone)]
+pub struct EnrollmentConfigurationAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Resource
+for EnrollmentConfigurationAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::std::ops::Deref for EnrollmentConfigurationAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-enrollment-configurations")]
+impl ::graph_intune::runtime::Collection
+for EnrollmentConfigurationAssignmentCollectionRequest {
+    type Item = crate::requests::EnrollmentConfigurationAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementScriptAssignment`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource for DeviceManagementScriptAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Entity for DeviceManagementScriptAssignmentRequest {
+    type Model = crate::models::DeviceManagementScriptAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementScriptAssignment`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementScriptAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementScriptAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceManagementScriptAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementScriptDeviceState`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptDeviceStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource for DeviceManagementScriptDeviceStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptDeviceStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Entity for DeviceManagementScriptDeviceStateRequest {
+    type Model = crate::models::DeviceManagementScriptDeviceState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementScriptDeviceState`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptDeviceStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementScriptDeviceStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptDeviceStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementScriptDeviceStateCollectionRequest {
+    type Item = crate::requests::DeviceManagementScriptDeviceStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementScriptGroupAssignment`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptGroupAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource for DeviceManagementScriptGroupAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptGroupAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Entity for DeviceManagementScriptGroupAssignmentRequest {
+    type Model = crate::models::DeviceManagementScriptGroupAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementScriptGroupAssignment`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptGroupAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementScriptGroupAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptGroupAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementScriptGroupAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceManagementScriptGroupAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementScriptUserState`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptUserStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource for DeviceManagementScriptUserStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptUserStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Entity for DeviceManagementScriptUserStateRequest {
+    type Model = crate::models::DeviceManagementScriptUserState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl DeviceManagementScriptUserStateRequest {
+    /// List of run states for this script across all devices of specific user.
+    pub fn device_run_states(
+        &self,
+    ) -> crate::requests::DeviceManagementScriptDeviceStateCollectionRequest {
+        self.inner.navigate("deviceRunStates")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementScriptUserState`.
+///
+/// Available with any of the cargo features `device-custom-attribute-shell-scripts`, `device-management-scripts`, `device-shell-scripts`.
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementScriptUserStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementScriptUserStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::std::ops::Deref for DeviceManagementScriptUserStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(
+    any(
+        feature = "device-custom-attribute-shell-scripts",
+        feature = "device-management-scripts",
+        feature = "device-shell-scripts"
+    )
+)]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementScriptUserStateCollectionRequest {
+    type Item = crate::requests::DeviceManagementScriptUserStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.policySetAssignment`.
+///
+/// Available with the cargo feature `policy-sets`.
+#[cfg(feature = "policy-sets")]
+#[derive(Debug, Clone)]
+pub struct PolicySetAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Resource for PolicySetAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::std::ops::Deref for PolicySetAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Entity for PolicySetAssignmentRequest {
+    type Model = crate::models::PolicySetAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.policySetAssignment`.
+///
+/// Available with the cargo feature `policy-sets`.
+#[cfg(feature = "policy-sets")]
+#[derive(Debug, Clone)]
+pub struct PolicySetAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Resource for PolicySetAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::std::ops::Deref for PolicySetAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "policy-sets")]
+impl ::graph_intune::runtime::Collection for PolicySetAssignmentCollectionRequest {
+    type Item = crate::requests::PolicySetAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.targetedManagedAppPolicyAssignment`.
+///
+/// Available with any of the cargo features `app-protection`, `windows-information-protection`.
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+#[derive(Debug, Clone)]
+pub struct TargetedManagedAppPolicyAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+impl ::graph_intune::runtime::Resource for TargetedManagedAppPolicyAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+impl ::std::ops::Deref for TargetedManagedAppPolicyAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+impl ::graph_intune::runtime::Entity for TargetedManagedAppPolicyAssignmentRequest {
+    type Model = crate::models::TargetedManagedAppPolicyAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.targetedManagedAppPolicyAssignment`.
+///
+/// Available with any of the cargo features `app-protection`, `windows-information-protection`.
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+#[derive(Debug, Clone)]
+pub struct TargetedManagedAppPolicyAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+impl ::graph_intune::runtime::Resource
+for TargetedManagedAppPolicyAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+impl ::std::ops::Deref for TargetedManagedAppPolicyAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "app-protection", feature = "windows-information-protection"))]
+impl ::graph_intune::runtime::Collection
+for TargetedManagedAppPolicyAssignmentCollectionRequest {
+    type Item = crate::requests::TargetedManagedAppPolicyAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsAutopilotDeploymentProfileAssignment`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotDeploymentProfileAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for WindowsAutopilotDeploymentProfileAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotDeploymentProfileAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity
+for WindowsAutopilotDeploymentProfileAssignmentRequest {
+    type Model = crate::models::WindowsAutopilotDeploymentProfileAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsAutopilotDeploymentProfileAssignment`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct WindowsAutopilotDeploymentProfileAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for WindowsAutopilotDeploymentProfileAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for WindowsAutopilotDeploymentProfileAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Collection
+for WindowsAutopilotDeploymentProfileAssignmentCollectionRequest {
+    type Item = crate::requests::WindowsAutopilotDeploymentProfileAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.termsAndConditionsAcceptanceStatus`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsAcceptanceStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource for TermsAndConditionsAcceptanceStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsAcceptanceStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Entity for TermsAndConditionsAcceptanceStatusRequest {
+    type Model = crate::models::TermsAndConditionsAcceptanceStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.termsAndConditionsAcceptanceStatus`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsAcceptanceStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource
+for TermsAndConditionsAcceptanceStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsAcceptanceStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Collection
+for TermsAndConditionsAcceptanceStatusCollectionRequest {
+    type Item = crate::requests::TermsAndConditionsAcceptanceStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.termsAndConditionsAssignment`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource for TermsAndConditionsAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Entity for TermsAndConditionsAssignmentRequest {
+    type Model = crate::models::TermsAndConditionsAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.termsAndConditionsAssignment`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource
+for TermsAndConditionsAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Collection
+for TermsAndConditionsAssignmentCollectionRequest {
+    type Item = crate::requests::TermsAndConditionsAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.termsAndConditionsGroupAssignment`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsGroupAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource for TermsAndConditionsGroupAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsGroupAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Entity for TermsAndConditionsGroupAssignmentRequest {
+    type Model = crate::models::TermsAndConditionsGroupAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.termsAndConditionsGroupAssignment`.
+///
+/// Available with the cargo feature `terms-and-conditions`.
+#[cfg(feature = "terms-and-conditions")]
+#[derive(Debug, Clone)]
+pub struct TermsAndConditionsGroupAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Resource
+for TermsAndConditionsGroupAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::std::ops::Deref for TermsAndConditionsGroupAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "terms-and-conditions")]
+impl ::graph_intune::runtime::Collection
+for TermsAndConditionsGroupAssignmentCollectionRequest {
+    type Item = crate::requests::TermsAndConditionsGroupAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.advancedThreatProtectionOnboardingDeviceSettingState`.
+///
+/// Available with the cargo feature `advanced-threat-protection-onboarding-state-summary`.
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+#[derive(Debug, Clone)]
+pub struct AdvancedThreatProtectionOnboardingDeviceSettingStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::graph_intune::runtime::Resource
+for AdvancedThreatProtectionOnboardingDeviceSettingStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::std::ops::Deref for AdvancedThreatProtectionOnboardingDeviceSettingStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::graph_intune::runtime::Entity
+for AdvancedThreatProtectionOnboardingDeviceSettingStateRequest {
+    type Model = crate::models::AdvancedThreatProtectionOnboardingDeviceSettingState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.advancedThreatProtectionOnboardingDeviceSettingState`.
+///
+/// Available with the cargo feature `advanced-threat-protection-onboarding-state-summary`.
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+#[derive(Debug, Clone)]
+pub struct AdvancedThreatProtectionOnboardingDeviceSettingStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::graph_intune::runtime::Resource
+for AdvancedThreatProtectionOnboardingDeviceSettingStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::std::ops::Deref
+for AdvancedThreatProtectionOnboardingDeviceSettingStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "advanced-threat-protection-onboarding-state-summary")]
+impl ::graph_intune::runtime::Collection
+for AdvancedThreatProtectionOnboardingDeviceSettingStateCollectionRequest {
+    type Item = crate::requests::AdvancedThreatProtectionOnboardingDeviceSettingStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
 /// Requests on one `microsoft.graph.deviceComplianceActionItem`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceActionItemRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -837,6 +21874,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceActionItemRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceActionItemRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -844,6 +21882,7 @@ impl ::std::ops::Deref for DeviceComplianceActionItemRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceActionItemRequest {
     type Model = crate::models::DeviceComplianceActionItem;
     type Update = ::graph_intune::runtime::Yes;
@@ -852,11 +21891,15 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceActionItemRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceActionItem`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceActionItemCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceActionItemCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -865,6 +21908,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceActionItemCollectionR
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceActionItemCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -872,6 +21916,7 @@ impl ::std::ops::Deref for DeviceComplianceActionItemCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceComplianceActionItemCollectionRequest {
     type Item = crate::requests::DeviceComplianceActionItemRequest;
@@ -879,11 +21924,15 @@ for DeviceComplianceActionItemCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceSettingState`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceSettingStateRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -892,6 +21941,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceSettingStateRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceSettingStateRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -899,6 +21949,7 @@ impl ::std::ops::Deref for DeviceComplianceSettingStateRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceSettingStateRequest {
     type Model = crate::models::DeviceComplianceSettingState;
     type Update = ::graph_intune::runtime::Yes;
@@ -907,11 +21958,15 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceSettingStateRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceSettingState`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceSettingStateCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceComplianceSettingStateCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -921,6 +21976,7 @@ for DeviceComplianceSettingStateCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceSettingStateCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -928,18 +21984,1107 @@ impl ::std::ops::Deref for DeviceComplianceSettingStateCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceComplianceSettingStateCollectionRequest {
     type Item = crate::requests::DeviceComplianceSettingStateRequest;
     type Create = ::graph_intune::runtime::Yes;
 }
 
+/// Requests on one `microsoft.graph.macOSSoftwareUpdateCategorySummary`.
+///
+/// Available with the cargo feature `mac-os-software-update-account-summaries`.
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+#[derive(Debug, Clone)]
+pub struct MacOsSoftwareUpdateCategorySummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Resource for MacOsSoftwareUpdateCategorySummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::std::ops::Deref for MacOsSoftwareUpdateCategorySummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Entity for MacOsSoftwareUpdateCategorySummaryRequest {
+    type Model = crate::models::MacOsSoftwareUpdateCategorySummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl MacOsSoftwareUpdateCategorySummaryRequest {
+    /// Summary of the update states.
+    pub fn update_state_summaries(
+        &self,
+    ) -> crate::requests::MacOsSoftwareUpdateStateSummaryCollectionRequest {
+        self.inner.navigate("updateStateSummaries")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.macOSSoftwareUpdateCategorySummary`.
+///
+/// Available with the cargo feature `mac-os-software-update-account-summaries`.
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+#[derive(Debug, Clone)]
+pub struct MacOsSoftwareUpdateCategorySummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Resource
+for MacOsSoftwareUpdateCategorySummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::std::ops::Deref for MacOsSoftwareUpdateCategorySummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Collection
+for MacOsSoftwareUpdateCategorySummaryCollectionRequest {
+    type Item = crate::requests::MacOsSoftwareUpdateCategorySummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.macOSSoftwareUpdateStateSummary`.
+///
+/// Available with the cargo feature `mac-os-software-update-account-summaries`.
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+#[derive(Debug, Clone)]
+pub struct MacOsSoftwareUpdateStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Resource for MacOsSoftwareUpdateStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::std::ops::Deref for MacOsSoftwareUpdateStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Entity for MacOsSoftwareUpdateStateSummaryRequest {
+    type Model = crate::models::MacOsSoftwareUpdateStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.macOSSoftwareUpdateStateSummary`.
+///
+/// Available with the cargo feature `mac-os-software-update-account-summaries`.
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+#[derive(Debug, Clone)]
+pub struct MacOsSoftwareUpdateStateSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Resource
+for MacOsSoftwareUpdateStateSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::std::ops::Deref for MacOsSoftwareUpdateStateSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mac-os-software-update-account-summaries")]
+impl ::graph_intune::runtime::Collection
+for MacOsSoftwareUpdateStateSummaryCollectionRequest {
+    type Item = crate::requests::MacOsSoftwareUpdateStateSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsUpdateState`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsUpdateStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsUpdateStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsUpdateStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Entity for WindowsUpdateStateRequest {
+    type Model = crate::models::WindowsUpdateState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsUpdateState`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsUpdateStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsUpdateStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsUpdateStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Collection for WindowsUpdateStateCollectionRequest {
+    type Item = crate::requests::WindowsUpdateStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationPolicyAssignment`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationPolicyAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationPolicyAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationPolicyAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementConfigurationPolicyAssignmentRequest {
+    type Model = crate::models::DeviceManagementConfigurationPolicyAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationPolicyAssignment`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationPolicyAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationPolicyAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref
+for DeviceManagementConfigurationPolicyAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationPolicyAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationPolicyAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementConfigurationSetting`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationSettingRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource for DeviceManagementConfigurationSettingRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationSettingRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Entity for DeviceManagementConfigurationSettingRequest {
+    type Model = crate::models::DeviceManagementConfigurationSetting;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementConfigurationSetting`.
+///
+/// Available with the cargo feature `settings-catalog`.
+#[cfg(feature = "settings-catalog")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementConfigurationSettingCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementConfigurationSettingCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::std::ops::Deref for DeviceManagementConfigurationSettingCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "settings-catalog")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementConfigurationSettingCollectionRequest {
+    type Item = crate::requests::DeviceManagementConfigurationSettingRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementSettingInstance`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementSettingInstanceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementSettingInstanceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementSettingInstanceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementSettingInstanceRequest {
+    type Model = crate::models::DeviceManagementSettingInstance;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementSettingInstance`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementSettingInstanceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementSettingInstanceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementSettingInstanceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementSettingInstanceCollectionRequest {
+    type Item = crate::requests::DeviceManagementSettingInstanceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentAssignment`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementIntentAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementIntentAssignmentRequest {
+    type Model = crate::models::DeviceManagementIntentAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementIntentAssignment`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementIntentAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceManagementIntentAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentSettingCategory`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentSettingCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementIntentSettingCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentSettingCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementIntentSettingCategoryRequest {
+    type Model = crate::models::DeviceManagementIntentSettingCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "endpoint-security")]
+impl DeviceManagementIntentSettingCategoryRequest {
+    /// The setting definitions this category contains
+    pub fn setting_definitions(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingDefinitionCollectionRequest {
+        self.inner.navigate("settingDefinitions")
+    }
+    /// The settings this category contains
+    pub fn settings(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingInstanceCollectionRequest {
+        self.inner.navigate("settings")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementIntentSettingCategory`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentSettingCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentSettingCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentSettingCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementIntentSettingCategoryCollectionRequest {
+    type Item = crate::requests::DeviceManagementIntentSettingCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentDeviceSettingStateSummary`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentDeviceSettingStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentDeviceSettingStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentDeviceSettingStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementIntentDeviceSettingStateSummaryRequest {
+    type Model = crate::models::DeviceManagementIntentDeviceSettingStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementIntentDeviceSettingStateSummary`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentDeviceSettingStateSummaryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentDeviceSettingStateSummaryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref
+for DeviceManagementIntentDeviceSettingStateSummaryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementIntentDeviceSettingStateSummaryCollectionRequest {
+    type Item = crate::requests::DeviceManagementIntentDeviceSettingStateSummaryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentDeviceState`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentDeviceStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementIntentDeviceStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentDeviceStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementIntentDeviceStateRequest {
+    type Model = crate::models::DeviceManagementIntentDeviceState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementIntentDeviceState`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentDeviceStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentDeviceStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentDeviceStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementIntentDeviceStateCollectionRequest {
+    type Item = crate::requests::DeviceManagementIntentDeviceStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentDeviceStateSummary`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentDeviceStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentDeviceStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentDeviceStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementIntentDeviceStateSummaryRequest {
+    type Model = crate::models::DeviceManagementIntentDeviceStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentUserState`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentUserStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource for DeviceManagementIntentUserStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentUserStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementIntentUserStateRequest {
+    type Model = crate::models::DeviceManagementIntentUserState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementIntentUserState`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentUserStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentUserStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentUserStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementIntentUserStateCollectionRequest {
+    type Item = crate::requests::DeviceManagementIntentUserStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementIntentUserStateSummary`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementIntentUserStateSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementIntentUserStateSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementIntentUserStateSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementIntentUserStateSummaryRequest {
+    type Model = crate::models::DeviceManagementIntentUserStateSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementTemplateSettingCategory`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementTemplateSettingCategoryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementTemplateSettingCategoryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementTemplateSettingCategoryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Entity for DeviceManagementTemplateSettingCategoryRequest {
+    type Model = crate::models::DeviceManagementTemplateSettingCategory;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "endpoint-security")]
+impl DeviceManagementTemplateSettingCategoryRequest {
+    /// The setting definitions this category contains
+    pub fn setting_definitions(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingDefinitionCollectionRequest {
+        self.inner.navigate("settingDefinitions")
+    }
+    /// The settings this category contains
+    pub fn recommended_settings(
+        &self,
+    ) -> crate::requests::DeviceManagementSettingInstanceCollectionRequest {
+        self.inner.navigate("recommendedSettings")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementTemplateSettingCategory`.
+///
+/// Available with the cargo feature `endpoint-security`.
+#[cfg(feature = "endpoint-security")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementTemplateSettingCategoryCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementTemplateSettingCategoryCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::std::ops::Deref for DeviceManagementTemplateSettingCategoryCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "endpoint-security")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementTemplateSettingCategoryCollectionRequest {
+    type Item = crate::requests::DeviceManagementTemplateSettingCategoryRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.securityBaselineSettingState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct SecurityBaselineSettingStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for SecurityBaselineSettingStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for SecurityBaselineSettingStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for SecurityBaselineSettingStateRequest {
+    type Model = crate::models::SecurityBaselineSettingState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.securityBaselineSettingState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct SecurityBaselineSettingStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource
+for SecurityBaselineSettingStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for SecurityBaselineSettingStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection
+for SecurityBaselineSettingStateCollectionRequest {
+    type Item = crate::requests::SecurityBaselineSettingStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.appLogCollectionRequest`.
+///
+/// Available with the cargo feature `mobile-app-troubleshooting-events`.
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+#[derive(Debug, Clone)]
+pub struct AppLogCollectionRequestRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Resource for AppLogCollectionRequestRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::std::ops::Deref for AppLogCollectionRequestRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Entity for AppLogCollectionRequestRequest {
+    type Model = crate::models::AppLogCollectionRequest;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl AppLogCollectionRequestRequest {
+    /// The bound action `microsoft.graph.createDownloadUrl`.
+    pub async fn create_download_url(
+        &self,
+    ) -> ::std::result::Result<
+        crate::models::AppLogCollectionDownloadDetails,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner.request_builder().segment("createDownloadUrl").post(&body).await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.appLogCollectionRequest`.
+///
+/// Available with the cargo feature `mobile-app-troubleshooting-events`.
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+#[derive(Debug, Clone)]
+pub struct AppLogCollectionRequestCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Resource for AppLogCollectionRequestCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::std::ops::Deref for AppLogCollectionRequestCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "mobile-app-troubleshooting-events")]
+impl ::graph_intune::runtime::Collection for AppLogCollectionRequestCollectionRequest {
+    type Item = crate::requests::AppLogCollectionRequestRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
 /// Requests on one `microsoft.graph.deviceHealthScriptAssignment`.
+///
+/// Available with any of the cargo features `device-compliance`, `device-health-scripts`.
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 #[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 impl ::graph_intune::runtime::Resource for DeviceHealthScriptAssignmentRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -948,6 +23093,7 @@ impl ::graph_intune::runtime::Resource for DeviceHealthScriptAssignmentRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 impl ::std::ops::Deref for DeviceHealthScriptAssignmentRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -955,6 +23101,7 @@ impl ::std::ops::Deref for DeviceHealthScriptAssignmentRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 impl ::graph_intune::runtime::Entity for DeviceHealthScriptAssignmentRequest {
     type Model = crate::models::DeviceHealthScriptAssignment;
     type Update = ::graph_intune::runtime::Yes;
@@ -963,11 +23110,15 @@ impl ::graph_intune::runtime::Entity for DeviceHealthScriptAssignmentRequest {
 }
 
 /// Requests on a collection of `microsoft.graph.deviceHealthScriptAssignment`.
+///
+/// Available with any of the cargo features `device-compliance`, `device-health-scripts`.
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 #[derive(Debug, Clone)]
 pub struct DeviceHealthScriptAssignmentCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 impl ::graph_intune::runtime::Resource
 for DeviceHealthScriptAssignmentCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -977,6 +23128,7 @@ for DeviceHealthScriptAssignmentCollectionRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 impl ::std::ops::Deref for DeviceHealthScriptAssignmentCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -984,6 +23136,7 @@ impl ::std::ops::Deref for DeviceHealthScriptAssignmentCollectionRequest {
     }
 }
 
+#[cfg(any(feature = "device-compliance", feature = "device-health-scripts"))]
 impl ::graph_intune::runtime::Collection
 for DeviceHealthScriptAssignmentCollectionRequest {
     type Item = crate::requests::DeviceHealthScriptAssignmentRequest;
@@ -991,11 +23144,15 @@ for DeviceHealthScriptAssignmentCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScriptDeviceState`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceScriptDeviceStateRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -1004,6 +23161,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceScriptDeviceStateRequ
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScriptDeviceStateRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -1011,6 +23169,7 @@ impl ::std::ops::Deref for DeviceComplianceScriptDeviceStateRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceScriptDeviceStateRequest {
     type Model = crate::models::DeviceComplianceScriptDeviceState;
     type Update = ::graph_intune::runtime::Yes;
@@ -1019,11 +23178,15 @@ impl ::graph_intune::runtime::Entity for DeviceComplianceScriptDeviceStateReques
 }
 
 /// Requests on a collection of `microsoft.graph.deviceComplianceScriptDeviceState`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptDeviceStateCollectionRequest {
     inner: ::graph_intune::runtime::CollectionRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource
 for DeviceComplianceScriptDeviceStateCollectionRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
@@ -1033,6 +23196,7 @@ for DeviceComplianceScriptDeviceStateCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScriptDeviceStateCollectionRequest {
     type Target = ::graph_intune::runtime::CollectionRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -1040,6 +23204,7 @@ impl ::std::ops::Deref for DeviceComplianceScriptDeviceStateCollectionRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Collection
 for DeviceComplianceScriptDeviceStateCollectionRequest {
     type Item = crate::requests::DeviceComplianceScriptDeviceStateRequest;
@@ -1047,11 +23212,15 @@ for DeviceComplianceScriptDeviceStateCollectionRequest {
 }
 
 /// Requests on one `microsoft.graph.deviceComplianceScriptRunSummary`.
+///
+/// Available with the cargo feature `device-compliance`.
+#[cfg(feature = "device-compliance")]
 #[derive(Debug, Clone)]
 pub struct DeviceComplianceScriptRunSummaryRequest {
     inner: ::graph_intune::runtime::EntityRequest<Self>,
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Resource for DeviceComplianceScriptRunSummaryRequest {
     fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
         Self {
@@ -1060,6 +23229,7 @@ impl ::graph_intune::runtime::Resource for DeviceComplianceScriptRunSummaryReque
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::std::ops::Deref for DeviceComplianceScriptRunSummaryRequest {
     type Target = ::graph_intune::runtime::EntityRequest<Self>;
     fn deref(&self) -> &Self::Target {
@@ -1067,9 +23237,2212 @@ impl ::std::ops::Deref for DeviceComplianceScriptRunSummaryRequest {
     }
 }
 
+#[cfg(feature = "device-compliance")]
 impl ::graph_intune::runtime::Entity for DeviceComplianceScriptRunSummaryRequest {
     type Model = crate::models::DeviceComplianceScriptRunSummary;
     type Update = ::graph_intune::runtime::Yes;
     type Delete = ::graph_intune::runtime::Yes;
     type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.deviceHealthScriptDeviceState`.
+///
+/// Available with the cargo feature `device-health-scripts`.
+#[cfg(feature = "device-health-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceHealthScriptDeviceStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceHealthScriptDeviceStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::std::ops::Deref for DeviceHealthScriptDeviceStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Entity for DeviceHealthScriptDeviceStateRequest {
+    type Model = crate::models::DeviceHealthScriptDeviceState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceHealthScriptDeviceState`.
+///
+/// Available with the cargo feature `device-health-scripts`.
+#[cfg(feature = "device-health-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceHealthScriptDeviceStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Resource
+for DeviceHealthScriptDeviceStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::std::ops::Deref for DeviceHealthScriptDeviceStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Collection
+for DeviceHealthScriptDeviceStateCollectionRequest {
+    type Item = crate::requests::DeviceHealthScriptDeviceStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceHealthScriptRunSummary`.
+///
+/// Available with the cargo feature `device-health-scripts`.
+#[cfg(feature = "device-health-scripts")]
+#[derive(Debug, Clone)]
+pub struct DeviceHealthScriptRunSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Resource for DeviceHealthScriptRunSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::std::ops::Deref for DeviceHealthScriptRunSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "device-health-scripts")]
+impl ::graph_intune::runtime::Entity for DeviceHealthScriptRunSummaryRequest {
+    type Model = crate::models::DeviceHealthScriptRunSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.malwareStateForWindowsDevice`.
+///
+/// Available with the cargo feature `windows-malware-information`.
+#[cfg(feature = "windows-malware-information")]
+#[derive(Debug, Clone)]
+pub struct MalwareStateForWindowsDeviceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Resource for MalwareStateForWindowsDeviceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::std::ops::Deref for MalwareStateForWindowsDeviceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Entity for MalwareStateForWindowsDeviceRequest {
+    type Model = crate::models::MalwareStateForWindowsDevice;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.malwareStateForWindowsDevice`.
+///
+/// Available with the cargo feature `windows-malware-information`.
+#[cfg(feature = "windows-malware-information")]
+#[derive(Debug, Clone)]
+pub struct MalwareStateForWindowsDeviceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Resource
+for MalwareStateForWindowsDeviceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::std::ops::Deref for MalwareStateForWindowsDeviceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-malware-information")]
+impl ::graph_intune::runtime::Collection
+for MalwareStateForWindowsDeviceCollectionRequest {
+    type Item = crate::requests::MalwareStateForWindowsDeviceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsMetric`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsMetricRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource for UserExperienceAnalyticsMetricRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsMetricRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity for UserExperienceAnalyticsMetricRequest {
+    type Model = crate::models::UserExperienceAnalyticsMetric;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsMetric`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsMetricCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsMetricCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsMetricCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsMetricCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsMetricRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsWorkFromAnywhereDeviceRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsWorkFromAnywhereDeviceRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref for UserExperienceAnalyticsWorkFromAnywhereDeviceRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Entity
+for UserExperienceAnalyticsWorkFromAnywhereDeviceRequest {
+    type Model = crate::models::UserExperienceAnalyticsWorkFromAnywhereDevice;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevice`.
+///
+/// Available with the cargo feature `user-experience-analytics`.
+#[cfg(feature = "user-experience-analytics")]
+#[derive(Debug, Clone)]
+pub struct UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Resource
+for UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::std::ops::Deref
+for UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "user-experience-analytics")]
+impl ::graph_intune::runtime::Collection
+for UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequest {
+    type Item = crate::requests::UserExperienceAnalyticsWorkFromAnywhereDeviceRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsDeviceMalwareState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct WindowsDeviceMalwareStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for WindowsDeviceMalwareStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for WindowsDeviceMalwareStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Entity for WindowsDeviceMalwareStateRequest {
+    type Model = crate::models::WindowsDeviceMalwareState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsDeviceMalwareState`.
+///
+/// Available with any of the cargo features `comanaged-devices`, `managed-devices`.
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+#[derive(Debug, Clone)]
+pub struct WindowsDeviceMalwareStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Resource for WindowsDeviceMalwareStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::std::ops::Deref for WindowsDeviceMalwareStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
+impl ::graph_intune::runtime::Collection for WindowsDeviceMalwareStateCollectionRequest {
+    type Item = crate::requests::WindowsDeviceMalwareStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsManagementAppHealthState`.
+///
+/// Available with the cargo feature `windows-management-app`.
+#[cfg(feature = "windows-management-app")]
+#[derive(Debug, Clone)]
+pub struct WindowsManagementAppHealthStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::graph_intune::runtime::Resource for WindowsManagementAppHealthStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::std::ops::Deref for WindowsManagementAppHealthStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::graph_intune::runtime::Entity for WindowsManagementAppHealthStateRequest {
+    type Model = crate::models::WindowsManagementAppHealthState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsManagementAppHealthState`.
+///
+/// Available with the cargo feature `windows-management-app`.
+#[cfg(feature = "windows-management-app")]
+#[derive(Debug, Clone)]
+pub struct WindowsManagementAppHealthStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::graph_intune::runtime::Resource
+for WindowsManagementAppHealthStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::std::ops::Deref for WindowsManagementAppHealthStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-management-app")]
+impl ::graph_intune::runtime::Collection
+for WindowsManagementAppHealthStateCollectionRequest {
+    type Item = crate::requests::WindowsManagementAppHealthStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementResourceAccessProfileAssignment`.
+///
+/// Available with the cargo feature `resource-access-profiles`.
+#[cfg(feature = "resource-access-profiles")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementResourceAccessProfileAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementResourceAccessProfileAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::std::ops::Deref for DeviceManagementResourceAccessProfileAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementResourceAccessProfileAssignmentRequest {
+    type Model = crate::models::DeviceManagementResourceAccessProfileAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementResourceAccessProfileAssignment`.
+///
+/// Available with the cargo feature `resource-access-profiles`.
+#[cfg(feature = "resource-access-profiles")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementResourceAccessProfileAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementResourceAccessProfileAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::std::ops::Deref
+for DeviceManagementResourceAccessProfileAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "resource-access-profiles")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementResourceAccessProfileAssignmentCollectionRequest {
+    type Item = crate::requests::DeviceManagementResourceAccessProfileAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.appleEnrollmentProfileAssignment`.
+///
+/// Available with the cargo feature `apple-user-initiated-enrollment-profiles`.
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+#[derive(Debug, Clone)]
+pub struct AppleEnrollmentProfileAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Resource for AppleEnrollmentProfileAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::std::ops::Deref for AppleEnrollmentProfileAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Entity for AppleEnrollmentProfileAssignmentRequest {
+    type Model = crate::models::AppleEnrollmentProfileAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.appleEnrollmentProfileAssignment`.
+///
+/// Available with the cargo feature `apple-user-initiated-enrollment-profiles`.
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+#[derive(Debug, Clone)]
+pub struct AppleEnrollmentProfileAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Resource
+for AppleEnrollmentProfileAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::std::ops::Deref for AppleEnrollmentProfileAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "apple-user-initiated-enrollment-profiles")]
+impl ::graph_intune::runtime::Collection
+for AppleEnrollmentProfileAssignmentCollectionRequest {
+    type Item = crate::requests::AppleEnrollmentProfileAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.enrollmentProfile`.
+///
+/// Available with the cargo feature `dep-onboarding-settings`.
+#[cfg(feature = "dep-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct EnrollmentProfileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for EnrollmentProfileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::std::ops::Deref for EnrollmentProfileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Entity for EnrollmentProfileRequest {
+    type Model = crate::models::EnrollmentProfileKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl EnrollmentProfileRequest {
+    /// The bound action `microsoft.graph.setDefaultProfile`.
+    pub async fn set_default_profile(
+        &self,
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body {}
+        let body = Body {};
+        self.inner
+            .request_builder()
+            .segment("setDefaultProfile")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.updateDeviceProfileAssignment`.
+    pub async fn update_device_profile_assignment(
+        &self,
+        device_ids: &[::std::string::String],
+    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "deviceIds")]
+            device_ids: &'a [::std::string::String],
+        }
+        let body = Body { device_ids };
+        self.inner
+            .request_builder()
+            .segment("updateDeviceProfileAssignment")
+            .post_no_content(&body)
+            .await
+    }
+    /// The bound function `microsoft.graph.exportMobileConfig`.
+    pub async fn export_mobile_config(
+        &self,
+    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+        let segment = ::graph_intune::odata::function_segment("exportMobileConfig", &[]);
+        self.inner.request_builder().segment(&segment).get_value().await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.enrollmentProfile`.
+///
+/// Available with the cargo feature `dep-onboarding-settings`.
+#[cfg(feature = "dep-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct EnrollmentProfileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for EnrollmentProfileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::std::ops::Deref for EnrollmentProfileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Collection for EnrollmentProfileCollectionRequest {
+    type Item = crate::requests::EnrollmentProfileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.importedAppleDeviceIdentity`.
+///
+/// Available with the cargo feature `dep-onboarding-settings`.
+#[cfg(feature = "dep-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct ImportedAppleDeviceIdentityRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for ImportedAppleDeviceIdentityRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::std::ops::Deref for ImportedAppleDeviceIdentityRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Entity for ImportedAppleDeviceIdentityRequest {
+    type Model = crate::models::ImportedAppleDeviceIdentityKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.importedAppleDeviceIdentity`.
+///
+/// Available with the cargo feature `dep-onboarding-settings`.
+#[cfg(feature = "dep-onboarding-settings")]
+#[derive(Debug, Clone)]
+pub struct ImportedAppleDeviceIdentityCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Resource for ImportedAppleDeviceIdentityCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::std::ops::Deref for ImportedAppleDeviceIdentityCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ::graph_intune::runtime::Collection
+for ImportedAppleDeviceIdentityCollectionRequest {
+    type Item = crate::requests::ImportedAppleDeviceIdentityRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+#[cfg(feature = "dep-onboarding-settings")]
+impl ImportedAppleDeviceIdentityCollectionRequest {
+    /// The bound action `microsoft.graph.importAppleDeviceIdentityList`.
+    pub async fn import_apple_device_identity_list(
+        &self,
+        imported_apple_device_identities: &[crate::models::ImportedAppleDeviceIdentityKind],
+        overwrite_imported_device_identities: &bool,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::ImportedAppleDeviceIdentityResult>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "importedAppleDeviceIdentities")]
+            imported_apple_device_identities: &'a [crate::models::ImportedAppleDeviceIdentityKind],
+            #[serde(rename = "overwriteImportedDeviceIdentities")]
+            overwrite_imported_device_identities: &'a bool,
+        }
+        let body = Body {
+            imported_apple_device_identities,
+            overwrite_imported_device_identities,
+        };
+        self.inner
+            .request_builder()
+            .segment("importAppleDeviceIdentityList")
+            .post_value(&body)
+            .await
+    }
+}
+
+/// Requests on one `microsoft.graph.groupPolicySettingMapping`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicySettingMappingRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicySettingMappingRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicySettingMappingRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicySettingMappingRequest {
+    type Model = crate::models::GroupPolicySettingMapping;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicySettingMapping`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicySettingMappingCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicySettingMappingCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicySettingMappingCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicySettingMappingCollectionRequest {
+    type Item = crate::requests::GroupPolicySettingMappingRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.unsupportedGroupPolicyExtension`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct UnsupportedGroupPolicyExtensionRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for UnsupportedGroupPolicyExtensionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for UnsupportedGroupPolicyExtensionRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for UnsupportedGroupPolicyExtensionRequest {
+    type Model = crate::models::UnsupportedGroupPolicyExtension;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.unsupportedGroupPolicyExtension`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct UnsupportedGroupPolicyExtensionCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource
+for UnsupportedGroupPolicyExtensionCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for UnsupportedGroupPolicyExtensionCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection
+for UnsupportedGroupPolicyExtensionCollectionRequest {
+    type Item = crate::requests::UnsupportedGroupPolicyExtensionRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyConfigurationAssignment`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyConfigurationAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyConfigurationAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyConfigurationAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyConfigurationAssignmentRequest {
+    type Model = crate::models::GroupPolicyConfigurationAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyConfigurationAssignment`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyConfigurationAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource
+for GroupPolicyConfigurationAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyConfigurationAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection
+for GroupPolicyConfigurationAssignmentCollectionRequest {
+    type Item = crate::requests::GroupPolicyConfigurationAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyDefinitionValue`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyDefinitionValueRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyDefinitionValueRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyDefinitionValueRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyDefinitionValueRequest {
+    type Model = crate::models::GroupPolicyDefinitionValue;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "group-policy")]
+impl GroupPolicyDefinitionValueRequest {
+    /// The associated group policy presentation values with the definition value.
+    pub fn presentation_values(
+        &self,
+    ) -> crate::requests::GroupPolicyPresentationValueCollectionRequest {
+        self.inner.navigate("presentationValues")
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyDefinitionValue`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyDefinitionValueCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyDefinitionValueCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyDefinitionValueCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection
+for GroupPolicyDefinitionValueCollectionRequest {
+    type Item = crate::requests::GroupPolicyDefinitionValueRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyPresentation`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyPresentationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyPresentationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyPresentationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyPresentationRequest {
+    type Model = crate::models::GroupPolicyPresentationKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyPresentation`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyPresentationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyPresentationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyPresentationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection for GroupPolicyPresentationCollectionRequest {
+    type Item = crate::requests::GroupPolicyPresentationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.groupPolicyPresentationValue`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyPresentationValueRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource for GroupPolicyPresentationValueRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyPresentationValueRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Entity for GroupPolicyPresentationValueRequest {
+    type Model = crate::models::GroupPolicyPresentationValueKind;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.groupPolicyPresentationValue`.
+///
+/// Available with the cargo feature `group-policy`.
+#[cfg(feature = "group-policy")]
+#[derive(Debug, Clone)]
+pub struct GroupPolicyPresentationValueCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Resource
+for GroupPolicyPresentationValueCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::std::ops::Deref for GroupPolicyPresentationValueCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "group-policy")]
+impl ::graph_intune::runtime::Collection
+for GroupPolicyPresentationValueCollectionRequest {
+    type Item = crate::requests::GroupPolicyPresentationValueRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.managedAppOperation`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppOperationRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppOperationRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppOperationRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Entity for ManagedAppOperationRequest {
+    type Model = crate::models::ManagedAppOperation;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.managedAppOperation`.
+///
+/// Available with the cargo feature `app-protection`.
+#[cfg(feature = "app-protection")]
+#[derive(Debug, Clone)]
+pub struct ManagedAppOperationCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Resource for ManagedAppOperationCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::std::ops::Deref for ManagedAppOperationCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "app-protection")]
+impl ::graph_intune::runtime::Collection for ManagedAppOperationCollectionRequest {
+    type Item = crate::requests::ManagedAppOperationRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsInformationProtectionAppLockerFile`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionAppLockerFileRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionAppLockerFileRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionAppLockerFileRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Entity
+for WindowsInformationProtectionAppLockerFileRequest {
+    type Model = crate::models::WindowsInformationProtectionAppLockerFile;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsInformationProtectionAppLockerFile`.
+///
+/// Available with the cargo feature `windows-information-protection`.
+#[cfg(feature = "windows-information-protection")]
+#[derive(Debug, Clone)]
+pub struct WindowsInformationProtectionAppLockerFileCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Resource
+for WindowsInformationProtectionAppLockerFileCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::std::ops::Deref for WindowsInformationProtectionAppLockerFileCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-information-protection")]
+impl ::graph_intune::runtime::Collection
+for WindowsInformationProtectionAppLockerFileCollectionRequest {
+    type Item = crate::requests::WindowsInformationProtectionAppLockerFileRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.microsoftTunnelServer`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelServerRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource for MicrosoftTunnelServerRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelServerRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Entity for MicrosoftTunnelServerRequest {
+    type Model = crate::models::MicrosoftTunnelServer;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl MicrosoftTunnelServerRequest {
+    /// The bound action `microsoft.graph.createServerLogCollectionRequest`.
+    pub async fn create_server_log_collection_request(
+        &self,
+        start_date_time: &::graph_intune::edm::DateTimeOffset,
+        end_date_time: &::graph_intune::edm::DateTimeOffset,
+    ) -> ::std::result::Result<
+        crate::models::MicrosoftTunnelServerLogCollectionResponse,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "startDateTime")]
+            start_date_time: &'a ::graph_intune::edm::DateTimeOffset,
+            #[serde(rename = "endDateTime")]
+            end_date_time: &'a ::graph_intune::edm::DateTimeOffset,
+        }
+        let body = Body {
+            start_date_time,
+            end_date_time,
+        };
+        self.inner
+            .request_builder()
+            .segment("createServerLogCollectionRequest")
+            .post(&body)
+            .await
+    }
+    /// The bound action `microsoft.graph.getHealthMetrics`.
+    pub async fn get_health_metrics(
+        &self,
+        metric_names: &[::std::string::String],
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::KeyLongValuePair>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "metricNames")]
+            metric_names: &'a [::std::string::String],
+        }
+        let body = Body { metric_names };
+        self.inner.request_builder().segment("getHealthMetrics").post_value(&body).await
+    }
+    /// The bound action `microsoft.graph.getHealthMetricTimeSeries`.
+    pub async fn get_health_metric_time_series(
+        &self,
+        metric_name: ::std::option::Option<&str>,
+        start_time: &::graph_intune::edm::DateTimeOffset,
+        end_time: &::graph_intune::edm::DateTimeOffset,
+    ) -> ::std::result::Result<
+        ::std::vec::Vec<crate::models::KeyValuePair>,
+        ::graph_intune::GraphError,
+    > {
+        #[derive(::serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "metricName")]
+            metric_name: ::std::option::Option<&'a str>,
+            #[serde(rename = "startTime")]
+            start_time: &'a ::graph_intune::edm::DateTimeOffset,
+            #[serde(rename = "endTime")]
+            end_time: &'a ::graph_intune::edm::DateTimeOffset,
+        }
+        let body = Body {
+            metric_name,
+            start_time,
+            end_time,
+        };
+        self.inner
+            .request_builder()
+            .segment("getHealthMetricTimeSeries")
+            .post_value(&body)
+            .await
+    }
+}
+
+/// Requests on a collection of `microsoft.graph.microsoftTunnelServer`.
+///
+/// Available with the cargo feature `microsoft-tunnel`.
+#[cfg(feature = "microsoft-tunnel")]
+#[derive(Debug, Clone)]
+pub struct MicrosoftTunnelServerCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Resource for MicrosoftTunnelServerCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::std::ops::Deref for MicrosoftTunnelServerCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "microsoft-tunnel")]
+impl ::graph_intune::runtime::Collection for MicrosoftTunnelServerCollectionRequest {
+    type Item = crate::requests::MicrosoftTunnelServerRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.localizedNotificationMessage`.
+///
+/// Available with the cargo feature `notification-message-templates`.
+#[cfg(feature = "notification-message-templates")]
+#[derive(Debug, Clone)]
+pub struct LocalizedNotificationMessageRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Resource for LocalizedNotificationMessageRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::std::ops::Deref for LocalizedNotificationMessageRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Entity for LocalizedNotificationMessageRequest {
+    type Model = crate::models::LocalizedNotificationMessage;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.localizedNotificationMessage`.
+///
+/// Available with the cargo feature `notification-message-templates`.
+#[cfg(feature = "notification-message-templates")]
+#[derive(Debug, Clone)]
+pub struct LocalizedNotificationMessageCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Resource
+for LocalizedNotificationMessageCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::std::ops::Deref for LocalizedNotificationMessageCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "notification-message-templates")]
+impl ::graph_intune::runtime::Collection
+for LocalizedNotificationMessageCollectionRequest {
+    type Item = crate::requests::LocalizedNotificationMessageRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.roleScopeTagAutoAssignment`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleScopeTagAutoAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleScopeTagAutoAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleScopeTagAutoAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Entity for RoleScopeTagAutoAssignmentRequest {
+    type Model = crate::models::RoleScopeTagAutoAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.roleScopeTagAutoAssignment`.
+///
+/// Available with the cargo feature `rbac`.
+#[cfg(feature = "rbac")]
+#[derive(Debug, Clone)]
+pub struct RoleScopeTagAutoAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Resource for RoleScopeTagAutoAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::std::ops::Deref for RoleScopeTagAutoAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "rbac")]
+impl ::graph_intune::runtime::Collection
+for RoleScopeTagAutoAssignmentCollectionRequest {
+    type Item = crate::requests::RoleScopeTagAutoAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.embeddedSIMActivationCodePoolAssignment`.
+///
+/// Available with the cargo feature `embedded-sim-activation-code-pools`.
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+#[derive(Debug, Clone)]
+pub struct EmbeddedSimActivationCodePoolAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Resource
+for EmbeddedSimActivationCodePoolAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::std::ops::Deref for EmbeddedSimActivationCodePoolAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Entity for EmbeddedSimActivationCodePoolAssignmentRequest {
+    type Model = crate::models::EmbeddedSimActivationCodePoolAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.embeddedSIMActivationCodePoolAssignment`.
+///
+/// Available with the cargo feature `embedded-sim-activation-code-pools`.
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+#[derive(Debug, Clone)]
+pub struct EmbeddedSimActivationCodePoolAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Resource
+for EmbeddedSimActivationCodePoolAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::std::ops::Deref for EmbeddedSimActivationCodePoolAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Collection
+for EmbeddedSimActivationCodePoolAssignmentCollectionRequest {
+    type Item = crate::requests::EmbeddedSimActivationCodePoolAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.embeddedSIMDeviceState`.
+///
+/// Available with the cargo feature `embedded-sim-activation-code-pools`.
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+#[derive(Debug, Clone)]
+pub struct EmbeddedSimDeviceStateRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Resource for EmbeddedSimDeviceStateRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::std::ops::Deref for EmbeddedSimDeviceStateRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Entity for EmbeddedSimDeviceStateRequest {
+    type Model = crate::models::EmbeddedSimDeviceState;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.embeddedSIMDeviceState`.
+///
+/// Available with the cargo feature `embedded-sim-activation-code-pools`.
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+#[derive(Debug, Clone)]
+pub struct EmbeddedSimDeviceStateCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Resource for EmbeddedSimDeviceStateCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::std::ops::Deref for EmbeddedSimDeviceStateCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "embedded-sim-activation-code-pools")]
+impl ::graph_intune::runtime::Collection for EmbeddedSimDeviceStateCollectionRequest {
+    type Item = crate::requests::EmbeddedSimDeviceStateRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.deviceManagementAutopilotPolicyStatusDetail`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementAutopilotPolicyStatusDetailRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementAutopilotPolicyStatusDetailRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for DeviceManagementAutopilotPolicyStatusDetailRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Entity
+for DeviceManagementAutopilotPolicyStatusDetailRequest {
+    type Model = crate::models::DeviceManagementAutopilotPolicyStatusDetail;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.deviceManagementAutopilotPolicyStatusDetail`.
+///
+/// Available with the cargo feature `windows-autopilot`.
+#[cfg(feature = "windows-autopilot")]
+#[derive(Debug, Clone)]
+pub struct DeviceManagementAutopilotPolicyStatusDetailCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Resource
+for DeviceManagementAutopilotPolicyStatusDetailCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::std::ops::Deref for DeviceManagementAutopilotPolicyStatusDetailCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-autopilot")]
+impl ::graph_intune::runtime::Collection
+for DeviceManagementAutopilotPolicyStatusDetailCollectionRequest {
+    type Item = crate::requests::DeviceManagementAutopilotPolicyStatusDetailRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyAssignment`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref
+for WindowsDefenderApplicationControlSupplementalPolicyAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Entity
+for WindowsDefenderApplicationControlSupplementalPolicyAssignmentRequest {
+    type Model = crate::models::WindowsDefenderApplicationControlSupplementalPolicyAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyAssignment`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref
+for WindowsDefenderApplicationControlSupplementalPolicyAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Collection
+for WindowsDefenderApplicationControlSupplementalPolicyAssignmentCollectionRequest {
+    type Item = crate::requests::WindowsDefenderApplicationControlSupplementalPolicyAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyDeploymentSummary`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummaryRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummaryRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummaryRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Entity
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummaryRequest {
+    type Model = crate::models::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on one `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Entity
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusRequest {
+    type Model = crate::models::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus`.
+///
+/// Available with the cargo feature `wdac-supplemental-policies`.
+#[cfg(feature = "wdac-supplemental-policies")]
+#[derive(Debug, Clone)]
+pub struct WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Resource
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::std::ops::Deref
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "wdac-supplemental-policies")]
+impl ::graph_intune::runtime::Collection
+for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusCollectionRequest {
+    type Item = crate::requests::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatusRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsFeatureUpdateProfileAssignment`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsFeatureUpdateProfileAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsFeatureUpdateProfileAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsFeatureUpdateProfileAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Entity for WindowsFeatureUpdateProfileAssignmentRequest {
+    type Model = crate::models::WindowsFeatureUpdateProfileAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsFeatureUpdateProfileAssignment`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsFeatureUpdateProfileAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource
+for WindowsFeatureUpdateProfileAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsFeatureUpdateProfileAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Collection
+for WindowsFeatureUpdateProfileAssignmentCollectionRequest {
+    type Item = crate::requests::WindowsFeatureUpdateProfileAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.windowsQualityUpdateProfileAssignment`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsQualityUpdateProfileAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource for WindowsQualityUpdateProfileAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsQualityUpdateProfileAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Entity for WindowsQualityUpdateProfileAssignmentRequest {
+    type Model = crate::models::WindowsQualityUpdateProfileAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.windowsQualityUpdateProfileAssignment`.
+///
+/// Available with the cargo feature `windows-updates`.
+#[cfg(feature = "windows-updates")]
+#[derive(Debug, Clone)]
+pub struct WindowsQualityUpdateProfileAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Resource
+for WindowsQualityUpdateProfileAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::std::ops::Deref for WindowsQualityUpdateProfileAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "windows-updates")]
+impl ::graph_intune::runtime::Collection
+for WindowsQualityUpdateProfileAssignmentCollectionRequest {
+    type Item = crate::requests::WindowsQualityUpdateProfileAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
+}
+
+/// Requests on one `microsoft.graph.intuneBrandingProfileAssignment`.
+///
+/// Available with the cargo feature `intune-branding-profiles`.
+#[cfg(feature = "intune-branding-profiles")]
+#[derive(Debug, Clone)]
+pub struct IntuneBrandingProfileAssignmentRequest {
+    inner: ::graph_intune::runtime::EntityRequest<Self>,
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Resource for IntuneBrandingProfileAssignmentRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::EntityRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::std::ops::Deref for IntuneBrandingProfileAssignmentRequest {
+    type Target = ::graph_intune::runtime::EntityRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Entity for IntuneBrandingProfileAssignmentRequest {
+    type Model = crate::models::IntuneBrandingProfileAssignment;
+    type Update = ::graph_intune::runtime::Yes;
+    type Delete = ::graph_intune::runtime::Yes;
+    type Media = ::graph_intune::runtime::No;
+}
+
+/// Requests on a collection of `microsoft.graph.intuneBrandingProfileAssignment`.
+///
+/// Available with the cargo feature `intune-branding-profiles`.
+#[cfg(feature = "intune-branding-profiles")]
+#[derive(Debug, Clone)]
+pub struct IntuneBrandingProfileAssignmentCollectionRequest {
+    inner: ::graph_intune::runtime::CollectionRequest<Self>,
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Resource
+for IntuneBrandingProfileAssignmentCollectionRequest {
+    fn from_request(request: ::graph_intune::runtime::RequestBuilder) -> Self {
+        Self {
+            inner: ::graph_intune::runtime::CollectionRequest::new(request),
+        }
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::std::ops::Deref for IntuneBrandingProfileAssignmentCollectionRequest {
+    type Target = ::graph_intune::runtime::CollectionRequest<Self>;
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+#[cfg(feature = "intune-branding-profiles")]
+impl ::graph_intune::runtime::Collection
+for IntuneBrandingProfileAssignmentCollectionRequest {
+    type Item = crate::requests::IntuneBrandingProfileAssignmentRequest;
+    type Create = ::graph_intune::runtime::Yes;
 }

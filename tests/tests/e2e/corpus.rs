@@ -147,11 +147,7 @@ fn the_slice_config_generates_from_the_real_beta_schema() {
             text: &overlay,
         },
     ];
-    let scope = Scope::Config {
-        roots: config.roots.clone(),
-        paths: config.paths.clone(),
-        origins: config.origins.clone(),
-    };
+    let scope = Scope::Config(Box::new(config.clone()));
     let output = codegen::generate(&inputs, &scope, ClientEntry::Inherent).unwrap();
     let models = output
         .files

@@ -32,6 +32,11 @@ fn scratch_workspace() -> tempfile::TempDir {
         &root.join("graph-intune/src/generated"),
         &dir.path().join("graph-intune/src/generated"),
     );
+    fs::copy(
+        root.join("graph-intune/Cargo.toml"),
+        dir.path().join("graph-intune/Cargo.toml"),
+    )
+    .unwrap();
     dir
 }
 
@@ -47,10 +52,13 @@ fn run_check(root: &Path) -> (bool, String) {
     )
 }
 
-/// The one naming collision among the selected types (on stderr, which
+/// The naming collisions among the selected types (on stderr, which
 /// `run_check` puts first).
 const WARNING: &str = "\
 warning: metadata/graph-beta.xml:4369:9: member `remote_Control_Software` of `microsoft.graph.windowsMalwareCategory` would be variant `RemoteControlSoftware`, which is taken; it is `RemoteControlSoftware2`
+warning: metadata/graph-beta.xml:17606:7: `microsoft.graph.iosCertificateProfile` would be named `IosCertificateProfileBase`, which is taken; it is named `IosCertificateProfileBase2`
+warning: metadata/graph-beta.xml:30720:7: operation `microsoft.graph.update` would be method `update`, which is taken (an overload or a navigation property); it is `update_2`
+warning: metadata/graph-beta.xml:30772:7: operation `microsoft.graph.clone` would be method `clone`, which is taken (an overload or a navigation property); it is `clone_2`
 ";
 
 /// The overlay report for the committed metadata: the published schema
@@ -177,14 +185,17 @@ fn overlay_report_names_identical_different_and_needed_entries() {
     assert!(xtask::codegen(dir.path(), CONFIG, false).is_ok());
 }
 
+/// The files of the committed generated folder.
+const GENERATED_FILES: [&str; 3] = ["mod.rs", "models/mod.rs", "requests.rs"];
+
 #[test]
 fn codegen_twice_gives_byte_identical_files() {
     let dir = scratch_workspace();
     let generated = dir.path().join("graph-intune/src/generated");
     fs::remove_dir_all(&generated).unwrap();
     let first = xtask::codegen(dir.path(), CONFIG, false).unwrap();
-    assert_eq!(first.missing, ["mod.rs", "models/mod.rs", "requests.rs"]);
-    let snapshot: Vec<(String, Vec<u8>)> = ["mod.rs", "models/mod.rs", "requests.rs"]
+    assert_eq!(first.missing, GENERATED_FILES);
+    let snapshot: Vec<(String, Vec<u8>)> = GENERATED_FILES
         .iter()
         .map(|f| (f.to_string(), fs::read(generated.join(f)).unwrap()))
         .collect();
@@ -195,7 +206,7 @@ fn codegen_twice_gives_byte_identical_files() {
     }
     // And identical to the committed files.
     let committed = xtask::workspace_root().join("graph-intune/src/generated");
-    for f in ["mod.rs", "models/mod.rs", "requests.rs"] {
+    for f in GENERATED_FILES {
         assert_eq!(
             fs::read(generated.join(f)).unwrap(),
             fs::read(committed.join(f)).unwrap(),
@@ -207,7 +218,7 @@ fn codegen_twice_gives_byte_identical_files() {
 #[test]
 fn every_generated_file_starts_with_the_generated_header() {
     let committed = xtask::workspace_root().join("graph-intune/src/generated");
-    for f in ["mod.rs", "models/mod.rs", "requests.rs"] {
+    for f in GENERATED_FILES {
         let text = fs::read_to_string(committed.join(f)).unwrap();
         assert!(
             text.starts_with(

@@ -146,7 +146,8 @@ fn answer(mut stream: TcpStream, reply: &Reply, heads: &Mutex<Vec<String>>) {
 // ---------------------------------------------------------------------------
 // Scratch workspaces
 
-/// A temporary workspace holding a copy of `metadata/`.
+/// A temporary workspace holding a copy of `metadata/` and of
+/// graph-intune's manifest.
 struct Scratch {
     dir: tempfile::TempDir,
 }
@@ -158,6 +159,13 @@ impl Scratch {
             &xtask::workspace_root().join("metadata"),
             &dir.path().join("metadata"),
         );
+        // The manifest whose features block the config's `[features]` writes.
+        fs::create_dir_all(dir.path().join("graph-intune")).unwrap();
+        fs::copy(
+            xtask::workspace_root().join("graph-intune/Cargo.toml"),
+            dir.path().join("graph-intune/Cargo.toml"),
+        )
+        .unwrap();
         Scratch { dir }
     }
 
@@ -1217,30 +1225,34 @@ Could not fetch the schema from {url}: `metadata/graph-beta.xml` and `graph-intu
         let (report, server) = scratch.sync(july.clone(), &mut tests);
         assert_eq!(report.status, Status::Changed);
         assert!(scratch.schema_bytes() == july);
-        assert_eq!(
-            render(&report),
-            format!(
-                r#"## Schema sync: 1 compatible change
-
-The download from {url} ({size} bytes) replaced `metadata/graph-beta.xml`; the changes below are limited to what `metadata/codegen.toml` selects. The generated code in `graph-intune/src/generated` is unchanged.
-
-### Compatible changes
-
-- `microsoft.graph.deviceManagement`
-  - `remoteAssistanceSettings`: navigation property added: `microsoft.graph.remoteAssistanceSettings`, contained, nullable
-
-### Overlay
-
-- Still needed (not in the schema): `microsoft.graph.organizationalUnitAssignmentOverride`, `microsoft.graph.androidFotaDeploymentAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentTarget`, `microsoft.graph.organizationalUnitAssignmentConflictSetting`, `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting`.
-
-### Tests
-
-`cargo test --workspace` passed.
-"#,
-                url = server.url,
-                size = size(&report)
-            )
+        let text = render(&report);
+        // The whole Intune surface is compared: the cleaned June file marks
+        // 32 navigation properties contained that the raw July file does
+        // not (a request builder fewer each), and July adds
+        // `deviceManagement/remoteAssistanceSettings` and a few members.
+        assert!(
+            text.starts_with("## Schema sync: 32 breaking changes\n"),
+            "{text}"
         );
+        assert_eq!(
+            text.matches(": navigation property changed: ").count(),
+            32,
+            "{text}"
+        );
+        let intro = format!(
+            "The download from {} ({} bytes) replaced `metadata/graph-beta.xml`; the changes below are limited to what `metadata/codegen.toml` selects. The generated code in `graph-intune/src/generated` is unchanged.\n",
+            server.url,
+            size(&report)
+        );
+        for expected in [
+            intro.as_str(),
+            "- `microsoft.graph.windowsUniversalAppX/committedContainedApps`: navigation property changed: `Collection(microsoft.graph.mobileContainedApp)`, contained, nullable → `Collection(microsoft.graph.mobileContainedApp)`, nullable\n",
+            "- `microsoft.graph.deviceManagement`\n  - `remoteAssistanceSettings`: navigation property added: `microsoft.graph.remoteAssistanceSettings`, contained, nullable\n",
+            "- `microsoft.graph.remoteAssistanceSettings`\n  - type added: entity type, base `microsoft.graph.entity`\n",
+            "### Tests\n\n`cargo test --workspace` passed.\n",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in {text}");
+        }
     }
 
     /// The JSON report and the workflow outputs of a breaking change.
