@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::{Diagnostic, Pos};
+use crate::{Diagnostic, Pos, Strictness};
 
 /// What to generate and from which files. Paths are relative to the config
 /// file's folder (inputs) or to the workspace root (`output`).
@@ -31,6 +31,20 @@ pub struct Config {
     pub features: Option<Features>,
     /// Where each root and path is written, for errors that name them.
     pub origins: Origins,
+    /// `lenient = true`: what refers to a type the schema lacks is dropped
+    /// with a warning instead of refusing the schema (see [`Strictness`]).
+    pub lenient: bool,
+}
+
+impl Config {
+    /// What resolution does with unknown types under this config.
+    pub fn strictness(&self) -> Strictness {
+        if self.lenient {
+            Strictness::Lenient
+        } else {
+            Strictness::Strict
+        }
+    }
 }
 
 /// The `[features]` table: how the selection is split into areas, each a
@@ -105,6 +119,8 @@ struct RawConfig {
     roots: Vec<Spanned<String>>,
     #[serde(default)]
     paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    lenient: bool,
     features: Option<Spanned<RawFeatures>>,
 }
 
@@ -177,6 +193,7 @@ impl Config {
             paths,
             features,
             origins,
+            lenient: raw.lenient,
         })
     }
 }
@@ -199,6 +216,17 @@ mod tests {
         assert_eq!(at(Entry::Root(0)), ("c.toml".to_owned(), 4, 5));
         assert_eq!(at(Entry::Path(0)), ("c.toml".to_owned(), 6, 10));
         assert_eq!(at(Entry::Path(1)), ("c.toml".to_owned(), 6, 17));
+    }
+
+    #[test]
+    fn lenient_is_off_unless_set() {
+        let strict = Config::parse("c.toml", TEXT).unwrap();
+        assert_eq!(strict.strictness(), Strictness::Strict);
+        let text = format!("{TEXT}lenient = true\n");
+        let lenient = Config::parse("c.toml", &text).unwrap();
+        assert_eq!(lenient.strictness(), Strictness::Lenient);
+        let e = Config::parse("c.toml", &format!("{TEXT}lenient = \"yes\"\n")).unwrap_err();
+        assert_eq!((e.pos.line, e.pos.column), (7, 11));
     }
 
     #[test]

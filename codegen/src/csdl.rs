@@ -10,10 +10,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
+use smallvec::SmallVec;
 
 use crate::Diagnostic;
 
@@ -429,12 +429,15 @@ const PATH_KINDS: &[&str] = &[
     "ModelElementPath",
 ];
 
+/// The attributes of one start tag: `(local name, unescaped value)` in
+/// source order. CSDL elements have few; they stay inline.
+type Attrs<'a> = SmallVec<[(&'a str, Cow<'a, str>); 4]>;
+
 /// One start tag: its local name and attributes, both borrowed from the source
 /// text; attribute values are validated and unescaped once, when the tag is read.
 struct Element<'a> {
     name: &'a [u8],
-    /// `(local name, unescaped value)` in source order.
-    attrs: Vec<(&'a [u8], Cow<'a, str>)>,
+    attrs: Attrs<'a>,
     empty: bool,
     pos: Pos,
 }
@@ -444,7 +447,7 @@ impl Element<'_> {
     fn get(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(key, _)| *key == name.as_bytes())
+            .find(|(key, _)| *key == name)
             .map(|(_, value)| &**value)
     }
 
@@ -458,11 +461,12 @@ struct Parser<'a> {
     text: &'a str,
     src: &'a [u8],
     file: Arc<str>,
-    /// Incremental line tracking: offset scanned so far, its line, and the
-    /// offset where that line starts.
+    /// Incremental line tracking: offset scanned so far, its line, the
+    /// offset where that line starts, and the column of `scanned`.
     scanned: usize,
     line: u32,
     line_start: usize,
+    column: u32,
 }
 
 type PResult<T> = Result<T, Diagnostic>;
@@ -481,6 +485,7 @@ impl<'a> Parser<'a> {
             scanned: 0,
             line: 1,
             line_start: 0,
+            column: 1,
         }
     }
 
@@ -492,22 +497,28 @@ impl<'a> Parser<'a> {
             self.scanned = 0;
             self.line = 1;
             self.line_start = 0;
+            self.column = 1;
         }
         let skipped = &self.src[self.scanned..offset];
-        if let Some(last) = skipped.iter().rposition(|b| *b == b'\n') {
-            self.line += skipped.iter().filter(|b| **b == b'\n').count() as u32;
+        let mut counted_from = self.scanned;
+        if let Some(last) = memchr::memrchr(b'\n', skipped) {
+            let lines = memchr::memchr_iter(b'\n', skipped).count();
+            self.line = self.line.saturating_add(lines as u32);
             self.line_start = self.scanned + last + 1;
+            self.column = 1;
+            counted_from = self.line_start;
         }
-        self.scanned = offset;
-        let column = self.src[self.line_start..offset]
+        // Columns count characters: every byte but UTF-8 continuation bytes.
+        let chars = self.src[counted_from..offset]
             .iter()
             .filter(|b| (**b & 0xC0) != 0x80)
-            .count() as u32
-            + 1;
+            .count();
+        self.column = self.column.saturating_add(chars as u32);
+        self.scanned = offset;
         Pos {
             file: self.file.clone(),
             line: self.line,
-            column,
+            column: self.column,
         }
     }
 
@@ -557,27 +568,18 @@ impl<'a> Parser<'a> {
         debug_assert_eq!(tag.as_bytes(), &*e);
         let name_len = e.name().as_ref().len();
         let name = QName(&tag.as_bytes()[..name_len]).local_name().into_inner();
-        let mut attrs = Vec::new();
-        for attr in Attributes::new(tag, name_len) {
-            let problem = match attr {
-                Ok(a) => match a.unescape_value() {
-                    Ok(value) => {
-                        attrs.push((a.key.local_name().into_inner(), value));
-                        continue;
-                    }
-                    Err(err) => err.to_string(),
-                },
-                Err(err) => err.to_string(),
-            };
-            let tag = String::from_utf8_lossy(name);
-            return Err(self.error(&pos, format!("malformed attribute in `{tag}`: {problem}")));
+        match attributes(&tag[name_len..]) {
+            Ok(attrs) => Ok(Element {
+                name,
+                attrs,
+                empty,
+                pos,
+            }),
+            Err(problem) => {
+                let tag = String::from_utf8_lossy(name);
+                Err(self.error(&pos, format!("malformed attribute in `{tag}`: {problem}")))
+            }
         }
-        Ok(Element {
-            name,
-            attrs,
-            empty,
-            pos,
-        })
     }
 
     /// Skips the rest of an element whose start tag was just read.
@@ -1210,6 +1212,63 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The attributes of a start tag, from the text after its name: each
+/// `name="value"` or `name='value'`, values unescaped, names by their local
+/// part. A missing `=` or quote, or a name given twice, is an error.
+fn attributes(mut rest: &str) -> Result<Attrs<'_>, String> {
+    let mut attrs: Attrs<'_> = SmallVec::new();
+    let mut qualified: SmallVec<[&str; 4]> = SmallVec::new();
+    loop {
+        rest = rest.trim_start_matches(is_xml_space);
+        if rest.is_empty() {
+            return Ok(attrs);
+        }
+        // The delimiters are ASCII, so a byte search stops on a char boundary.
+        let key_end = rest
+            .bytes()
+            .position(|b| b == b'=' || matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(rest.len());
+        let key = &rest[..key_end];
+        if key.is_empty() || key.contains(['"', '\'', '<', '>']) {
+            return Err(format!("`{rest}` is not an attribute"));
+        }
+        let Some(after_eq) = rest[key_end..]
+            .trim_start_matches(is_xml_space)
+            .strip_prefix('=')
+        else {
+            return Err(format!("attribute `{key}` has no `=` and value"));
+        };
+        let after_eq = after_eq.trim_start_matches(is_xml_space);
+        let quote = match after_eq.as_bytes().first() {
+            Some(q @ (b'"' | b'\'')) => *q,
+            _ => return Err(format!("the value of attribute `{key}` is not quoted")),
+        };
+        let body = &after_eq[1..];
+        let Some(close) = memchr::memchr(quote, body.as_bytes()) else {
+            return Err(format!("the value of attribute `{key}` is not closed"));
+        };
+        if qualified.contains(&key) {
+            return Err(format!("attribute `{key}` is given twice"));
+        }
+        let raw = &body[..close];
+        let value = if raw.contains('&') {
+            quick_xml::escape::unescape(raw)
+                .map_err(|e| format!("the value of attribute `{key}`: {e}"))?
+        } else {
+            Cow::Borrowed(raw)
+        };
+        let local = key.rsplit_once(':').map_or(key, |(_, local)| local);
+        qualified.push(key);
+        attrs.push((local, value));
+        rest = &body[close + 1..];
+    }
+}
+
+/// XML white space.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
 /// The expression an element carries as an attribute, if any.
 fn attribute_expression(el: &Element<'_>) -> Option<Expression> {
     if let Some(s) = el.get("String") {
@@ -1280,6 +1339,31 @@ mod tests {
                 file: Arc::from("y.xml"),
                 ..at(3, 5)
             }
+        );
+    }
+
+    #[test]
+    fn attributes_are_unescaped_and_malformed_ones_are_errors_at_their_element() {
+        let attrs = attributes(" Name=\"a&amp;b\"\n  x:Type = 'T' ").unwrap();
+        let attrs: Vec<(&str, &str)> = attrs.iter().map(|(k, v)| (*k, &**v)).collect();
+        assert_eq!(attrs, [("Name", "a&b"), ("Type", "T")]);
+        for (tag, problem) in [
+            (r#"Name="a" Name="b""#, "attribute `Name` is given twice"),
+            ("Name=a", "the value of attribute `Name` is not quoted"),
+            (r#"Name="a"#, "the value of attribute `Name` is not closed"),
+            ("Name", "attribute `Name` has no `=` and value"),
+        ] {
+            assert_eq!(
+                attributes(&format!(" {tag}")).unwrap_err(),
+                problem,
+                "{tag}"
+            );
+        }
+        let text = "<edmx:Edmx Version=\"4.0\">\n  <é/><edmx:DataServices Bad=x/></edmx:Edmx>";
+        let e = parse("x.xml", text).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "x.xml:2:7: malformed attribute in `DataServices`: the value of attribute `Bad` is not quoted"
         );
     }
 

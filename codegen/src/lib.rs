@@ -28,6 +28,7 @@ use std::fmt;
 
 pub use config::Config;
 pub use csdl::Pos;
+pub use model::Strictness;
 
 /// A problem in an input file, at a position.
 #[derive(Debug, Clone, PartialEq)]
@@ -254,13 +255,25 @@ pub enum Scope {
 
 /// Reads, resolves, selects and emits: the whole pipeline, without I/O.
 ///
-/// `inputs` are the schema followed by its overlays.
+/// `inputs` are the schema followed by its overlays. A reference to a type
+/// no input defines is an error ([`generate_with`] can drop it instead).
 pub fn generate(
     inputs: &[Input<'_>],
     scope: &Scope,
     client_entry: emit::ClientEntry,
 ) -> Result<Output, Errors> {
-    pipeline(inputs, scope, client_entry).map(|run| run.output)
+    generate_with(inputs, scope, client_entry, Strictness::Strict)
+}
+
+/// [`generate`], with what to do about references to unknown types
+/// ([`Strictness::Lenient`] drops them, each with a warning).
+pub fn generate_with(
+    inputs: &[Input<'_>],
+    scope: &Scope,
+    client_entry: emit::ClientEntry,
+    strictness: Strictness,
+) -> Result<Output, Errors> {
+    pipeline(inputs, scope, client_entry, strictness).map(|run| run.output)
 }
 
 /// For each type the overlays (`inputs[1..]`) define: whether the schema
@@ -288,12 +301,13 @@ fn pipeline(
     inputs: &[Input<'_>],
     scope: &Scope,
     client_entry: emit::ClientEntry,
+    strictness: Strictness,
 ) -> Result<Run, Errors> {
     let mut documents = Vec::with_capacity(inputs.len());
     for input in inputs {
         documents.push(csdl::parse(input.name, input.text)?);
     }
-    let (model, mut warnings) = model::Model::build(&documents)?;
+    let (model, mut warnings) = model::Model::build_with(&documents, strictness)?;
     let (selection, select_warnings) = match scope {
         Scope::Config(config) => select_config(&model, config)?,
         Scope::All => select::select_all(&model),
@@ -365,12 +379,25 @@ pub enum Harness {
 /// (entry points through a `GraphClientExt` trait).
 ///
 /// `runtime` is the value of the `graph-intune` dependency, e.g.
-/// `{ path = "../graph-intune" }`.
+/// `{ path = "../graph-intune" }`. A reference to a type no input defines
+/// is an error ([`generate_crate_with`] can drop it instead).
 pub fn generate_crate(
     inputs: &[Input<'_>],
     crate_name: &str,
     runtime: &str,
     harness: Harness,
+) -> Result<Output, Errors> {
+    generate_crate_with(inputs, crate_name, runtime, harness, Strictness::Strict)
+}
+
+/// [`generate_crate`], with what to do about references to unknown types
+/// ([`Strictness::Lenient`] drops them, each with a warning).
+pub fn generate_crate_with(
+    inputs: &[Input<'_>],
+    crate_name: &str,
+    runtime: &str,
+    harness: Harness,
+    strictness: Strictness,
 ) -> Result<Output, Errors> {
     let Run {
         model,
@@ -378,7 +405,12 @@ pub fn generate_crate(
         output: Output {
             files, warnings, ..
         },
-    } = pipeline(inputs, &Scope::All, emit::ClientEntry::ExtensionTrait)?;
+    } = pipeline(
+        inputs,
+        &Scope::All,
+        emit::ClientEntry::ExtensionTrait,
+        strictness,
+    )?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.to_owned()).collect();
     let mut files: Vec<emit::GeneratedFile> = files
         .into_iter()

@@ -318,15 +318,47 @@ pub struct ImportDef {
     pub pos: Pos,
 }
 
+/// What resolution does with a reference to a type that no document defines
+/// (a namespace the file refers to but does not contain).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Strictness {
+    /// Every unknown type is an error: the model is refused.
+    #[default]
+    Strict,
+    /// What refers to an unknown type is dropped with a positioned warning
+    /// each, and the rest resolves: a property or navigation property is
+    /// dropped; an operation with an unknown binding, parameter or return
+    /// type is dropped whole, and so is an import left without overloads;
+    /// an entity set or singleton of unknown type is dropped. A structured
+    /// type with an unknown base type is kept as a type without a base (its
+    /// own members only; what it would inherit is kept as additional data
+    /// at run time), and a type definition with an unknown underlying type
+    /// is taken as `Edm.Untyped`. Every other problem is still an error.
+    Lenient,
+}
+
 const CORE: &str = "Org.OData.Core.V1";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
 impl Model {
     /// Resolves `documents` (the schema first, then overlays) into one model.
     ///
-    /// Returns the model and warnings, or every error found.
+    /// Returns the model and warnings, or every error found. An unknown
+    /// type is an error; [`Model::build_with`] can drop what refers to it.
     pub fn build(documents: &[Document]) -> Result<(Model, Vec<Warning>), Errors> {
-        Builder::default().build(documents)
+        Model::build_with(documents, Strictness::Strict)
+    }
+
+    /// [`Model::build`], with what to do about references to unknown types.
+    pub fn build_with(
+        documents: &[Document],
+        strictness: Strictness,
+    ) -> Result<(Model, Vec<Warning>), Errors> {
+        Builder {
+            strictness,
+            ..Builder::default()
+        }
+        .build(documents)
     }
 
     /// The type with this qualified name (`microsoft.graph.entity`).
@@ -622,8 +654,12 @@ fn redefinition(
 
 #[derive(Default)]
 struct Builder<'d> {
+    strictness: Strictness,
     errors: Vec<Diagnostic>,
     warnings: Vec<Warning>,
+    /// Qualified names of operations dropped in lenient mode, so an import
+    /// of one is dropped too rather than refused.
+    dropped_operations: Vec<String>,
     /// alias or namespace → namespace
     aliases: FxHashMap<&'d str, &'d str>,
     /// normalized annotation target → annotations of the blocks targeting it
@@ -645,6 +681,9 @@ impl<'x> Applied<'x> {
         self.inline.iter().chain(self.blocks.iter().copied())
     }
 }
+
+/// An operation's resolved binding, other parameters and return type.
+type Signature = (Option<TypeUse>, Vec<ParameterDef>, Option<ReturnDef>);
 
 /// The declarations of every document merged by qualified name, in type id
 /// order: (namespace, name, declaration, document index).
@@ -789,9 +828,14 @@ impl<'d> Builder<'d> {
         qualified: &str,
         t: &csdl::TypeDefinition,
     ) -> Definition {
-        let underlying = match self.resolve(index, &t.underlying_type, &t.pos, &|| {
-            format!("type definition `{qualified}`")
-        }) {
+        let context = || format!("type definition `{qualified}`");
+        let underlying = match self.resolve(
+            index,
+            &t.underlying_type,
+            &t.pos,
+            &context,
+            Lenient::Untyped,
+        ) {
             Some(TypeUse {
                 collection: false,
                 target: TypeTarget::Primitive(p),
@@ -870,6 +914,15 @@ impl<'d> Builder<'d> {
         out
     }
 
+    /// Whether `name` needs no normalizing: its prefix is a namespace, or
+    /// no alias at all.
+    fn is_canonical(&self, name: &str) -> bool {
+        match name.rsplit_once('.') {
+            Some((prefix, _)) => self.aliases.get(prefix).is_none_or(|ns| *ns == prefix),
+            None => true,
+        }
+    }
+
     /// Appends `name` to `out`, its alias prefix replaced with its namespace.
     fn push_normalized(&self, name: &str, out: &mut String) {
         match name.rsplit_once('.') {
@@ -920,6 +973,7 @@ impl<'d> Builder<'d> {
         type_name: &str,
         pos: &Pos,
         context: &dyn Fn() -> String,
+        lenient: Lenient,
     ) -> Option<TypeUse> {
         let (collection, inner) = match type_name
             .strip_prefix("Collection(")
@@ -936,23 +990,41 @@ impl<'d> Builder<'d> {
                 });
             }
         }
-        let mut qualified = std::mem::take(&mut self.scratch);
-        qualified.clear();
-        self.push_normalized(inner, &mut qualified);
-        let found = index.get(qualified.as_str()).copied();
-        self.scratch = qualified;
+        let found = if self.is_canonical(inner) {
+            index.get(inner).copied()
+        } else {
+            let mut qualified = std::mem::take(&mut self.scratch);
+            qualified.clear();
+            self.push_normalized(inner, &mut qualified);
+            let found = index.get(qualified.as_str()).copied();
+            self.scratch = qualified;
+            found
+        };
         match found {
             Some(id) => Some(TypeUse {
                 collection,
                 target: TypeTarget::Named(id),
             }),
             None => {
-                self.errors.push(Diagnostic::new(
-                    pos.clone(),
+                self.unknown_type(
+                    pos,
                     format!("{} has unknown type `{inner}`", context()),
-                ));
+                    lenient,
+                );
                 None
             }
+        }
+    }
+
+    /// Reports a reference to an unknown type: an error, or in lenient mode
+    /// a warning saying what became of the referring item.
+    fn unknown_type(&mut self, pos: &Pos, message: String, lenient: Lenient) {
+        match self.strictness {
+            Strictness::Strict => self.errors.push(Diagnostic::new(pos.clone(), message)),
+            Strictness::Lenient => self.warnings.push(Warning {
+                pos: Some(pos.clone()),
+                message: format!("{message}; {} (lenient)", lenient.outcome()),
+            }),
         }
     }
 
@@ -992,7 +1064,8 @@ impl<'d> Builder<'d> {
         b: &str,
         pos: &Pos,
     ) -> Option<TypeId> {
-        match self.resolve(index, b, pos, &|| format!("base type of `{qualified}`")) {
+        let context = || format!("base type of `{qualified}`");
+        match self.resolve(index, b, pos, &context, Lenient::NoBase) {
             Some(TypeUse {
                 collection: false,
                 target: TypeTarget::Named(id),
@@ -1042,9 +1115,9 @@ impl<'d> Builder<'d> {
             if !self.first_property(names, qualified, (&p.name, &p.pos)) {
                 continue;
             }
-            let Some(ty) = self.resolve(index, &p.type_name, &p.pos, &|| {
-                format!("property `{}` of `{qualified}`", p.name)
-            }) else {
+            let context = || format!("property `{}` of `{qualified}`", p.name);
+            let Some(ty) = self.resolve(index, &p.type_name, &p.pos, &context, Lenient::Dropped)
+            else {
                 continue;
             };
             let annotations = self.applied_member(qualified, &p.name, &p.annotations);
@@ -1073,9 +1146,9 @@ impl<'d> Builder<'d> {
             if !self.first_property(names, qualified, (&n.name, &n.pos)) {
                 continue;
             }
-            let Some(ty) = self.resolve(index, &n.type_name, &n.pos, &|| {
-                format!("navigation property `{}` of `{qualified}`", n.name)
-            }) else {
+            let context = || format!("navigation property `{}` of `{qualified}`", n.name);
+            let Some(ty) = self.resolve(index, &n.type_name, &n.pos, &context, Lenient::Dropped)
+            else {
                 continue;
             };
             let TypeTarget::Named(target_id) = ty.target else {
@@ -1221,13 +1294,67 @@ impl<'d> Builder<'d> {
         id: OperationId,
         op: &csdl::Operation,
     ) -> Option<OperationDef> {
+        let qualified = format!("{namespace}.{}", op.name);
+        let resolved = self.signature(index, &qualified, op);
+        let mut ok = resolved.is_some();
+        if resolved.is_none() && self.strictness == Strictness::Lenient {
+            self.dropped_operations.push(qualified.clone());
+        }
+        if op.is_bound && op.parameters.is_empty() {
+            self.errors.push(Diagnostic::new(
+                op.pos.clone(),
+                format!("bound operation `{qualified}` has no binding parameter"),
+            ));
+            ok = false;
+        }
+        if op.kind == OperationKind::Function && op.return_type.is_none() {
+            self.errors.push(Diagnostic::new(
+                op.pos.clone(),
+                format!("function `{qualified}` has no `ReturnType`"),
+            ));
+            ok = false;
+        }
+        let (binding, parameters, return_type) = resolved.filter(|_| ok)?;
+        let annotations = self.applied(&qualified, &op.annotations);
+        Some(OperationDef {
+            id,
+            kind: op.kind,
+            namespace: namespace.to_owned(),
+            name: op.name.clone(),
+            binding,
+            parameters,
+            return_type,
+            is_composable: op.is_composable,
+            docs: docs_of(annotations),
+            pos: op.pos.clone(),
+        })
+    }
+
+    /// An operation's binding, other parameters and return type, resolved;
+    /// `None` when one of them has an unknown type (each is reported; in
+    /// lenient mode only the first, as the operation is dropped).
+    fn signature(
+        &mut self,
+        index: &FxHashMap<String, TypeId>,
+        qualified: &str,
+        op: &csdl::Operation,
+    ) -> Option<Signature> {
+        let lenient = self.strictness == Strictness::Lenient;
         let mut parameters = Vec::new();
         let mut binding = None;
         let mut ok = true;
         for (i, p) in op.parameters.iter().enumerate() {
-            let Some(ty) = self.resolve(index, &p.type_name, &p.pos, &|| {
-                format!("parameter `{}` of `{namespace}.{}`", p.name, op.name)
-            }) else {
+            let context = || format!("parameter `{}` of `{qualified}`", p.name);
+            let Some(ty) = self.resolve(
+                index,
+                &p.type_name,
+                &p.pos,
+                &context,
+                Lenient::OperationDropped,
+            ) else {
+                if lenient {
+                    return None;
+                }
                 ok = false;
                 continue;
             };
@@ -1242,51 +1369,24 @@ impl<'d> Builder<'d> {
                 pos: p.pos.clone(),
             });
         }
-        if op.is_bound && op.parameters.is_empty() {
-            self.errors.push(Diagnostic::new(
-                op.pos.clone(),
-                format!(
-                    "bound operation `{namespace}.{}` has no binding parameter",
-                    op.name
-                ),
-            ));
-            ok = false;
-        }
         let return_type = match &op.return_type {
-            Some(r) => match self.resolve(index, &r.type_name, &r.pos, &|| {
-                format!("the return type of `{namespace}.{}`", op.name)
-            }) {
-                Some(ty) => Some(ReturnDef {
+            Some(r) => {
+                let context = || format!("the return type of `{qualified}`");
+                let ty = self.resolve(
+                    index,
+                    &r.type_name,
+                    &r.pos,
+                    &context,
+                    Lenient::OperationDropped,
+                )?;
+                Some(ReturnDef {
                     ty,
                     nullable: r.nullable.unwrap_or(true),
-                }),
-                None => {
-                    ok = false;
-                    None
-                }
-            },
+                })
+            }
             None => None,
         };
-        if op.kind == OperationKind::Function && op.return_type.is_none() {
-            self.errors.push(Diagnostic::new(
-                op.pos.clone(),
-                format!("function `{namespace}.{}` has no `ReturnType`", op.name),
-            ));
-            ok = false;
-        }
-        let annotations = self.applied(&format!("{namespace}.{}", op.name), &op.annotations);
-        ok.then(|| OperationDef {
-            id,
-            kind: op.kind,
-            namespace: namespace.to_owned(),
-            name: op.name.clone(),
-            binding,
-            parameters,
-            return_type,
-            is_composable: op.is_composable,
-            docs: docs_of(annotations),
-            pos: op.pos.clone(),
-        })
+        ok.then_some((binding, parameters, return_type))
     }
 
     fn container(
@@ -1299,7 +1399,8 @@ impl<'d> Builder<'d> {
         let prefix = format!("{namespace}.{}", c.name);
         let mut entity_sets = Vec::new();
         for set in &c.entity_sets {
-            if let Some(entity_type) = self.entity_type(index, &set.entity_type, &set.pos) {
+            let what = format!("entity set `{}`", set.name);
+            if let Some(entity_type) = self.entity_type(index, &what, &set.entity_type, &set.pos) {
                 let annotations = self.applied_member(&prefix, &set.name, &set.annotations);
                 entity_sets.push(EntitySetDef {
                     name: set.name.clone(),
@@ -1312,7 +1413,8 @@ impl<'d> Builder<'d> {
         }
         let mut singletons = Vec::new();
         for s in &c.singletons {
-            if let Some(ty) = self.entity_type(index, &s.type_name, &s.pos) {
+            let what = format!("singleton `{}`", s.name);
+            if let Some(ty) = self.entity_type(index, &what, &s.type_name, &s.pos) {
                 let annotations = self.applied_member(&prefix, &s.name, &s.annotations);
                 singletons.push(SingletonDef {
                     name: s.name.clone(),
@@ -1357,6 +1459,16 @@ impl<'d> Builder<'d> {
                 })
                 .map(|op| op.id)
                 .collect();
+            if ops.is_empty() && self.dropped_operations.contains(&wanted) {
+                self.warnings.push(Warning {
+                    pos: Some(import.pos.clone()),
+                    message: format!(
+                        "import `{}` names `{}`, whose every overload was dropped; dropped (lenient)",
+                        import.name, import.operation
+                    ),
+                });
+                continue;
+            }
             if ops.is_empty() {
                 self.errors.push(Diagnostic::new(
                     import.pos.clone(),
@@ -1382,15 +1494,15 @@ impl<'d> Builder<'d> {
         out
     }
 
+    /// The entity type of `what` (an entity set or singleton), named `name`.
     fn entity_type(
         &mut self,
         index: &FxHashMap<String, TypeId>,
+        what: &str,
         name: &str,
         pos: &Pos,
     ) -> Option<TypeId> {
-        match self.resolve(index, name, pos, &|| {
-            format!("`{name}` in the entity container")
-        })? {
+        match self.resolve(index, name, pos, &|| what.to_owned(), Lenient::Dropped)? {
             TypeUse {
                 collection: false,
                 target: TypeTarget::Named(id),
@@ -1398,10 +1510,35 @@ impl<'d> Builder<'d> {
             _ => {
                 self.errors.push(Diagnostic::new(
                     pos.clone(),
-                    format!("`{name}` is not an entity type"),
+                    format!("{what} has type `{name}`, which is not an entity type"),
                 ));
                 None
             }
+        }
+    }
+}
+
+/// What lenient resolution makes of an item that refers to an unknown type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lenient {
+    /// The item (a property, an entity set, …) is dropped.
+    Dropped,
+    /// The operation the item belongs to is dropped whole.
+    OperationDropped,
+    /// The structured type is kept without a base type.
+    NoBase,
+    /// The type definition is taken as `Edm.Untyped`.
+    Untyped,
+}
+
+impl Lenient {
+    /// What the warning says became of the item.
+    fn outcome(self) -> &'static str {
+        match self {
+            Lenient::Dropped => "dropped",
+            Lenient::OperationDropped => "the operation is dropped",
+            Lenient::NoBase => "taken as having no base type",
+            Lenient::Untyped => "taken as `Edm.Untyped`",
         }
     }
 }
@@ -1426,21 +1563,26 @@ fn term_matches(applied: &str, vocabulary: &str, term: &str) -> bool {
     }
 }
 
-fn string_term(annotations: Applied<'_>, term: &str) -> Option<String> {
-    annotations
-        .iter()
-        .filter(|a| term_matches(&a.term, CORE, term))
-        .find_map(|a| match &a.value {
-            Expression::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-            _ => None,
-        })
-}
-
+/// `Core.Description` and `Core.LongDescription`: the first non-blank
+/// string of each, trimmed.
 fn docs_of(annotations: Applied<'_>) -> Docs {
-    Docs {
-        description: string_term(annotations, "Description"),
-        long_description: string_term(annotations, "LongDescription"),
+    let mut docs = Docs::default();
+    for a in annotations.iter() {
+        let Expression::String(s) = &a.value else {
+            continue;
+        };
+        let slot = if term_matches(&a.term, CORE, "Description") {
+            &mut docs.description
+        } else if term_matches(&a.term, CORE, "LongDescription") {
+            &mut docs.long_description
+        } else {
+            continue;
+        };
+        if slot.is_none() && !s.trim().is_empty() {
+            *slot = Some(s.trim().to_owned());
+        }
     }
+    docs
 }
 
 /// Reads `Capabilities.{Insert,Update,Delete}Restrictions` records.
@@ -1482,11 +1624,20 @@ fn is_qualified(qualified: &str, namespace: &str, name: &str) -> bool {
         == Some(name)
 }
 
-/// Parses and resolves documents given as `(file name, text)` pairs, schema first.
+/// Parses and resolves documents given as `(file name, text)` pairs, schema
+/// first; an unknown type is an error.
 pub fn load(files: &[(&str, &str)]) -> Result<(Model, Vec<Warning>), Errors> {
+    load_with(files, Strictness::Strict)
+}
+
+/// [`load`], with what to do about references to unknown types.
+pub fn load_with(
+    files: &[(&str, &str)],
+    strictness: Strictness,
+) -> Result<(Model, Vec<Warning>), Errors> {
     let mut documents = Vec::with_capacity(files.len());
     for (name, text) in files {
         documents.push(csdl::parse(name, text)?);
     }
-    Model::build(&documents)
+    Model::build_with(&documents, strictness)
 }

@@ -103,7 +103,14 @@ pub fn compile_cost(root: &Path, schema: &Path) -> Result<CompileCost, String> {
 
     // 1. The whole-schema crate: dependencies first, then the crate alone.
     let dir: PathBuf = out.join(&stem);
-    let report = crate::whole_schema(schema, &dir, root, false, Harness::None)?;
+    let report = crate::whole_schema(
+        schema,
+        &dir,
+        root,
+        false,
+        Harness::None,
+        codegen::Strictness::Strict,
+    )?;
     crate::schemas::use_workspace_lock(root, &dir)?;
     let target = out.join("target");
     cargo(&dir, &target, &["check", "--offline", "-p", "graph-intune"])?;
@@ -118,7 +125,7 @@ pub fn compile_cost(root: &Path, schema: &Path) -> Result<CompileCost, String> {
     cargo(root, &target, &["build", "--offline", "-p", "graph-intune"])?;
     cargo(root, &target, &["clean", "--offline", "-p", "graph-intune"])?;
     let build_from_clean = cargo(root, &target, &["build", "--offline", "-p", "graph-intune"])?;
-    let regenerated = crate::codegen(root, "metadata/codegen.toml", false)?;
+    let regenerated = crate::codegen(root, "metadata/codegen.toml", false, false)?;
     if !regenerated.is_clean() {
         return Err("`cargo xtask codegen` changed the generated files: commit them first".into());
     }

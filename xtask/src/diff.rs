@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use codegen::diff::{self, DiffScope, SchemaDiff};
 use codegen::model::{self, Model};
 use codegen::select;
+use codegen::Strictness;
 
 /// Arguments of `cargo xtask diff`.
 #[derive(Debug, Clone, clap::Args)]
@@ -37,6 +38,11 @@ pub struct DiffArgs {
     /// Print JSON (`{"changes": [...], "breaking": B, "compatible": C}`).
     #[arg(long)]
     pub json: bool,
+    /// Read each file leniently: what refers to a type the file lacks is
+    /// dropped (and so not compared), with a warning each, instead of
+    /// refusing the file.
+    #[arg(long)]
+    pub lenient: bool,
 }
 
 /// The result of a diff: the changes and warnings about the selection.
@@ -48,25 +54,35 @@ pub struct DiffArgs {
 pub struct DiffReport {
     /// The changes.
     pub diff: SchemaDiff,
-    /// Roots or path segments missing from one or both schemas.
+    /// What `--lenient` dropped from either file, then roots or path
+    /// segments missing from one or both schemas.
     pub warnings: Vec<String>,
 }
 
-fn load(path: &Path) -> Result<Model, String> {
+/// Reads and resolves one file; its warnings (what lenient reading dropped)
+/// are appended to `warnings`.
+fn load(path: &Path, strictness: Strictness, warnings: &mut Vec<String>) -> Result<Model, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     let name = path.display().to_string();
-    model::load(&[(&name, &text)])
-        .map(|(model, _warnings)| model)
-        .map_err(|e| e.to_string())
+    let (model, dropped) =
+        model::load_with(&[(&name, &text)], strictness).map_err(|e| e.to_string())?;
+    warnings.extend(dropped.iter().map(ToString::to_string));
+    Ok(model)
 }
 
 /// Reads both files and compares them; an `Err` is a message for the user
 /// (unreadable file, positioned parse or resolution errors, bad config).
 pub fn run(args: &DiffArgs) -> Result<DiffReport, String> {
-    let old = load(&args.old)?;
-    let new = load(&args.new)?;
-    let (scope, warnings) = if args.all {
+    let strictness = if args.lenient {
+        Strictness::Lenient
+    } else {
+        Strictness::Strict
+    };
+    let mut dropped = Vec::new();
+    let old = load(&args.old, strictness, &mut dropped)?;
+    let new = load(&args.new, strictness, &mut dropped)?;
+    let (scope, mut warnings) = if args.all {
         (DiffScope::All, Vec::new())
     } else {
         let (roots, paths) = if args.roots.is_empty() {
@@ -93,9 +109,10 @@ pub fn run(args: &DiffArgs) -> Result<DiffReport, String> {
             diff::selection_scope((&old_name, &old), (&new_name, &new), &roots, &paths);
         (scope, warnings.iter().map(ToString::to_string).collect())
     };
+    dropped.append(&mut warnings);
     Ok(DiffReport {
         diff: diff::diff(&old, &new, &scope),
-        warnings,
+        warnings: dropped,
     })
 }
 

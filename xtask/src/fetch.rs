@@ -379,6 +379,8 @@ struct Plan {
     target: PathBuf,
     shown: String,
     overlays: Vec<(String, String)>,
+    /// The config's `lenient` key, as `codegen` will read the schema.
+    strictness: codegen::Strictness,
 }
 
 fn plan(options: &FetchOptions) -> Result<Plan, FetchError> {
@@ -399,6 +401,7 @@ fn plan(options: &FetchOptions) -> Result<Plan, FetchError> {
         target,
         shown,
         overlays,
+        strictness: files.config.strictness(),
     })
 }
 
@@ -441,7 +444,7 @@ pub async fn fetch_async(
         );
     }
 
-    let warnings = check(&url, &body, &plan.overlays)?;
+    let warnings = check(&url, &body, &plan.overlays, plan.strictness)?;
 
     let existing = match fs::read(&plan.target) {
         Ok(existing) => Some(existing),
@@ -630,8 +633,14 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// Parses the download and resolves it together with the overlays, as
-/// `cargo xtask codegen` reads its inputs; returns the warnings.
-fn check(url: &str, body: &[u8], overlays: &[(String, String)]) -> Result<Vec<String>, FetchError> {
+/// `cargo xtask codegen` reads its inputs (with the config's strictness);
+/// returns the warnings.
+fn check(
+    url: &str,
+    body: &[u8],
+    overlays: &[(String, String)],
+    strictness: codegen::Strictness,
+) -> Result<Vec<String>, FetchError> {
     let invalid = |stage, errors| FetchError::InvalidCsdl {
         url: url.to_owned(),
         stage,
@@ -661,7 +670,7 @@ fn check(url: &str, body: &[u8], overlays: &[(String, String)]) -> Result<Vec<St
         Stage::Resolve
     };
     let (_model, warnings) =
-        codegen::model::Model::build(&documents).map_err(|e| invalid(stage, e))?;
+        codegen::model::Model::build_with(&documents, strictness).map_err(|e| invalid(stage, e))?;
     Ok(warnings.iter().map(ToString::to_string).collect())
 }
 

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use codegen::emit::ClientEntry;
-use codegen::{Config, Input, Scope};
+use codegen::{Config, Input, Scope, Strictness};
 
 pub mod bench;
 pub mod cost;
@@ -147,13 +147,26 @@ pub fn overlay_report(
 }
 
 /// Regenerates (or, with `check`, compares) the bindings described by the
-/// config at `config_path` (relative to `root`).
-pub fn codegen(root: &Path, config_path: &str, check: bool) -> Result<Report, String> {
+/// config at `config_path` (relative to `root`). Unknown types are dropped
+/// with a warning when the config says `lenient = true` or `lenient` is set
+/// (`--lenient`), else they are errors.
+pub fn codegen(
+    root: &Path,
+    config_path: &str,
+    check: bool,
+    lenient: bool,
+) -> Result<Report, String> {
     let inputs = ConfigInputs::read(root, config_path)?;
     let config = &inputs.config;
     let scope = Scope::Config(Box::new(config.clone()));
-    let output = codegen::generate(&inputs.inputs(), &scope, ClientEntry::Inherent)
-        .map_err(|e| e.to_string())?;
+    let strictness = if lenient {
+        Strictness::Lenient
+    } else {
+        config.strictness()
+    };
+    let output =
+        codegen::generate_with(&inputs.inputs(), &scope, ClientEntry::Inherent, strictness)
+            .map_err(|e| e.to_string())?;
     let mut report = write_files(&root.join(&config.output), &output, check, "rs")?;
     report.output = config.output.clone();
     if let Some(features) = &output.manifest_features {
@@ -236,6 +249,7 @@ pub fn whole_schema(
     root: &Path,
     check: bool,
     harness: codegen::Harness,
+    strictness: Strictness,
 ) -> Result<Report, String> {
     let text = fs::read_to_string(metadata)
         .map_err(|e| format!("cannot read `{}`: {e}", metadata.display()))?;
@@ -253,8 +267,14 @@ pub fn whole_schema(
         name: &name,
         text: &text,
     }];
-    let output = codegen::generate_crate(&inputs, &crate_name_for(&name), &runtime, harness)
-        .map_err(|e| e.to_string())?;
+    let output = codegen::generate_crate_with(
+        &inputs,
+        &crate_name_for(&name),
+        &runtime,
+        harness,
+        strictness,
+    )
+    .map_err(|e| e.to_string())?;
     let mut report = write_files(out, &output, check, "rs")?;
     report.output = out.display().to_string();
     Ok(report)

@@ -33,6 +33,13 @@ enum Command {
         /// Write a standalone crate into this folder.
         #[arg(long, requires = "metadata")]
         out: Option<std::path::PathBuf>,
+        /// Drop what refers to a type the schema lacks (a property, a
+        /// navigation property, an operation, an entity set or singleton),
+        /// with a positioned warning each, instead of refusing the schema;
+        /// a type whose base type is unknown is kept without a base. The
+        /// config key `lenient = true` does the same. Other errors stay errors.
+        #[arg(long)]
+        lenient: bool,
     },
     /// Generates the whole-schema crates of real Graph schemas and compiles
     /// them (`cargo check`, warnings denied); the first one also runs its
@@ -47,6 +54,9 @@ enum Command {
         /// The schema files, by name in the corpus folder.
         #[arg(default_values = ["graph-v1.0-2026-08.xml", "graph-beta-2021-06.xml", "graph-beta-ussec-2026-08.xml"])]
         files: Vec<String>,
+        /// Generate every schema leniently (as `codegen --lenient`).
+        #[arg(long)]
+        lenient: bool,
     },
     /// Checks that graph-intune compiles with no features, with each area
     /// feature alone (every area of its `full` feature, or those named with
@@ -101,20 +111,33 @@ fn main() -> ExitCode {
             root,
             metadata: Some(metadata),
             out: Some(out),
+            lenient,
             ..
         } => whole_schema(
             &metadata,
             &out,
             check,
             root.unwrap_or_else(xtask::workspace_root),
+            strictness(lenient),
         ),
         Command::Codegen {
             check,
             config,
             root,
+            lenient,
             ..
-        } => codegen(check, &config, root.unwrap_or_else(xtask::workspace_root)),
-        Command::CompileSchemas { corpus, out, files } => compile_schemas(corpus, &out, &files),
+        } => codegen(
+            check,
+            &config,
+            root.unwrap_or_else(xtask::workspace_root),
+            lenient,
+        ),
+        Command::CompileSchemas {
+            corpus,
+            out,
+            files,
+            lenient,
+        } => compile_schemas(corpus, &out, &files, strictness(lenient)),
         Command::FetchMetadata(args) => xtask::fetch::main(args),
         Command::Diff(args) => xtask::diff::main(args),
         Command::Sync(args) => xtask::sync::main(args),
@@ -152,6 +175,15 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// `--lenient` as a strictness.
+fn strictness(lenient: bool) -> codegen::Strictness {
+    if lenient {
+        codegen::Strictness::Lenient
+    } else {
+        codegen::Strictness::Strict
     }
 }
 
@@ -201,12 +233,13 @@ fn compile_schemas(
     corpus: Option<std::path::PathBuf>,
     out: &std::path::Path,
     files: &[String],
+    strictness: codegen::Strictness,
 ) -> ExitCode {
     let root = xtask::workspace_root();
     let Some(corpus) = corpus_dir(&root, corpus) else {
         return ExitCode::FAILURE;
     };
-    match xtask::schemas::compile_schemas(&root, &corpus, &root.join(out), files) {
+    match xtask::schemas::compile_schemas(&root, &corpus, &root.join(out), files, strictness) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
@@ -215,7 +248,7 @@ fn compile_schemas(
     }
 }
 
-fn codegen(check: bool, config: &str, root: std::path::PathBuf) -> ExitCode {
+fn codegen(check: bool, config: &str, root: std::path::PathBuf, lenient: bool) -> ExitCode {
     // The overlay report first: it also explains an overlay that makes the
     // generation fail.
     match xtask::overlay_report(&root, config) {
@@ -232,7 +265,7 @@ fn codegen(check: bool, config: &str, root: std::path::PathBuf) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let report = match xtask::codegen(&root, config, check) {
+    let report = match xtask::codegen(&root, config, check, lenient) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("{e}");
@@ -285,9 +318,17 @@ fn whole_schema(
     out: &std::path::Path,
     check: bool,
     root: std::path::PathBuf,
+    strictness: codegen::Strictness,
 ) -> ExitCode {
     let started = std::time::Instant::now();
-    match xtask::whole_schema(metadata, out, &root, check, codegen::Harness::None) {
+    match xtask::whole_schema(
+        metadata,
+        out,
+        &root,
+        check,
+        codegen::Harness::None,
+        strictness,
+    ) {
         Ok(report) => {
             for w in &report.warnings {
                 eprintln!("warning: {w}");

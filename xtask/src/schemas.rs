@@ -5,17 +5,19 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use codegen::Harness;
+use codegen::{Harness, Strictness};
 
 /// Generates each schema's crate below `out` and compiles it with warnings
 /// denied (only the generated crate's documented `#![allow]` list applies).
 /// The first schema gets the round-trip harness and is tested; the others
-/// are checked. Prints a line of figures per schema.
+/// are checked. Prints a line of figures per schema. `strictness` says what
+/// generation does with types a schema lacks.
 pub fn compile_schemas(
     root: &Path,
     corpus: &Path,
     out: &Path,
     files: &[String],
+    strictness: Strictness,
 ) -> Result<(), String> {
     let target = out.join("target");
     for (i, file) in files.iter().enumerate() {
@@ -27,7 +29,8 @@ pub fn compile_schemas(
         let stem = file.strip_suffix(".xml").unwrap_or(file);
         let dir = out.join(stem);
         let started = Instant::now();
-        let report = crate::whole_schema(&corpus.join(file), &dir, root, false, harness)?;
+        let report =
+            crate::whole_schema(&corpus.join(file), &dir, root, false, harness, strictness)?;
         let generated = started.elapsed();
         use_workspace_lock(root, &dir)?;
         let (verb, args): (&str, &[&str]) = match harness {

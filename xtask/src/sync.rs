@@ -515,7 +515,7 @@ fn changed(
             return false;
         }
     }
-    match crate::codegen(root, config_path, false) {
+    match crate::codegen(root, config_path, false, false) {
         Ok(generated) => {
             for w in &generated.warnings {
                 eprintln!("warning: {w}");
@@ -568,7 +568,7 @@ fn compare(
         .map_err(|e| format!("`{old_name}` is not UTF-8 text: {e}"))?;
     let new_text = crate::read(root, &files.schema)?;
     let load = |name: &str, text: &str| {
-        model::load(&[(name, text)])
+        model::load_with(&[(name, text)], files.config.strictness())
             .map(|(model, _warnings)| model)
             .map_err(|e| format!("cannot compare the schemas:\n{e}"))
     };

@@ -6,7 +6,8 @@
 //! The golden models and request builders are also compiled and exercised by
 //! the `graph-intune-tests` crate, one test binary per fixture (generated code
 //! names its types from the crate root): `tests/tests/golden_constructs.rs`,
-//! `golden_hierarchy.rs`, `golden_names.rs`, `golden_namespaces.rs`, and the
+//! `golden_hierarchy.rs`, `golden_lenient.rs` (generated leniently),
+//! `golden_names.rs`, `golden_namespaces.rs`, and the
 //! `e2e` binary for primitives (`tests/tests/e2e/golden_primitives.rs`;
 //! `tests/tests/e2e/datetimes.rs` also reads the primitives models).
 //!
@@ -25,13 +26,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use codegen::emit::{ClientEntry, GeneratedFile};
-use codegen::{Harness, Input, Output, Scope};
+use codegen::{Errors, Harness, Input, Output, Scope, Strictness};
 use serde_json::{json, Value};
 
 /// The fixtures with a golden folder, each checked by a test below.
-const GOLDEN: [&str; 5] = [
+const GOLDEN: [&str; 6] = [
     "constructs",
     "hierarchy",
+    "lenient",
     "names",
     "namespaces",
     "primitives",
@@ -48,17 +50,22 @@ fn fixture(name: &str) -> String {
 /// `fixtures/<name>.xml` generated with everything selected, as a module
 /// tree of another crate (the golden files' form).
 fn generate(name: &str) -> Output {
+    try_generate(name, Strictness::Strict).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`generate`] with `strictness`, its errors returned.
+fn try_generate(name: &str, strictness: Strictness) -> Result<Output, Errors> {
     let text = fixture(name);
     let file = format!("{name}.xml");
-    codegen::generate(
+    codegen::generate_with(
         &[Input {
             name: &file,
             text: &text,
         }],
         &Scope::All,
         ClientEntry::ExtensionTrait,
+        strictness,
     )
-    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// What a run does with the golden files, from `UPDATE_GOLDEN`.
@@ -190,7 +197,12 @@ fn write_golden(dir: &Path, files: &[GeneratedFile]) {
 /// `golden/<name>/` (rewriting it first with `UPDATE_GOLDEN=1`); returns the
 /// warnings.
 fn check_golden(name: &str) -> Vec<String> {
-    let output = generate(name);
+    check_output(name, generate(name))
+}
+
+/// Compares `output`, generated from `fixtures/<name>.xml`, with
+/// `golden/<name>/` as [`check_golden`] does; returns the warnings.
+fn check_output(name: &str, output: Output) -> Vec<String> {
     let golden = fixture_dir().join("golden").join(name);
     if Mode::from_env() == Mode::Update {
         write_golden(&golden, &output.files);
@@ -246,6 +258,60 @@ fn hierarchy_fixture_matches_its_golden_output() {
         [
             "hierarchy.xml:15:9: navigation `stream` of `microsoft.graph.user` would be method `stream`, which is taken; it is `stream_2`",
             "hierarchy.xml:23:7: operation `microsoft.graph.query` would be method `query`, which is taken (an overload or a navigation property); it is `query_2`",
+        ]
+    );
+}
+
+/// The fixture refers to a namespace it lacks (`microsoft.graph.callRecords`)
+/// from a property, a navigation property, a base type, operation
+/// parameters, a binding parameter, a return type, singletons and entity
+/// sets: strict resolution refuses it, naming every reference.
+#[test]
+fn lenient_fixture_is_refused_strictly_with_every_unknown_type() {
+    let errors = try_generate("lenient", Strictness::Strict).unwrap_err();
+    let errors: Vec<String> = errors
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "lenient.xml:10:9: property `lastCall` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`",
+            "lenient.xml:11:9: navigation property `callRecords` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`",
+            "lenient.xml:16:9: property `modalities` of `microsoft.graph.call` has unknown type `microsoft.graph.callRecords.modality`",
+            "lenient.xml:18:7: base type of `microsoft.graph.onlineMeeting` has unknown type `microsoft.graph.callRecords.session`",
+            "lenient.xml:31:9: parameter `record` of `microsoft.graph.recordResponse` has unknown type `microsoft.graph.callRecords.callRecord`",
+            "lenient.xml:32:9: parameter `session` of `microsoft.graph.recordResponse` has unknown type `microsoft.graph.callRecords.session`",
+            "lenient.xml:36:9: parameter `bindingParameter` of `microsoft.graph.getCallRecord` has unknown type `microsoft.graph.callRecords.session`",
+            "lenient.xml:40:9: the return type of `microsoft.graph.lastRecord` has unknown type `microsoft.graph.callRecords.callRecord`",
+            "lenient.xml:44:9: singleton `records` has unknown type `microsoft.graph.callRecords.callRecord`",
+            "lenient.xml:46:9: entity set `sessions` has unknown type `microsoft.graph.callRecords.session`",
+            "lenient.xml:47:9: import `lastRecord` names `graph.lastRecord`, which is not an unbound function",
+        ]
+    );
+}
+
+/// Lenient resolution drops each of those references with one positioned
+/// warning (an operation once, at its first unknown type; the import of a
+/// dropped function too), keeps `onlineMeeting` without its unknown base,
+/// and generates the rest.
+#[test]
+fn lenient_fixture_matches_its_golden_output() {
+    let output = try_generate("lenient", Strictness::Lenient).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        check_output("lenient", output),
+        [
+            "lenient.xml:10:9: property `lastCall` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`; dropped (lenient)",
+            "lenient.xml:11:9: navigation property `callRecords` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`; dropped (lenient)",
+            "lenient.xml:16:9: property `modalities` of `microsoft.graph.call` has unknown type `microsoft.graph.callRecords.modality`; dropped (lenient)",
+            "lenient.xml:18:7: base type of `microsoft.graph.onlineMeeting` has unknown type `microsoft.graph.callRecords.session`; taken as having no base type (lenient)",
+            "lenient.xml:31:9: parameter `record` of `microsoft.graph.recordResponse` has unknown type `microsoft.graph.callRecords.callRecord`; the operation is dropped (lenient)",
+            "lenient.xml:36:9: parameter `bindingParameter` of `microsoft.graph.getCallRecord` has unknown type `microsoft.graph.callRecords.session`; the operation is dropped (lenient)",
+            "lenient.xml:40:9: the return type of `microsoft.graph.lastRecord` has unknown type `microsoft.graph.callRecords.callRecord`; the operation is dropped (lenient)",
+            "lenient.xml:44:9: singleton `records` has unknown type `microsoft.graph.callRecords.callRecord`; dropped (lenient)",
+            "lenient.xml:46:9: entity set `sessions` has unknown type `microsoft.graph.callRecords.session`; dropped (lenient)",
+            "lenient.xml:47:9: import `lastRecord` names `graph.lastRecord`, whose every overload was dropped; dropped (lenient)",
         ]
     );
 }

@@ -2,7 +2,7 @@
 
 use codegen::emit::ClientEntry;
 use codegen::model::{self, TypeCounts};
-use codegen::{Input, Scope};
+use codegen::{Harness, Input, Scope, Strictness};
 use graph_intune_tests::{corpus_dir, read_corpus_file, workspace_root, VALID_SCHEMAS};
 
 /// Entity, complex and enum type counts per file, counted outside this
@@ -171,4 +171,84 @@ fn the_slice_config_generates_from_the_real_beta_schema() {
     // Generation is deterministic.
     let again = codegen::generate(&inputs, &scope, ClientEntry::Inherent).unwrap();
     assert_eq!(output.files, again.files);
+}
+
+/// The real 2021 beta schema with its `microsoft.graph.callRecords` schema
+/// cut out (in memory): a file that refers to a namespace it lacks, as some
+/// Microsoft downloads do. Strict resolution refuses it at the one
+/// reference; lenient generation drops that navigation property with a
+/// warning at the same position and generates the whole-schema crate.
+#[test]
+fn a_real_schema_missing_a_namespace_generates_leniently() {
+    let Some(dir) = corpus_dir("a_real_schema_missing_a_namespace_generates_leniently") else {
+        return;
+    };
+    let file = "graph-beta-2021-06.xml";
+    let full = read_corpus_file(&dir, file);
+    let start = full
+        .find("    <Schema Namespace=\"microsoft.graph.callRecords\"")
+        .expect("the callRecords schema");
+    let end = start + full[start..].find("</Schema>\n").expect("its end") + "</Schema>\n".len();
+    let text = format!("{}{}", &full[..start], &full[end..]);
+    let reference = "graph-beta-2021-06.xml:13575:9: navigation property `callRecords` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`";
+
+    let errors = model::load(&[(file, &text)]).expect_err("strict refuses it");
+    let errors: Vec<String> = errors
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(errors, [reference]);
+
+    let inputs = [Input {
+        name: file,
+        text: &text,
+    }];
+    let output = codegen::generate_crate_with(
+        &inputs,
+        "lenient_beta",
+        "{ path = \"../graph-intune\" }",
+        Harness::None,
+        Strictness::Lenient,
+    )
+    .unwrap_or_else(|e| panic!("lenient generation fails:\n{e}"));
+    let lenient: Vec<String> = output
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .filter(|w| w.ends_with("(lenient)"))
+        .collect();
+    assert_eq!(lenient, [format!("{reference}; dropped (lenient)")]);
+    assert!(output.files.iter().any(|f| f.path == "src/models/mod.rs"));
+    assert!(
+        !output.files.iter().any(|f| f.path.contains("call_records")),
+        "no module for the missing namespace"
+    );
+}
+
+/// Microsoft's preprocessing test input is refused for 170 unknown types
+/// and 3 duplicate type names. Lenient resolution drops what refers to the
+/// unknown types; the duplicates, which it does not cover, are still errors.
+#[test]
+fn the_preprocess_test_input_leniently_keeps_only_its_duplicate_type_errors() {
+    let Some(dir) = corpus_dir("the_preprocess_test_input_leniently") else {
+        return;
+    };
+    let file = "graph-preprocess-test-input.xml";
+    let text = read_corpus_file(&dir, file);
+    let errors = model::load_with(&[(file, &text)], Strictness::Lenient)
+        .expect_err("duplicate type names stay errors");
+    let errors: Vec<String> = errors
+        .diagnostics()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "graph-preprocess-test-input.xml:104:13: duplicate type name `microsoft.graph.servicePrincipal`: already defined at graph-preprocess-test-input.xml:21:13",
+            "graph-preprocess-test-input.xml:210:13: duplicate type name `microsoft.graph.authentication`: already defined at graph-preprocess-test-input.xml:177:13",
+            "graph-preprocess-test-input.xml:447:13: duplicate type name `microsoft.graph.message`: already defined at graph-preprocess-test-input.xml:171:13",
+        ]
+    );
 }

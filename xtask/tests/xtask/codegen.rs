@@ -13,7 +13,7 @@ const CONFIG: &str = "metadata/codegen.toml";
 #[test]
 fn generated_code_is_up_to_date() {
     let root = xtask::workspace_root();
-    let report = xtask::codegen(&root, CONFIG, true).unwrap();
+    let report = xtask::codegen(&root, CONFIG, true, false).unwrap();
     assert!(
         report.is_clean(),
         "generated code is stale (stale: {:?}, missing: {:?}, extra: {:?}): run `cargo xtask codegen`",
@@ -182,7 +182,7 @@ fn overlay_report_names_identical_different_and_needed_entries() {
             "metadata/overlay.xml:29:7: overlay type `microsoft.graph.organizationalUnitAssignmentInsertPriorityConflictSetting` is not in the schema: the overlay entry is still needed".to_owned(),
         ]
     );
-    assert!(xtask::codegen(dir.path(), CONFIG, false).is_ok());
+    assert!(xtask::codegen(dir.path(), CONFIG, false, false).is_ok());
 }
 
 /// The files of the committed generated folder.
@@ -193,13 +193,13 @@ fn codegen_twice_gives_byte_identical_files() {
     let dir = scratch_workspace();
     let generated = dir.path().join("graph-intune/src/generated");
     fs::remove_dir_all(&generated).unwrap();
-    let first = xtask::codegen(dir.path(), CONFIG, false).unwrap();
+    let first = xtask::codegen(dir.path(), CONFIG, false, false).unwrap();
     assert_eq!(first.missing, GENERATED_FILES);
     let snapshot: Vec<(String, Vec<u8>)> = GENERATED_FILES
         .iter()
         .map(|f| (f.to_string(), fs::read(generated.join(f)).unwrap()))
         .collect();
-    let second = xtask::codegen(dir.path(), CONFIG, false).unwrap();
+    let second = xtask::codegen(dir.path(), CONFIG, false, false).unwrap();
     assert!(second.is_clean(), "{second:?}");
     for (file, bytes) in snapshot {
         assert_eq!(fs::read(generated.join(&file)).unwrap(), bytes, "{file}");
@@ -227,4 +227,81 @@ fn every_generated_file_starts_with_the_generated_header() {
             "{f}"
         );
     }
+}
+
+/// A workspace whose config names `codegen/tests/fixtures/lenient.xml`, a
+/// schema that refers to a namespace it lacks; `extra` is appended to the
+/// config.
+fn lenient_workspace(extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let metadata = dir.path().join("metadata");
+    fs::create_dir_all(&metadata).unwrap();
+    fs::copy(
+        xtask::workspace_root().join("codegen/tests/fixtures/lenient.xml"),
+        metadata.join("lenient.xml"),
+    )
+    .unwrap();
+    let config = format!(
+        "schema = \"lenient.xml\"\noutput = \"out\"\nroots = [\"microsoft.graph.call\"]\n\
+         paths = [\"communications/calls\"]\n{extra}"
+    );
+    fs::write(metadata.join("codegen.toml"), config).unwrap();
+    dir
+}
+
+fn run_codegen(root: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// What lenient generation drops from `lenient.xml`, one warning each.
+const DROPPED: &[&str] = &[
+    "metadata/lenient.xml:10:9: property `lastCall` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`; dropped (lenient)",
+    "metadata/lenient.xml:11:9: navigation property `callRecords` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`; dropped (lenient)",
+    "metadata/lenient.xml:16:9: property `modalities` of `microsoft.graph.call` has unknown type `microsoft.graph.callRecords.modality`; dropped (lenient)",
+    "metadata/lenient.xml:18:7: base type of `microsoft.graph.onlineMeeting` has unknown type `microsoft.graph.callRecords.session`; taken as having no base type (lenient)",
+    "metadata/lenient.xml:31:9: parameter `record` of `microsoft.graph.recordResponse` has unknown type `microsoft.graph.callRecords.callRecord`; the operation is dropped (lenient)",
+    "metadata/lenient.xml:36:9: parameter `bindingParameter` of `microsoft.graph.getCallRecord` has unknown type `microsoft.graph.callRecords.session`; the operation is dropped (lenient)",
+    "metadata/lenient.xml:40:9: the return type of `microsoft.graph.lastRecord` has unknown type `microsoft.graph.callRecords.callRecord`; the operation is dropped (lenient)",
+    "metadata/lenient.xml:44:9: singleton `records` has unknown type `microsoft.graph.callRecords.callRecord`; dropped (lenient)",
+    "metadata/lenient.xml:46:9: entity set `sessions` has unknown type `microsoft.graph.callRecords.session`; dropped (lenient)",
+    "metadata/lenient.xml:47:9: import `lastRecord` names `graph.lastRecord`, whose every overload was dropped; dropped (lenient)",
+];
+
+/// Strict by default: the schema is refused, every unknown type an error at
+/// its position, and nothing is written. `--lenient`, or `lenient = true`
+/// in the config, generates the rest with one warning per dropped item.
+#[test]
+fn lenient_flag_and_config_key_generate_a_schema_missing_a_namespace() {
+    let dir = lenient_workspace("");
+    let (ok, stderr) = run_codegen(dir.path(), &[]);
+    assert!(!ok, "{stderr}");
+    assert!(
+        stderr.starts_with("error: metadata/lenient.xml:10:9: property `lastCall` of `microsoft.graph.cloudCommunications` has unknown type `microsoft.graph.callRecords.callRecord`\n"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 11, "{stderr}");
+    assert!(!dir.path().join("out").exists());
+
+    let expected: String = DROPPED.iter().map(|w| format!("warning: {w}\n")).collect();
+    let (ok, stderr) = run_codegen(dir.path(), &["--lenient"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stderr, expected);
+    let models = fs::read_to_string(dir.path().join("out/models/mod.rs")).unwrap();
+    assert!(models.contains("pub struct Call {"), "{models}");
+    assert!(!models.contains("modalities"), "{models}");
+
+    let dir = lenient_workspace("lenient = true\n");
+    let (ok, stderr) = run_codegen(dir.path(), &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stderr, expected);
 }

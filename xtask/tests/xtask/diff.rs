@@ -20,6 +20,7 @@ fn args(old: PathBuf, new: PathBuf) -> DiffArgs {
         config: "metadata/codegen.toml".to_owned(),
         workspace: None,
         json: false,
+        lenient: false,
     }
 }
 
