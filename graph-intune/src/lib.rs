@@ -26,6 +26,23 @@
 //!   and an `Unknown` variant that keeps types this build does not know.
 //! - [`requests`]: request builders, reached from [`GraphClient`] methods.
 //! - The hand-written runtime: [`GraphClient`], [`GraphError`], [`TokenProvider`].
+//!
+//! # Features
+//!
+//! Each Intune area is a cargo feature: every navigation property of
+//! `deviceManagement` and `deviceAppManagement` (`managed-devices`,
+//! `device-enrollment-configurations`, …) or a named group of them
+//! (`device-compliance`, `device-configuration`, `mobile-apps`,
+//! `app-protection`, `settings-catalog`, …). A model or request builder is
+//! compiled when any enabled feature needs it, and its docs say which
+//! ("Available with the cargo feature `…`"). The default is
+//! `device-compliance`; `full` enables every area; `azure` adds the Azure
+//! SDK credential adapter.
+//!
+//! ```toml
+//! [dependencies]
+//! graph-intune = { version = "0.1", default-features = false, features = ["device-compliance", "mobile-apps"] }
+//! ```
 
 extern crate self as graph_intune;
 
@@ -61,8 +78,8 @@ pub mod runtime;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::object::{
-        collect_into, deserialize_object, serialize_object, write_lenient_member, write_member,
-        Member, Object,
+        collect_into, deserialize_object, read_into, read_lenient_into, serialize_object, Member,
+        Members, Object,
     };
     pub use crate::polymorphic::{
         deserialize_polymorphic, read_variant, serialize_variant, Polymorphic,

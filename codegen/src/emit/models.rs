@@ -298,7 +298,8 @@ fn is_lenient(f: &FieldPlan) -> bool {
 
 /// `Serialize` and `Deserialize` of a generated struct, through
 /// `graph_intune::__private::Object`: one `match` arm per member to read, one
-/// call per member to write, unknown members kept in `additional_data`; the
+/// call per member to write (plain calls, no `?` per member: cheaper to
+/// check), unknown members kept in `additional_data`; the
 /// `Serialize` and `Deserialize` impls are each one call into the runtime.
 /// `cfgs` are the fields' own `cfg`s, index for index.
 fn struct_serde(
@@ -312,39 +313,39 @@ fn struct_serde(
     let read = sp.fields.iter().zip(cfgs).map(|(f, cfg)| {
         let field = ident(&f.rust);
         let wire = &f.wire;
-        if is_lenient(f) {
-            quote!(#cfg #wire => self.#field = map.next_value::<::graph_intune::edm::lenient::Wire<_>>()?.0,)
+        let read = if is_lenient(f) {
+            quote!(read_lenient_into)
         } else {
-            quote!(#cfg #wire => self.#field = map.next_value()?,)
-        }
+            quote!(read_into)
+        };
+        quote!(#cfg #wire => ::graph_intune::__private::#read(map, &mut self.#field),)
     });
     let write = sp.fields.iter().zip(cfgs).map(|(f, cfg)| {
         let field = ident(&f.rust);
         let wire = &f.wire;
-        if is_lenient(f) {
-            quote!(#cfg ::graph_intune::__private::write_lenient_member(map, #wire, &self.#field)?;)
+        let write = if is_lenient(f) {
+            quote!(lenient)
         } else {
-            quote!(#cfg ::graph_intune::__private::write_member(map, #wire, &self.#field)?;)
-        }
+            quote!(member)
+        };
+        quote!(#cfg members.#write(#wire, &self.#field);)
     });
     quote! {
         impl ::graph_intune::__private::Object for #name {
             const WIRE_TYPE: &'static str = #wire_type;
             fn read_member<'de, A: ::serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
                 match key {
-                    "@odata.type" => self.#odata_type = map.next_value()?,
+                    "@odata.type" => ::graph_intune::__private::read_into(map, &mut self.#odata_type),
                     #(#read)*
-                    _ => return ::std::result::Result::Ok(false),
+                    _ => ::std::result::Result::Ok(false),
                 }
-                ::std::result::Result::Ok(true)
             }
             fn additional_data_mut(&mut self) -> &mut ::serde_json::Map<::std::string::String, ::serde_json::Value> {
                 &mut self.#additional
             }
-            fn write_members<M: ::serde::ser::SerializeMap>(&self, map: &mut M) -> ::std::result::Result<(), M::Error> {
-                ::graph_intune::__private::write_member(map, "@odata.type", &self.#odata_type)?;
+            fn write_members<M: ::serde::ser::SerializeMap>(&self, members: &mut ::graph_intune::__private::Members<'_, M>) {
+                members.member("@odata.type", &self.#odata_type);
                 #(#write)*
-                ::std::result::Result::Ok(())
             }
             fn additional_data(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
                 &self.#additional

@@ -27,11 +27,12 @@ impl ::graph_intune::__private::Object for EntityBase {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -40,11 +41,10 @@ impl ::graph_intune::__private::Object for EntityBase {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
     }
     fn additional_data(
         &self,
@@ -283,12 +283,15 @@ impl ::graph_intune::__private::Object for DirectoryObject {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "deletedDateTime" => self.deleted_date_time = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "deletedDateTime" => {
+                ::graph_intune::__private::read_into(map, &mut self.deleted_date_time)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -297,16 +300,11 @@ impl ::graph_intune::__private::Object for DirectoryObject {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-        )?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("deletedDateTime", &self.deleted_date_time);
     }
     fn additional_data(
         &self,
@@ -558,16 +556,21 @@ impl ::graph_intune::__private::Object for User {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "deletedDateTime" => self.deleted_date_time = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "manager" => self.manager = map.next_value()?,
-            "photo" => self.photo = map.next_value()?,
-            "stream" => self.stream = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "deletedDateTime" => {
+                ::graph_intune::__private::read_into(map, &mut self.deleted_date_time)
+            }
+            "displayName" => {
+                ::graph_intune::__private::read_into(map, &mut self.display_name)
+            }
+            "manager" => ::graph_intune::__private::read_into(map, &mut self.manager),
+            "photo" => ::graph_intune::__private::read_into(map, &mut self.photo),
+            "stream" => ::graph_intune::__private::read_into(map, &mut self.stream),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -576,20 +579,15 @@ impl ::graph_intune::__private::Object for User {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-        )?;
-        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
-        ::graph_intune::__private::write_member(map, "manager", &self.manager)?;
-        ::graph_intune::__private::write_member(map, "photo", &self.photo)?;
-        ::graph_intune::__private::write_member(map, "stream", &self.stream)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("deletedDateTime", &self.deleted_date_time);
+        members.member("displayName", &self.display_name);
+        members.member("manager", &self.manager);
+        members.member("photo", &self.photo);
+        members.member("stream", &self.stream);
     }
     fn additional_data(
         &self,
@@ -892,17 +890,24 @@ impl ::graph_intune::__private::Object for GuestUser {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "deletedDateTime" => self.deleted_date_time = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "invitedBy" => self.invited_by = map.next_value()?,
-            "manager" => self.manager = map.next_value()?,
-            "photo" => self.photo = map.next_value()?,
-            "stream" => self.stream = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "deletedDateTime" => {
+                ::graph_intune::__private::read_into(map, &mut self.deleted_date_time)
+            }
+            "displayName" => {
+                ::graph_intune::__private::read_into(map, &mut self.display_name)
+            }
+            "invitedBy" => {
+                ::graph_intune::__private::read_into(map, &mut self.invited_by)
+            }
+            "manager" => ::graph_intune::__private::read_into(map, &mut self.manager),
+            "photo" => ::graph_intune::__private::read_into(map, &mut self.photo),
+            "stream" => ::graph_intune::__private::read_into(map, &mut self.stream),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -911,21 +916,16 @@ impl ::graph_intune::__private::Object for GuestUser {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(
-            map,
-            "deletedDateTime",
-            &self.deleted_date_time,
-        )?;
-        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
-        ::graph_intune::__private::write_member(map, "invitedBy", &self.invited_by)?;
-        ::graph_intune::__private::write_member(map, "manager", &self.manager)?;
-        ::graph_intune::__private::write_member(map, "photo", &self.photo)?;
-        ::graph_intune::__private::write_member(map, "stream", &self.stream)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("deletedDateTime", &self.deleted_date_time);
+        members.member("displayName", &self.display_name);
+        members.member("invitedBy", &self.invited_by);
+        members.member("manager", &self.manager);
+        members.member("photo", &self.photo);
+        members.member("stream", &self.stream);
     }
     fn additional_data(
         &self,
@@ -1045,12 +1045,13 @@ impl ::graph_intune::__private::Object for Photo {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "height" => self.height = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "height" => ::graph_intune::__private::read_into(map, &mut self.height),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -1059,12 +1060,11 @@ impl ::graph_intune::__private::Object for Photo {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(map, "height", &self.height)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("height", &self.height);
     }
     fn additional_data(
         &self,

@@ -27,11 +27,12 @@ impl ::graph_intune::__private::Object for EntityBase {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -40,11 +41,10 @@ impl ::graph_intune::__private::Object for EntityBase {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
     }
     fn additional_data(
         &self,
@@ -235,13 +235,16 @@ impl ::graph_intune::__private::Object for CloudCommunications {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "calls" => self.calls = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "displayName" => {
+                ::graph_intune::__private::read_into(map, &mut self.display_name)
+            }
+            "calls" => ::graph_intune::__private::read_into(map, &mut self.calls),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -250,13 +253,12 @@ impl ::graph_intune::__private::Object for CloudCommunications {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
-        ::graph_intune::__private::write_member(map, "calls", &self.calls)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("displayName", &self.display_name);
+        members.member("calls", &self.calls);
     }
     fn additional_data(
         &self,
@@ -342,12 +344,13 @@ impl ::graph_intune::__private::Object for Call {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "subject" => self.subject = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "subject" => ::graph_intune::__private::read_into(map, &mut self.subject),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -356,12 +359,11 @@ impl ::graph_intune::__private::Object for Call {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(map, "subject", &self.subject)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("subject", &self.subject);
     }
     fn additional_data(
         &self,
@@ -431,11 +433,12 @@ impl ::graph_intune::__private::Object for OnlineMeeting {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "joinUrl" => self.join_url = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "joinUrl" => ::graph_intune::__private::read_into(map, &mut self.join_url),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -444,11 +447,10 @@ impl ::graph_intune::__private::Object for OnlineMeeting {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "joinUrl", &self.join_url)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("joinUrl", &self.join_url);
     }
     fn additional_data(
         &self,
@@ -510,11 +512,14 @@ impl ::graph_intune::__private::Object for RecordingInfo {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "initiatedBy" => self.initiated_by = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "initiatedBy" => {
+                ::graph_intune::__private::read_into(map, &mut self.initiated_by)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -523,11 +528,10 @@ impl ::graph_intune::__private::Object for RecordingInfo {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "initiatedBy", &self.initiated_by)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("initiatedBy", &self.initiated_by);
     }
     fn additional_data(
         &self,

@@ -65,20 +65,31 @@ impl ::graph_intune::__private::Object for SearchQuery {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "self" => self.self_ = map.next_value()?,
-            "match" => self.r#match = map.next_value()?,
-            "v4_0_3" => self.v4_0_3 = map.next_value()?,
-            "_id" => self.id_ = map.next_value()?,
-            "queryString" => self.query_string = map.next_value()?,
-            "query_string" => self.query_string_2 = map.next_value()?,
-            "riskEventTypes_v2" => self.risk_event_types_v2 = map.next_value()?,
-            "additionalData" => self.additional_data_2 = map.next_value()?,
-            "iOSVersion" => self.i_os_version = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "type" => ::graph_intune::__private::read_into(map, &mut self.r#type),
+            "self" => ::graph_intune::__private::read_into(map, &mut self.self_),
+            "match" => ::graph_intune::__private::read_into(map, &mut self.r#match),
+            "v4_0_3" => ::graph_intune::__private::read_into(map, &mut self.v4_0_3),
+            "_id" => ::graph_intune::__private::read_into(map, &mut self.id_),
+            "queryString" => {
+                ::graph_intune::__private::read_into(map, &mut self.query_string)
+            }
+            "query_string" => {
+                ::graph_intune::__private::read_into(map, &mut self.query_string_2)
+            }
+            "riskEventTypes_v2" => {
+                ::graph_intune::__private::read_into(map, &mut self.risk_event_types_v2)
+            }
+            "additionalData" => {
+                ::graph_intune::__private::read_into(map, &mut self.additional_data_2)
+            }
+            "iOSVersion" => {
+                ::graph_intune::__private::read_into(map, &mut self.i_os_version)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -87,32 +98,19 @@ impl ::graph_intune::__private::Object for SearchQuery {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "type", &self.r#type)?;
-        ::graph_intune::__private::write_member(map, "self", &self.self_)?;
-        ::graph_intune::__private::write_member(map, "match", &self.r#match)?;
-        ::graph_intune::__private::write_member(map, "v4_0_3", &self.v4_0_3)?;
-        ::graph_intune::__private::write_member(map, "_id", &self.id_)?;
-        ::graph_intune::__private::write_member(map, "queryString", &self.query_string)?;
-        ::graph_intune::__private::write_member(
-            map,
-            "query_string",
-            &self.query_string_2,
-        )?;
-        ::graph_intune::__private::write_member(
-            map,
-            "riskEventTypes_v2",
-            &self.risk_event_types_v2,
-        )?;
-        ::graph_intune::__private::write_member(
-            map,
-            "additionalData",
-            &self.additional_data_2,
-        )?;
-        ::graph_intune::__private::write_member(map, "iOSVersion", &self.i_os_version)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("type", &self.r#type);
+        members.member("self", &self.self_);
+        members.member("match", &self.r#match);
+        members.member("v4_0_3", &self.v4_0_3);
+        members.member("_id", &self.id_);
+        members.member("queryString", &self.query_string);
+        members.member("query_string", &self.query_string_2);
+        members.member("riskEventTypes_v2", &self.risk_event_types_v2);
+        members.member("additionalData", &self.additional_data_2);
+        members.member("iOSVersion", &self.i_os_version);
     }
     fn additional_data(
         &self,
@@ -246,10 +244,11 @@ impl ::graph_intune::__private::Object for Self_ {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -258,10 +257,9 @@ impl ::graph_intune::__private::Object for Self_ {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
     }
     fn additional_data(
         &self,
@@ -308,10 +306,11 @@ impl ::graph_intune::__private::Object for AttachmentBase2 {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -320,10 +319,9 @@ impl ::graph_intune::__private::Object for AttachmentBase2 {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
     }
     fn additional_data(
         &self,
@@ -458,10 +456,11 @@ impl ::graph_intune::__private::Object for FileAttachment {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -470,10 +469,9 @@ impl ::graph_intune::__private::Object for FileAttachment {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
     }
     fn additional_data(
         &self,
@@ -520,10 +518,11 @@ impl ::graph_intune::__private::Object for AttachmentBase {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -532,10 +531,9 @@ impl ::graph_intune::__private::Object for AttachmentBase {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
     }
     fn additional_data(
         &self,

@@ -37,12 +37,15 @@ impl ::graph_intune::__private::Object for Group {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "alert" => self.alert = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "displayName" => {
+                ::graph_intune::__private::read_into(map, &mut self.display_name)
+            }
+            "alert" => ::graph_intune::__private::read_into(map, &mut self.alert),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -51,12 +54,11 @@ impl ::graph_intune::__private::Object for Group {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "displayName", &self.display_name)?;
-        ::graph_intune::__private::write_member(map, "alert", &self.alert)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("displayName", &self.display_name);
+        members.member("alert", &self.alert);
     }
     fn additional_data(
         &self,

@@ -184,44 +184,41 @@ impl ::graph_intune::__private::Object for Everything {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "string" => self.string = map.next_value()?,
-            "boolean" => self.boolean = map.next_value()?,
-            "byte" => self.byte = map.next_value()?,
-            "sbyte" => self.sbyte = map.next_value()?,
-            "int16" => self.int16 = map.next_value()?,
-            "int32" => self.int32 = map.next_value()?,
-            "int64" => {
-                self.int64 = map.next_value::<::graph_intune::edm::lenient::Wire<_>>()?.0;
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
             }
+            "string" => ::graph_intune::__private::read_into(map, &mut self.string),
+            "boolean" => ::graph_intune::__private::read_into(map, &mut self.boolean),
+            "byte" => ::graph_intune::__private::read_into(map, &mut self.byte),
+            "sbyte" => ::graph_intune::__private::read_into(map, &mut self.sbyte),
+            "int16" => ::graph_intune::__private::read_into(map, &mut self.int16),
+            "int32" => ::graph_intune::__private::read_into(map, &mut self.int32),
+            "int64" => ::graph_intune::__private::read_lenient_into(map, &mut self.int64),
             "single" => {
-                self.single = map
-                    .next_value::<::graph_intune::edm::lenient::Wire<_>>()?
-                    .0;
+                ::graph_intune::__private::read_lenient_into(map, &mut self.single)
             }
             "double" => {
-                self.double = map
-                    .next_value::<::graph_intune::edm::lenient::Wire<_>>()?
-                    .0;
+                ::graph_intune::__private::read_lenient_into(map, &mut self.double)
             }
-            "decimal" => self.decimal = map.next_value()?,
-            "guid" => self.guid = map.next_value()?,
-            "dateTimeOffset" => self.date_time_offset = map.next_value()?,
-            "date" => self.date = map.next_value()?,
-            "timeOfDay" => self.time_of_day = map.next_value()?,
-            "duration" => self.duration = map.next_value()?,
-            "binary" => self.binary = map.next_value()?,
-            "untyped" => self.untyped = map.next_value()?,
-            "label" => self.label = map.next_value()?,
-            "access" => self.access = map.next_value()?,
+            "decimal" => ::graph_intune::__private::read_into(map, &mut self.decimal),
+            "guid" => ::graph_intune::__private::read_into(map, &mut self.guid),
+            "dateTimeOffset" => {
+                ::graph_intune::__private::read_into(map, &mut self.date_time_offset)
+            }
+            "date" => ::graph_intune::__private::read_into(map, &mut self.date),
+            "timeOfDay" => {
+                ::graph_intune::__private::read_into(map, &mut self.time_of_day)
+            }
+            "duration" => ::graph_intune::__private::read_into(map, &mut self.duration),
+            "binary" => ::graph_intune::__private::read_into(map, &mut self.binary),
+            "untyped" => ::graph_intune::__private::read_into(map, &mut self.untyped),
+            "label" => ::graph_intune::__private::read_into(map, &mut self.label),
+            "access" => ::graph_intune::__private::read_into(map, &mut self.access),
             "int64s" => {
-                self.int64s = map
-                    .next_value::<::graph_intune::edm::lenient::Wire<_>>()?
-                    .0;
+                ::graph_intune::__private::read_lenient_into(map, &mut self.int64s)
             }
-            _ => return ::std::result::Result::Ok(false),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -230,34 +227,29 @@ impl ::graph_intune::__private::Object for Everything {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "string", &self.string)?;
-        ::graph_intune::__private::write_member(map, "boolean", &self.boolean)?;
-        ::graph_intune::__private::write_member(map, "byte", &self.byte)?;
-        ::graph_intune::__private::write_member(map, "sbyte", &self.sbyte)?;
-        ::graph_intune::__private::write_member(map, "int16", &self.int16)?;
-        ::graph_intune::__private::write_member(map, "int32", &self.int32)?;
-        ::graph_intune::__private::write_lenient_member(map, "int64", &self.int64)?;
-        ::graph_intune::__private::write_lenient_member(map, "single", &self.single)?;
-        ::graph_intune::__private::write_lenient_member(map, "double", &self.double)?;
-        ::graph_intune::__private::write_member(map, "decimal", &self.decimal)?;
-        ::graph_intune::__private::write_member(map, "guid", &self.guid)?;
-        ::graph_intune::__private::write_member(
-            map,
-            "dateTimeOffset",
-            &self.date_time_offset,
-        )?;
-        ::graph_intune::__private::write_member(map, "date", &self.date)?;
-        ::graph_intune::__private::write_member(map, "timeOfDay", &self.time_of_day)?;
-        ::graph_intune::__private::write_member(map, "duration", &self.duration)?;
-        ::graph_intune::__private::write_member(map, "binary", &self.binary)?;
-        ::graph_intune::__private::write_member(map, "untyped", &self.untyped)?;
-        ::graph_intune::__private::write_member(map, "label", &self.label)?;
-        ::graph_intune::__private::write_member(map, "access", &self.access)?;
-        ::graph_intune::__private::write_lenient_member(map, "int64s", &self.int64s)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("string", &self.string);
+        members.member("boolean", &self.boolean);
+        members.member("byte", &self.byte);
+        members.member("sbyte", &self.sbyte);
+        members.member("int16", &self.int16);
+        members.member("int32", &self.int32);
+        members.lenient("int64", &self.int64);
+        members.lenient("single", &self.single);
+        members.lenient("double", &self.double);
+        members.member("decimal", &self.decimal);
+        members.member("guid", &self.guid);
+        members.member("dateTimeOffset", &self.date_time_offset);
+        members.member("date", &self.date);
+        members.member("timeOfDay", &self.time_of_day);
+        members.member("duration", &self.duration);
+        members.member("binary", &self.binary);
+        members.member("untyped", &self.untyped);
+        members.member("label", &self.label);
+        members.member("access", &self.access);
+        members.lenient("int64s", &self.int64s);
     }
     fn additional_data(
         &self,

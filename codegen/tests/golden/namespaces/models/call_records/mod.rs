@@ -27,11 +27,12 @@ impl ::graph_intune::__private::Object for Session {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "caller" => self.caller = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "caller" => ::graph_intune::__private::read_into(map, &mut self.caller),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -40,11 +41,10 @@ impl ::graph_intune::__private::Object for Session {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "caller", &self.caller)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("caller", &self.caller);
     }
     fn additional_data(
         &self,

@@ -189,12 +189,13 @@ impl ::graph_intune::__private::Object for ItemBase {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "price" => ::graph_intune::__private::read_into(map, &mut self.price),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -203,12 +204,11 @@ impl ::graph_intune::__private::Object for ItemBase {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(map, "price", &self.price)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("price", &self.price);
     }
     fn additional_data(
         &self,
@@ -408,16 +408,17 @@ impl ::graph_intune::__private::Object for Folder {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "id" => self.id = map.next_value()?,
-            "price" => self.price = map.next_value()?,
-            "colors" => self.colors = map.next_value()?,
-            "name" => self.name = map.next_value()?,
-            "children" => self.children = map.next_value()?,
-            "parent" => self.parent = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "id" => ::graph_intune::__private::read_into(map, &mut self.id),
+            "price" => ::graph_intune::__private::read_into(map, &mut self.price),
+            "colors" => ::graph_intune::__private::read_into(map, &mut self.colors),
+            "name" => ::graph_intune::__private::read_into(map, &mut self.name),
+            "children" => ::graph_intune::__private::read_into(map, &mut self.children),
+            "parent" => ::graph_intune::__private::read_into(map, &mut self.parent),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -426,16 +427,15 @@ impl ::graph_intune::__private::Object for Folder {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "id", &self.id)?;
-        ::graph_intune::__private::write_member(map, "price", &self.price)?;
-        ::graph_intune::__private::write_member(map, "colors", &self.colors)?;
-        ::graph_intune::__private::write_member(map, "name", &self.name)?;
-        ::graph_intune::__private::write_member(map, "children", &self.children)?;
-        ::graph_intune::__private::write_member(map, "parent", &self.parent)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("id", &self.id);
+        members.member("price", &self.price);
+        members.member("colors", &self.colors);
+        members.member("name", &self.name);
+        members.member("children", &self.children);
+        members.member("parent", &self.parent);
     }
     fn additional_data(
         &self,

@@ -33,12 +33,13 @@ impl ::graph_intune::__private::Object for Item {
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match key {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            "type" => self.r#type = map.next_value()?,
-            "self" => self.self_ = map.next_value()?,
-            _ => return ::std::result::Result::Ok(false),
+            "@odata.type" => {
+                ::graph_intune::__private::read_into(map, &mut self.odata_type)
+            }
+            "type" => ::graph_intune::__private::read_into(map, &mut self.r#type),
+            "self" => ::graph_intune::__private::read_into(map, &mut self.self_),
+            _ => ::std::result::Result::Ok(false),
         }
-        ::std::result::Result::Ok(true)
     }
     fn additional_data_mut(
         &mut self,
@@ -47,12 +48,11 @@ impl ::graph_intune::__private::Object for Item {
     }
     fn write_members<M: ::serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> ::std::result::Result<(), M::Error> {
-        ::graph_intune::__private::write_member(map, "@odata.type", &self.odata_type)?;
-        ::graph_intune::__private::write_member(map, "type", &self.r#type)?;
-        ::graph_intune::__private::write_member(map, "self", &self.self_)?;
-        ::std::result::Result::Ok(())
+        members: &mut ::graph_intune::__private::Members<'_, M>,
+    ) {
+        members.member("@odata.type", &self.odata_type);
+        members.member("type", &self.r#type);
+        members.member("self", &self.self_);
     }
     fn additional_data(
         &self,
