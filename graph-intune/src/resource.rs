@@ -1,32 +1,6 @@
-//! The methods every generated request builder has, written once.
-//!
-//! A generated item builder (`DeviceCompliancePolicyRequest`) holds an
-//! [`EntityRequest`] of itself and dereferences to it; a generated
-//! collection builder (`DeviceCompliancePolicyCollectionRequest`) holds a
-//! [`CollectionRequest`] of itself. The generated code declares what its
-//! builder addresses (the [`Entity`] and [`Collection`] implementations:
-//! model type and capabilities) and adds only what is particular to it:
-//! navigation properties and bound operations. Reading, updating, deleting,
-//! listing, creating, keys, query options and per-request settings are the
-//! generic methods here, so the call chain
-//!
-//! ```text
-//! client.device_management().device_compliance_policies().by_id(id).assignments().by_id(id).update(&body)
-//! ```
-//!
-//! reads as before, and the compiler only generates code for the methods a
-//! program calls.
-//!
-//! # Capabilities
-//!
-//! The schema's capability annotations (`Capabilities.UpdateRestrictions`
-//! and the like) decide which of the writing methods exist: an entity
-//! declares [`Yes`] or [`No`] for [`Entity::Update`], [`Entity::Delete`],
-//! [`Entity::Media`] and [`Collection::Create`], and
-//! [`update`](EntityRequest::update), [`delete`](EntityRequest::delete),
-//! [`content`](EntityRequest::content), [`put_content`](EntityRequest::put_content)
-//! and [`create`](CollectionRequest::create) are only callable where it is
-//! [`Yes`].
+//! The methods every generated request builder has, written once; the
+//! public docs are in [`crate::runtime`] ("Generated builders" and
+//! "Capabilities").
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -41,7 +15,7 @@ use crate::query::Query;
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 
-/// A capability the schema allows (see [the module docs](self#capabilities)).
+/// A capability the schema allows (see [the runtime docs](crate::runtime#capabilities)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Yes {}
 

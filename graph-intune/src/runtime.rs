@@ -11,6 +11,37 @@
 //! [`Pages`] and [`Items`] the streams over every page of a collection, and
 //! [`WithODataType`] helps serializing polymorphic values.
 //!
+//! # Generated builders
+//!
+//! A generated item builder (`DeviceCompliancePolicyRequest`) holds an
+//! [`EntityRequest`] of itself and dereferences to it; a generated
+//! collection builder (`DeviceCompliancePolicyCollectionRequest`) holds a
+//! [`CollectionRequest`] of itself. The generated code declares what its
+//! builder addresses (the [`Entity`] and [`Collection`] implementations:
+//! model type and capabilities) and adds only what is particular to it:
+//! navigation properties and bound operations. Reading, updating, deleting,
+//! listing, creating, keys, query options and per-request settings are the
+//! generic methods of [`EntityRequest`] and [`CollectionRequest`], so the
+//! call chain
+//!
+//! ```text
+//! client.device_management().device_compliance_policies().by_id(id).assignments().by_id(id).update(&body)
+//! ```
+//!
+//! reads as it would with a method per builder, and the compiler only
+//! generates code for the methods a program calls.
+//!
+//! # Capabilities
+//!
+//! The schema's capability annotations (`Capabilities.UpdateRestrictions`
+//! and the like) decide which of the writing methods exist: an entity
+//! declares [`Yes`] or [`No`] for [`Entity::Update`], [`Entity::Delete`],
+//! [`Entity::Media`] and [`Collection::Create`], and
+//! [`update`](EntityRequest::update), [`delete`](EntityRequest::delete),
+//! [`content`](EntityRequest::content), [`put_content`](EntityRequest::put_content)
+//! and [`create`](CollectionRequest::create) are only callable where it is
+//! [`Yes`].
+//!
 //! # What every request does
 //!
 //! * It carries `Authorization: Bearer <token>` (a token fresh from the
