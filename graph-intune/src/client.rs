@@ -16,6 +16,7 @@ use std::time::Duration;
 use crate::cloud::{ApiVersion, Cloud};
 use crate::common::REDACTED;
 use crate::error::GraphError;
+use crate::pacing::{Pacer, Pacing};
 use crate::request::{RequestBuilder, RequestOptions};
 use crate::retry::RetryPolicy;
 use crate::send::Sender;
@@ -63,6 +64,7 @@ struct ClientInner {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     include_unknown_enum_members: bool,
+    pacer: Pacer,
 }
 
 impl GraphClient {
@@ -99,6 +101,11 @@ impl GraphClient {
         self.inner.include_unknown_enum_members
     }
 
+    /// The request budgets the client keeps to (see [`Pacing`]).
+    pub fn pacing(&self) -> Pacing {
+        self.inner.pacer.pacing()
+    }
+
     /// Starts a request on the entity set or singleton `root` (used
     /// verbatim as the first path segment). Called by the generated request
     /// builders.
@@ -117,6 +124,7 @@ impl GraphClient {
             retry: options.retry.unwrap_or(inner.retry),
             timeout: options.timeout.or(inner.timeout),
             include_unknown_enum_members: inner.include_unknown_enum_members,
+            pacer: &inner.pacer,
         }
     }
 }
@@ -133,6 +141,7 @@ impl fmt::Debug for GraphClient {
                 "include_unknown_enum_members",
                 &self.inner.include_unknown_enum_members,
             )
+            .field("pacing", &self.inner.pacer)
             .finish_non_exhaustive()
     }
 }
@@ -176,6 +185,7 @@ pub struct GraphClientBuilder {
     /// `None`: the default; `Some(None)`: no time-out.
     timeout: Option<Option<Duration>>,
     include_unknown_enum_members: bool,
+    pacing: Pacing,
 }
 
 impl GraphClientBuilder {
@@ -262,6 +272,14 @@ impl GraphClientBuilder {
         self
     }
 
+    /// Keeps requests within `pacing`'s budgets (none by default): each
+    /// attempt waits for its place instead of being answered `429`. See
+    /// [`Pacing`]; [`Pacing::intune`] has Intune's published limits.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
     /// Authenticates every request with this fixed access token (without the
     /// `Bearer ` prefix). Replaces any token provider set before.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
@@ -296,8 +314,9 @@ impl GraphClientBuilder {
     ///
     /// [`GraphError::Config`] when no token or token provider was given,
     /// when the base URL (given, or made from the cloud and version) is not
-    /// an absolute `http`/`https` URL (or has a query or fragment), or when
-    /// the default HTTP client cannot be created.
+    /// an absolute `http`/`https` URL (or has a query or fragment), when a
+    /// [`pacing`](Self::pacing) budget is empty, or when the default HTTP
+    /// client cannot be created.
     pub fn build(self) -> Result<GraphClient, GraphError> {
         let token_provider = self.token_provider.ok_or_else(|| {
             GraphError::Config(
@@ -317,6 +336,7 @@ impl GraphClientBuilder {
                 .build()
                 .map_err(|e| GraphError::Config(format!("cannot create the HTTP client: {e}")))?,
         };
+        let pacer = Pacer::new(self.pacing)?;
         Ok(GraphClient {
             inner: Arc::new(ClientInner {
                 base_url,
@@ -326,6 +346,7 @@ impl GraphClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
                 include_unknown_enum_members: self.include_unknown_enum_members,
+                pacer,
             }),
         })
     }

@@ -55,6 +55,7 @@ extern crate self as graph_intune;
 pub mod cloud;
 mod common;
 pub mod error;
+pub mod pacing;
 pub mod retry;
 // 2. Access tokens.
 pub mod auth;
@@ -121,5 +122,6 @@ pub use error::{DecodeError, GraphError, NextLinkRefusal, ServiceError};
 pub use flags::{EnumMember, Flags};
 pub use generated::{models, requests};
 pub use nullable::Nullable;
+pub use pacing::Pacing;
 pub use query::Query;
 pub use retry::RetryPolicy;

@@ -15,6 +15,7 @@ pub const RESERVED_CLIENT_METHODS: &[&str] = &[
     "retry_policy",
     "timeout",
     "include_unknown_enum_members",
+    "pacing",
     "request",
     "sender",
     "next_page",

@@ -20,6 +20,7 @@ use tracing::Instrument;
 use crate::auth::TokenProvider;
 use crate::common::{error_chain, redact, APPLICATION_JSON, USER_AGENT};
 use crate::error::{DecodeError, GraphError, ServiceError};
+use crate::pacing::Pacer;
 use crate::retry::{self, Failure, RetryPolicy};
 
 /// The header that carries the caller's id of a request.
@@ -49,6 +50,8 @@ pub(crate) struct Sender<'a> {
     /// The time-out of each attempt, `None` for none.
     pub(crate) timeout: Option<Duration>,
     pub(crate) include_unknown_enum_members: bool,
+    /// The client's request budgets.
+    pub(crate) pacer: &'a Pacer,
 }
 
 /// A request body and its media type.
@@ -165,6 +168,9 @@ impl Request<'_> {
                 status = Empty,
                 request_id = Empty,
             );
+            // Its place in the client's budgets first: a long wait must not
+            // age the token.
+            self.sender.pacer.ready(&self.method).await;
             let token = self.sender.tokens.access_token().await?;
             let request = self.attempt(&token)?;
             let next = match send_once(request).instrument(span.clone()).await {

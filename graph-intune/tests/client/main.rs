@@ -7,6 +7,7 @@
 // subscriber) could stay silent for it. `azure.rs` needs `--features azure`.
 
 mod client_credentials;
+mod pacing;
 mod paging;
 mod retry;
 mod runtime;
