@@ -6,7 +6,8 @@
 //! ([`GraphClientBuilder::token_provider`]), such as
 //! [`ClientCredentials`](crate::ClientCredentials). The builder also
 //! chooses the [`Cloud`] and [`ApiVersion`], the [`RetryPolicy`] for
-//! throttled requests, the time-out of each attempt, and whether to ask for
+//! throttled requests, the [`Pacing`] that keeps requests under the
+//! service's limits, the time-out of each attempt, and whether to ask for
 //! enum members newer than the schema.
 
 use std::fmt;
