@@ -39,11 +39,7 @@ pub struct Config {
 impl Config {
     /// What resolution does with unknown types under this config.
     pub fn strictness(&self) -> Strictness {
-        if self.lenient {
-            Strictness::Lenient
-        } else {
-            Strictness::Strict
-        }
+        Strictness::lenient_if(self.lenient)
     }
 }
 

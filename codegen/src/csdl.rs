@@ -1226,7 +1226,7 @@ fn attributes(mut rest: &str) -> Result<Attrs<'_>, String> {
         // The delimiters are ASCII, so a byte search stops on a char boundary.
         let key_end = rest
             .bytes()
-            .position(|b| b == b'=' || matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .position(|b| b == b'=' || is_xml_space(char::from(b)))
             .unwrap_or(rest.len());
         let key = &rest[..key_end];
         if key.is_empty() || key.contains(['"', '\'', '<', '>']) {

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::csdl::{
     self, Annotation, Document, Expression, OperationKind, Pos, SameContent, StructuredKind,
@@ -337,6 +337,18 @@ pub enum Strictness {
     Lenient,
 }
 
+impl Strictness {
+    /// [`Lenient`](Strictness::Lenient) when `lenient` (a `--lenient` flag,
+    /// a `lenient = true` config key), else [`Strict`](Strictness::Strict).
+    pub fn lenient_if(lenient: bool) -> Self {
+        if lenient {
+            Strictness::Lenient
+        } else {
+            Strictness::Strict
+        }
+    }
+}
+
 const CORE: &str = "Org.OData.Core.V1";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
 
@@ -659,7 +671,7 @@ struct Builder<'d> {
     warnings: Vec<Warning>,
     /// Qualified names of operations dropped in lenient mode, so an import
     /// of one is dropped too rather than refused.
-    dropped_operations: Vec<String>,
+    dropped_operations: FxHashSet<String>,
     /// alias or namespace → namespace
     aliases: FxHashMap<&'d str, &'d str>,
     /// normalized annotation target → annotations of the blocks targeting it
@@ -914,26 +926,22 @@ impl<'d> Builder<'d> {
         out
     }
 
-    /// Whether `name` needs no normalizing: its prefix is a namespace, or
-    /// no alias at all.
-    fn is_canonical(&self, name: &str) -> bool {
-        match name.rsplit_once('.') {
-            Some((prefix, _)) => self.aliases.get(prefix).is_none_or(|ns| *ns == prefix),
-            None => true,
-        }
+    /// The namespace and local name of `name` when its prefix is an alias
+    /// of another namespace; `None` when `name` needs no normalizing.
+    fn aliased<'n>(&self, name: &'n str) -> Option<(&'d str, &'n str)> {
+        let (prefix, local) = name.rsplit_once('.')?;
+        let ns = *self.aliases.get(prefix)?;
+        (ns != prefix).then_some((ns, local))
     }
 
     /// Appends `name` to `out`, its alias prefix replaced with its namespace.
     fn push_normalized(&self, name: &str, out: &mut String) {
-        match name.rsplit_once('.') {
-            Some((prefix, local)) => match self.aliases.get(prefix) {
-                Some(ns) => {
-                    out.push_str(ns);
-                    out.push('.');
-                    out.push_str(local);
-                }
-                None => out.push_str(name),
-            },
+        match self.aliased(name) {
+            Some((ns, local)) => {
+                out.push_str(ns);
+                out.push('.');
+                out.push_str(local);
+            }
             None => out.push_str(name),
         }
     }
@@ -990,7 +998,7 @@ impl<'d> Builder<'d> {
                 });
             }
         }
-        let found = if self.is_canonical(inner) {
+        let found = if self.aliased(inner).is_none() {
             index.get(inner).copied()
         } else {
             let mut qualified = std::mem::take(&mut self.scratch);
@@ -1298,7 +1306,7 @@ impl<'d> Builder<'d> {
         let resolved = self.signature(index, &qualified, op);
         let mut ok = resolved.is_some();
         if resolved.is_none() && self.strictness == Strictness::Lenient {
-            self.dropped_operations.push(qualified.clone());
+            self.dropped_operations.insert(qualified.clone());
         }
         if op.is_bound && op.parameters.is_empty() {
             self.errors.push(Diagnostic::new(
@@ -1399,7 +1407,7 @@ impl<'d> Builder<'d> {
         let prefix = format!("{namespace}.{}", c.name);
         let mut entity_sets = Vec::new();
         for set in &c.entity_sets {
-            let what = format!("entity set `{}`", set.name);
+            let what = || format!("entity set `{}`", set.name);
             if let Some(entity_type) = self.entity_type(index, &what, &set.entity_type, &set.pos) {
                 let annotations = self.applied_member(&prefix, &set.name, &set.annotations);
                 entity_sets.push(EntitySetDef {
@@ -1413,7 +1421,7 @@ impl<'d> Builder<'d> {
         }
         let mut singletons = Vec::new();
         for s in &c.singletons {
-            let what = format!("singleton `{}`", s.name);
+            let what = || format!("singleton `{}`", s.name);
             if let Some(ty) = self.entity_type(index, &what, &s.type_name, &s.pos) {
                 let annotations = self.applied_member(&prefix, &s.name, &s.annotations);
                 singletons.push(SingletonDef {
@@ -1494,15 +1502,16 @@ impl<'d> Builder<'d> {
         out
     }
 
-    /// The entity type of `what` (an entity set or singleton), named `name`.
+    /// The entity type named `name` of `what` (an entity set or singleton,
+    /// described only for a message).
     fn entity_type(
         &mut self,
         index: &FxHashMap<String, TypeId>,
-        what: &str,
+        what: &dyn Fn() -> String,
         name: &str,
         pos: &Pos,
     ) -> Option<TypeId> {
-        match self.resolve(index, name, pos, &|| what.to_owned(), Lenient::Dropped)? {
+        match self.resolve(index, name, pos, what, Lenient::Dropped)? {
             TypeUse {
                 collection: false,
                 target: TypeTarget::Named(id),
@@ -1510,7 +1519,7 @@ impl<'d> Builder<'d> {
             _ => {
                 self.errors.push(Diagnostic::new(
                     pos.clone(),
-                    format!("{what} has type `{name}`, which is not an entity type"),
+                    format!("{} has type `{name}`, which is not an entity type", what()),
                 ));
                 None
             }

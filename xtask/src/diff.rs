@@ -74,11 +74,7 @@ fn load(path: &Path, strictness: Strictness, warnings: &mut Vec<String>) -> Resu
 /// Reads both files and compares them; an `Err` is a message for the user
 /// (unreadable file, positioned parse or resolution errors, bad config).
 pub fn run(args: &DiffArgs) -> Result<DiffReport, String> {
-    let strictness = if args.lenient {
-        Strictness::Lenient
-    } else {
-        Strictness::Strict
-    };
+    let strictness = Strictness::lenient_if(args.lenient);
     let mut dropped = Vec::new();
     let old = load(&args.old, strictness, &mut dropped)?;
     let new = load(&args.new, strictness, &mut dropped)?;

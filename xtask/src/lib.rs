@@ -159,11 +159,7 @@ pub fn codegen(
     let inputs = ConfigInputs::read(root, config_path)?;
     let config = &inputs.config;
     let scope = Scope::Config(Box::new(config.clone()));
-    let strictness = if lenient {
-        Strictness::Lenient
-    } else {
-        config.strictness()
-    };
+    let strictness = Strictness::lenient_if(lenient || config.lenient);
     let output =
         codegen::generate_with(&inputs.inputs(), &scope, ClientEntry::Inherent, strictness)
             .map_err(|e| e.to_string())?;

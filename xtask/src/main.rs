@@ -118,7 +118,7 @@ fn main() -> ExitCode {
             &out,
             check,
             root.unwrap_or_else(xtask::workspace_root),
-            strictness(lenient),
+            codegen::Strictness::lenient_if(lenient),
         ),
         Command::Codegen {
             check,
@@ -137,7 +137,12 @@ fn main() -> ExitCode {
             out,
             files,
             lenient,
-        } => compile_schemas(corpus, &out, &files, strictness(lenient)),
+        } => compile_schemas(
+            corpus,
+            &out,
+            &files,
+            codegen::Strictness::lenient_if(lenient),
+        ),
         Command::FetchMetadata(args) => xtask::fetch::main(args),
         Command::Diff(args) => xtask::diff::main(args),
         Command::Sync(args) => xtask::sync::main(args),
@@ -175,15 +180,6 @@ fn main() -> ExitCode {
                 }
             }
         }
-    }
-}
-
-/// `--lenient` as a strictness.
-fn strictness(lenient: bool) -> codegen::Strictness {
-    if lenient {
-        codegen::Strictness::Lenient
-    } else {
-        codegen::Strictness::Strict
     }
 }
 
