@@ -14,6 +14,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::batch::Batch;
 use crate::cloud::{ApiVersion, Cloud};
 use crate::common::REDACTED;
 use crate::error::GraphError;
@@ -113,6 +114,12 @@ impl GraphClient {
     #[doc(hidden)]
     pub fn request(&self, root: &str) -> RequestBuilder {
         RequestBuilder::new(self.clone(), root)
+    }
+
+    /// An empty [`Batch`]: calls to send together in `POST /$batch`
+    /// requests (see the [`batch`](crate::batch) module).
+    pub fn batch(&self) -> Batch {
+        Batch::new(self.clone())
     }
 
     /// What sending a request needs of the client, with the request's

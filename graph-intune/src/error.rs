@@ -10,6 +10,7 @@
 //! echoed by a service is replaced by `<redacted>`.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -85,6 +86,63 @@ pub enum GraphError {
         /// Why it was not followed.
         reason: NextLinkRefusal,
     },
+    /// A [`Batch`](crate::batch::Batch) was not sent, for the `reason`
+    /// given; nothing of it was sent.
+    #[error("the batch was not sent: {0}")]
+    BatchRefused(BatchRefusal),
+    /// The `POST /$batch` that carried batch step `step` failed as a whole
+    /// (`source`: it could not be sent, no access token could be had, or the
+    /// service refused the whole post), so the step has no answer of its
+    /// own. Every step of that post has this error, sharing its `source`;
+    /// [`status`](GraphError::status), [`is_timeout`](GraphError::is_timeout),
+    /// [`is_outcome_unknown`](GraphError::is_outcome_unknown) and
+    /// [`as_service`](GraphError::as_service) look through to it.
+    #[error("the `$batch` post carrying step `{step}` failed")]
+    BatchPost {
+        /// The step's id in the batch.
+        step: String,
+        /// Why the post failed.
+        #[source]
+        source: Arc<GraphError>,
+    },
+}
+
+/// Why a [`Batch`](crate::batch::Batch) was not sent: the reason of a
+/// [`GraphError::BatchRefused`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BatchRefusal {
+    /// The steps linked by `dependsOn` with step `step` (the first of
+    /// them) are `steps` in all, more than one `$batch` post may carry
+    /// ([`MAX_STEPS`](crate::batch::MAX_STEPS)); a chain of dependent
+    /// steps is never split across posts.
+    ChainTooLong {
+        /// The id of the chain's first step.
+        step: String,
+        /// How many steps the chain has.
+        steps: usize,
+    },
+    /// Step `step` depends on a step of another batch.
+    ForeignStep {
+        /// The id of the step that names the other batch's step.
+        step: String,
+    },
+}
+
+impl fmt::Display for BatchRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchRefusal::ChainTooLong { step, steps } => write!(
+                f,
+                "the chain of dependent steps starting at step `{step}` has {steps} steps, \
+                 more than the {} one `$batch` post may carry",
+                crate::batch::MAX_STEPS
+            ),
+            BatchRefusal::ForeignStep { step } => {
+                write!(f, "step `{step}` depends on a step of another batch")
+            }
+        }
+    }
 }
 
 /// Why the client did not follow an `@odata.nextLink`: the reason of a
@@ -136,6 +194,7 @@ impl GraphError {
         match self {
             GraphError::Service(e) => Some(e.status),
             GraphError::Decode(e) => Some(e.status),
+            GraphError::BatchPost { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -172,7 +231,11 @@ impl GraphError {
     /// `true` when the request, or reading its answer, exceeded its
     /// time-out (see [`GraphClientBuilder::timeout`](crate::GraphClientBuilder::timeout)).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, GraphError::Transport(e) if e.is_timeout())
+        match self {
+            GraphError::Transport(e) => e.is_timeout(),
+            GraphError::BatchPost { source, .. } => source.is_timeout(),
+            _ => false,
+        }
     }
 
     /// `true` when the service may or may not have acted on the request:
@@ -191,6 +254,7 @@ impl GraphError {
                 crate::retry::Failure::of_transport(e) == Some(crate::retry::Failure::NoAnswer)
             }
             GraphError::Service(e) => e.status == StatusCode::GATEWAY_TIMEOUT,
+            GraphError::BatchPost { source, .. } => source.is_outcome_unknown(),
             _ => false,
         }
     }
@@ -199,6 +263,7 @@ impl GraphError {
     pub fn as_service(&self) -> Option<&ServiceError> {
         match self {
             GraphError::Service(e) => Some(e),
+            GraphError::BatchPost { source, .. } => source.as_service(),
             _ => None,
         }
     }
@@ -270,6 +335,9 @@ pub struct ServiceError {
     /// How many times the request was sent, this answer's attempt
     /// included: `1` unless the client retried it.
     pub attempts: u32,
+    /// The id of the [batch](crate::batch) step this answer is for, when it
+    /// is the answer to one step of a `$batch`.
+    pub batch_step: Option<String>,
 }
 
 impl ServiceError {
@@ -293,6 +361,7 @@ impl ServiceError {
             body: String::from_utf8_lossy(body).into_owned(),
             retry_after: crate::retry::retry_after(headers),
             attempts: 1,
+            batch_step: None,
         };
         if let Ok(serde_json::Value::Object(root)) = serde_json::from_slice(body) {
             if let Some(serde_json::Value::Object(inner)) = root.get("error") {
@@ -383,6 +452,9 @@ impl fmt::Display for ServiceError {
         }
         if let Some(request_id) = &self.request_id {
             write!(f, " (request-id {request_id})")?;
+        }
+        if let Some(step) = &self.batch_step {
+            write!(f, " (batch step `{step}`)")?;
         }
         Ok(())
     }

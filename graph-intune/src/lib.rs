@@ -62,10 +62,12 @@ pub mod auth;
 // 3. Sending one request; query options.
 mod query;
 mod send;
-// 4. The client, and request building.
+// 4. The client, request building, and calls (requests ready to send).
+mod call;
 pub mod client;
 mod request;
-// 5. Collections.
+// 5. Collections; JSON batches of calls.
+pub mod batch;
 mod paging;
 // 6. The generic halves of the generated request builders.
 mod resource;
@@ -116,9 +118,11 @@ mod generated;
 pub struct ReadmeExamples;
 
 pub use auth::{ClientCredentials, StaticToken, TokenProvider};
+pub use batch::{Batch, Responses, Step, StepId};
+pub use call::Call;
 pub use client::{GraphClient, GraphClientBuilder};
 pub use cloud::{ApiVersion, Cloud};
-pub use error::{DecodeError, GraphError, NextLinkRefusal, ServiceError};
+pub use error::{BatchRefusal, DecodeError, GraphError, NextLinkRefusal, ServiceError};
 pub use flags::{EnumMember, Flags};
 pub use generated::{models, requests};
 pub use nullable::Nullable;

@@ -17,6 +17,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::call::Call;
 use crate::client::GraphClient;
 use crate::common::APPLICATION_JSON;
 use crate::error::{GraphError, NextLinkRefusal};
@@ -118,13 +119,13 @@ impl<'a, T> IntoIterator for &'a Page<T> {
 }
 
 impl RequestBuilder {
-    /// Sends `GET` to a collection and decodes one [`Page`] of it.
+    /// `GET` of a collection, decoding one [`Page`] of it.
     ///
     /// Use [`GraphClient::next_page`] to get the following pages,
     /// [`stream`](Self::stream) or [`pages`](Self::pages) to go through them
     /// all as they come, or [`list_all`](Self::list_all) to collect them.
-    pub async fn list<T: DeserializeOwned>(&self) -> Result<Page<T>, GraphError> {
-        self.get().await
+    pub fn list<T: DeserializeOwned>(&self) -> Call<Page<T>> {
+        self.get()
     }
 
     /// Every item of a collection, page after page, as a [`Stream`]: the

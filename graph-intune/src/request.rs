@@ -7,16 +7,17 @@ use std::time::Duration;
 
 use percent_encoding::utf8_percent_encode;
 use reqwest::header::HeaderValue;
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::call::{read_bytes, read_json, read_nothing, read_optional, read_value, Call, Read};
 use crate::client::GraphClient;
 use crate::common::{APPLICATION_JSON, KEY_SEGMENT};
 use crate::error::GraphError;
 use crate::query::Query;
 use crate::retry::RetryPolicy;
-use crate::send::{decode, Answer, Payload};
+use crate::send::Payload;
 
 /// A request to Microsoft Graph that has not been sent yet: a client and a
 /// URL path relative to the client's [base URL](GraphClient::base_url).
@@ -25,22 +26,24 @@ use crate::send::{decode, Answer, Payload};
 /// [`query`](Self::query), [`with_query`](Self::with_query),
 /// [`with_timeout`](Self::with_timeout) and [`with_retry`](Self::with_retry)
 /// return a new builder, so one builder can be the prefix of many requests.
-/// The sending methods ([`get`](Self::get), [`list`](Self::list),
-/// [`post`](Self::post), …) all
+/// The request methods ([`get`](Self::get), [`list`](Self::list),
+/// [`post`](Self::post), …) return a [`Call`]: `.await` sends it alone, and
+/// [`Batch::add`](crate::batch::Batch::add) puts it in a JSON batch. Sent
+/// alone, a call
 ///
-/// * send `Authorization: Bearer <token>` with a token fresh from the
+/// * sends `Authorization: Bearer <token>` with a token fresh from the
 ///   client's [`TokenProvider`](crate::TokenProvider) (its error is returned
 ///   unchanged and nothing is sent), `Accept: application/json` and the
 ///   other headers listed in the [`runtime`](crate::runtime#what-every-request-does)
 ///   documentation;
-/// * retry throttled requests as the client's [`RetryPolicy`] says;
-/// * send a body serialized with `serde_json`, with
-///   `Content-Type: application/json`, when they take one (a body that
+/// * is retried when throttled, as the client's [`RetryPolicy`] says;
+/// * sends a body serialized with `serde_json`, with
+///   `Content-Type: application/json`, when it takes one (a body that
 ///   cannot be serialized is a [`GraphError::Serialize`], and nothing is
 ///   sent);
-/// * treat any 2xx status as success, and return [`GraphError::Service`]
+/// * treats any 2xx status as success, and returns [`GraphError::Service`]
 ///   for any other status;
-/// * return [`GraphError::Decode`], naming the JSON path of the offending
+/// * returns [`GraphError::Decode`], naming the JSON path of the offending
 ///   field, when a success answer does not decode into the expected type
 ///   (including an empty body where a value is expected).
 #[derive(Clone, Debug)]
@@ -172,12 +175,7 @@ impl RequestBuilder {
     /// The full URL: the client's base URL, the path and the query string
     /// (if any).
     pub fn url(&self) -> String {
-        let base = self.client.base_url();
-        if self.query.is_empty() {
-            format!("{base}{}", self.path)
-        } else {
-            format!("{base}{}?{}", self.path, self.query)
-        }
+        format!("{}{}", self.client.base_url(), self.target())
     }
 
     pub(crate) fn options(&self) -> &RequestOptions {
@@ -189,106 +187,105 @@ impl RequestBuilder {
         &self.client
     }
 
-    /// Sends `GET` and decodes the answer body as `T`.
-    pub async fn get<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
-        let answer = self.send(Method::GET, None).await?;
-        decode(&answer)
+    /// The percent-encoded path and query string: what a [`Call`] of this
+    /// request targets below the base URL.
+    fn target(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
     }
 
-    /// Sends `PATCH` with `body` and decodes the answer body as `T`.
-    ///
-    /// Graph often answers updates with `204 No Content`, which this method
-    /// reports as a [`GraphError::Decode`]; use
-    /// [`patch_no_content`](Self::patch_no_content) for those.
-    pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+    /// A call of `method` on this request with `body`, expecting `accept`,
+    /// whose success answer `read` decodes.
+    fn call<T>(
         &self,
-        body: &B,
-    ) -> Result<T, GraphError> {
-        let answer = self.send(Method::PATCH, Some(Payload::json(body)?)).await?;
-        decode(&answer)
+        method: Method,
+        body: Result<Option<Payload>, GraphError>,
+        accept: &'static str,
+        read: Read<T>,
+    ) -> Call<T> {
+        Call {
+            client: self.client.clone(),
+            method,
+            target: self.target(),
+            body,
+            accept,
+            options: self.options.clone(),
+            read,
+        }
+    }
+
+    /// `GET`, decoding the answer body as `T`.
+    pub fn get<T: DeserializeOwned>(&self) -> Call<T> {
+        self.call(Method::GET, Ok(None), APPLICATION_JSON, read_json::<T>)
+    }
+
+    /// `PATCH` with `body`, decoding the answer body as `T`.
+    ///
+    /// Graph often answers updates with `204 No Content`, which this call
+    /// reports as a [`GraphError::Decode`]; use
+    /// [`patch_optional`](Self::patch_optional) or
+    /// [`patch_no_content`](Self::patch_no_content) for those.
+    pub fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(&self, body: &B) -> Call<T> {
+        self.call(Method::PATCH, json(body), APPLICATION_JSON, read_json::<T>)
     }
 
     /// `PATCH` with a JSON body, for an update: the entity when the service
     /// answers with one (200), `None` when it answers `204 No Content`.
-    pub async fn patch_optional<B: Serialize + ?Sized, T: DeserializeOwned>(
+    pub fn patch_optional<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
         body: &B,
-    ) -> Result<Option<T>, GraphError> {
-        let answer = self.send(Method::PATCH, Some(Payload::json(body)?)).await?;
-        if answer.status == StatusCode::NO_CONTENT || answer.is_empty() {
-            return Ok(None);
-        }
-        decode(&answer).map(Some)
+    ) -> Call<Option<T>> {
+        self.call(
+            Method::PATCH,
+            json(body),
+            APPLICATION_JSON,
+            read_optional::<T>,
+        )
     }
 
-    /// Sends `PATCH` with `body` and ignores the body of the (2xx) answer.
-    pub async fn patch_no_content<B: Serialize + ?Sized>(
-        &self,
-        body: &B,
-    ) -> Result<(), GraphError> {
-        self.send(Method::PATCH, Some(Payload::json(body)?)).await?;
-        Ok(())
+    /// `PATCH` with `body`, ignoring the body of the (2xx) answer.
+    pub fn patch_no_content<B: Serialize + ?Sized>(&self, body: &B) -> Call<()> {
+        self.call(Method::PATCH, json(body), APPLICATION_JSON, read_nothing)
     }
 
-    /// Sends `POST` with `body` and decodes the answer body as `T`: the
-    /// created entity (`201 Created`) or an action's result (`200 OK`).
-    pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        body: &B,
-    ) -> Result<T, GraphError> {
-        let answer = self.send(Method::POST, Some(Payload::json(body)?)).await?;
-        decode(&answer)
+    /// `POST` with `body`, decoding the answer body as `T`: the created
+    /// entity (`201 Created`) or an action's result (`200 OK`).
+    pub fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, body: &B) -> Call<T> {
+        self.call(Method::POST, json(body), APPLICATION_JSON, read_json::<T>)
     }
 
-    /// Sends `POST` with `body` to an action that returns nothing; any 2xx
+    /// `POST` with `body` to an action that returns nothing; any 2xx
     /// answer (typically `204 No Content`, `200 OK` or `202 Accepted`) is a
     /// success and its body is ignored.
-    pub async fn post_no_content<B: Serialize + ?Sized>(&self, body: &B) -> Result<(), GraphError> {
-        self.send(Method::POST, Some(Payload::json(body)?)).await?;
-        Ok(())
+    pub fn post_no_content<B: Serialize + ?Sized>(&self, body: &B) -> Call<()> {
+        self.call(Method::POST, json(body), APPLICATION_JSON, read_nothing)
     }
 
-    /// Sends `POST` with `body` to an action whose answer wraps its result
-    /// as `{"value": …}` (collections and primitive values, per OData JSON),
-    /// and returns the unwrapped value.
-    pub async fn post_value<B: Serialize + ?Sized, T: DeserializeOwned>(
-        &self,
-        body: &B,
-    ) -> Result<T, GraphError> {
-        let answer = self.send(Method::POST, Some(Payload::json(body)?)).await?;
-        decode::<ValueWrapper<T>>(&answer).map(|wrapper| wrapper.value)
+    /// `POST` with `body` to an action whose answer wraps its result as
+    /// `{"value": …}` (collections and primitive values, per OData JSON),
+    /// returning the unwrapped value.
+    pub fn post_value<B: Serialize + ?Sized, T: DeserializeOwned>(&self, body: &B) -> Call<T> {
+        self.call(Method::POST, json(body), APPLICATION_JSON, read_value::<T>)
     }
 
-    /// Sends `GET` to a function whose answer wraps its result as
-    /// `{"value": …}`, and returns the unwrapped value.
-    pub async fn get_value<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
-        let answer = self.send(Method::GET, None).await?;
-        decode::<ValueWrapper<T>>(&answer).map(|wrapper| wrapper.value)
+    /// `GET` of a function whose answer wraps its result as
+    /// `{"value": …}`, returning the unwrapped value.
+    pub fn get_value<T: DeserializeOwned>(&self) -> Call<T> {
+        self.call(Method::GET, Ok(None), APPLICATION_JSON, read_value::<T>)
     }
 
-    /// Sends `DELETE`; any 2xx answer is a success and its body is ignored.
-    pub async fn delete(&self) -> Result<(), GraphError> {
-        self.send(Method::DELETE, None).await?;
-        Ok(())
-    }
-
-    /// Sends the request with `body`, expecting a JSON answer.
-    async fn send(&self, method: Method, body: Option<Payload>) -> Result<Answer, GraphError> {
-        self.client
-            .sender(&self.options)
-            .execute(method, &self.url(), body, APPLICATION_JSON)
-            .await
+    /// `DELETE`; any 2xx answer is a success and its body is ignored.
+    pub fn delete(&self) -> Call<()> {
+        self.call(Method::DELETE, Ok(None), APPLICATION_JSON, read_nothing)
     }
 
     /// `GET` of a media resource (a `HasStream` entity's `$value`, a stream
     /// property): the raw bytes of the answer, whatever their type.
-    pub async fn get_bytes(&self) -> Result<Vec<u8>, GraphError> {
-        let answer = self
-            .client
-            .sender(&self.options)
-            .execute(Method::GET, &self.url(), None, "*/*")
-            .await?;
-        Ok(answer.body)
+    pub fn get_bytes(&self) -> Call<Vec<u8>> {
+        self.call(Method::GET, Ok(None), "*/*", read_bytes)
     }
 
     /// `PUT` of a media resource's bytes with their `Content-Type`; any 2xx
@@ -298,21 +295,20 @@ impl RequestBuilder {
     /// control character such as CR, LF or NUL) is a [`GraphError::Config`]
     /// and nothing is sent; its message shows the value with those
     /// characters escaped (`\r`, `\n`, `\0`).
-    pub async fn put_bytes(&self, content_type: &str, bytes: Vec<u8>) -> Result<(), GraphError> {
-        let content_type = HeaderValue::from_str(content_type).map_err(|e| {
-            GraphError::Config(format!(
-                "invalid content type `{}`: {e}",
-                content_type.escape_debug()
-            ))
-        })?;
-        self.send(Method::PUT, Some(Payload::raw(bytes, content_type)))
-            .await?;
-        Ok(())
+    pub fn put_bytes(&self, content_type: &str, bytes: Vec<u8>) -> Call<()> {
+        let body = HeaderValue::from_str(content_type)
+            .map(|content_type| Some(Payload::raw(bytes, content_type)))
+            .map_err(|e| {
+                GraphError::Config(format!(
+                    "invalid content type `{}`: {e}",
+                    content_type.escape_debug()
+                ))
+            });
+        self.call(Method::PUT, body, APPLICATION_JSON, read_nothing)
     }
 }
 
-/// The `{"value": …}` wrapper of OData collection and primitive results.
-#[derive(Deserialize)]
-struct ValueWrapper<T> {
-    value: T,
+/// `body` serialized as JSON, or why it cannot be.
+fn json<B: Serialize + ?Sized>(body: &B) -> Result<Option<Payload>, GraphError> {
+    Payload::json(body).map(Some)
 }

@@ -17,6 +17,7 @@ pub const RESERVED_CLIENT_METHODS: &[&str] = &[
     "include_unknown_enum_members",
     "pacing",
     "request",
+    "batch",
     "sender",
     "next_page",
     "clone",

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::call::Call;
 use crate::error::GraphError;
 use crate::paging::{Items, Page, Pages};
 use crate::query::Query;
@@ -146,8 +147,8 @@ shared_methods!(CollectionRequest);
 
 impl<N: Entity> EntityRequest<N> {
     /// Reads the entity (`GET`).
-    pub async fn get(&self) -> Result<N::Model, GraphError> {
-        self.request.get().await
+    pub fn get(&self) -> Call<N::Model> {
+        self.request.get()
     }
 }
 
@@ -158,31 +159,30 @@ impl<N: Entity<Update = Yes>> EntityRequest<N> {
     ///
     /// Returns the updated entity when the service answers with it
     /// (`200 OK`), `None` when it answers `204 No Content`.
-    pub async fn update(&self, body: &N::Model) -> Result<Option<N::Model>, GraphError> {
-        self.request.patch_optional(body).await
+    pub fn update(&self, body: &N::Model) -> Call<Option<N::Model>> {
+        self.request.patch_optional(body)
     }
 }
 
 impl<N: Entity<Delete = Yes>> EntityRequest<N> {
     /// Deletes the entity (`DELETE`).
-    pub async fn delete(&self) -> Result<(), GraphError> {
-        self.request.delete().await
+    pub fn delete(&self) -> Call<()> {
+        self.request.delete()
     }
 }
 
 impl<N: Entity<Media = Yes>> EntityRequest<N> {
     /// The entity's media content (`GET …/$value`), as sent.
-    pub async fn content(&self) -> Result<Vec<u8>, GraphError> {
-        self.request.segment("$value").get_bytes().await
+    pub fn content(&self) -> Call<Vec<u8>> {
+        self.request.segment("$value").get_bytes()
     }
 
     /// Replaces the entity's media content (`PUT …/$value`); see
     /// [`RequestBuilder::put_bytes`].
-    pub async fn put_content(&self, content_type: &str, bytes: Vec<u8>) -> Result<(), GraphError> {
+    pub fn put_content(&self, content_type: &str, bytes: Vec<u8>) -> Call<()> {
         self.request
             .segment("$value")
             .put_bytes(content_type, bytes)
-            .await
     }
 }
 
@@ -194,8 +194,8 @@ impl<C: Collection> CollectionRequest<C> {
 
     /// Reads one page of the collection (`GET`): its items and the
     /// `@odata.nextLink` to the next page, if any.
-    pub async fn list(&self) -> Result<Page<ItemModel<C>>, GraphError> {
-        self.request.list().await
+    pub fn list(&self) -> Call<Page<ItemModel<C>>> {
+        self.request.list()
     }
 
     /// Every item of the collection, page after page, following
@@ -220,8 +220,8 @@ impl<C: Collection> CollectionRequest<C> {
 
 impl<C: Collection<Create = Yes>> CollectionRequest<C> {
     /// Creates an item (`POST`) and returns it as created.
-    pub async fn create(&self, body: &ItemModel<C>) -> Result<ItemModel<C>, GraphError> {
-        self.request.post(body).await
+    pub fn create(&self, body: &ItemModel<C>) -> Call<ItemModel<C>> {
+        self.request.post(body)
     }
 }
 

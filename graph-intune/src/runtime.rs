@@ -6,7 +6,8 @@
 //! request, and turns the answer into a value or a [`GraphError`](crate::GraphError).
 //!
 //! The central type is [`RequestBuilder`], an immutable URL path plus the
-//! client that will send it. [`Page`] is one page of a collection,
+//! client that will send it; its request methods return a [`Call`], sent
+//! alone by `.await` or with others in a [`Batch`](crate::batch::Batch). [`Page`] is one page of a collection,
 //! [`Query`] the typed OData query options of a collection request,
 //! [`Pages`] and [`Items`] the streams over every page of a collection, and
 //! [`WithODataType`] helps serializing polymorphic values.
@@ -29,7 +30,10 @@
 //! ```
 //!
 //! reads as it would with a method per builder, and the compiler only
-//! generates code for the methods a program calls.
+//! generates code for the methods a program calls. Every request method
+//! (those above, and the generated actions and functions) returns a
+//! [`Call`] of the answer's type: `.await` it to send it alone, or add it
+//! to a [`Batch`](crate::batch::Batch).
 //!
 //! # Capabilities
 //!
@@ -71,6 +75,7 @@
 
 pub use futures_core::Stream;
 
+pub use crate::call::{Call, CallFuture};
 pub use crate::paging::{Items, Page, Pages};
 pub use crate::polymorphic::WithODataType;
 pub use crate::query::Query;

@@ -55,9 +55,10 @@ pub(crate) struct Sender<'a> {
 }
 
 /// A request body and its media type.
+#[derive(Clone)]
 pub(crate) struct Payload {
-    bytes: Vec<u8>,
-    content_type: HeaderValue,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) content_type: HeaderValue,
 }
 
 impl Payload {
@@ -107,6 +108,20 @@ impl Sender<'_> {
         body: Option<Payload>,
         accept: &'static str,
     ) -> Result<Answer, GraphError> {
+        self.execute_paced(method, url, body, accept, None).await
+    }
+
+    /// [`execute`](Self::execute), each attempt taking the places in the
+    /// client's budgets of the requests `paced` (the steps of a `$batch`)
+    /// instead of its own; `None` paces the request by its own method.
+    pub(crate) async fn execute_paced(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<Payload>,
+        accept: &'static str,
+        paced: Option<&[Method]>,
+    ) -> Result<Answer, GraphError> {
         let url = reqwest::Url::parse(url)
             .map_err(|e| GraphError::Config(format!("invalid request URL `{url}`: {e}")))?;
         let client_request_id = uuid::Uuid::new_v4().to_string();
@@ -126,6 +141,7 @@ impl Sender<'_> {
             body,
             accept,
             client_request_id,
+            paced,
             span: span.clone(),
         };
         request.run().instrument(span).await
@@ -140,6 +156,9 @@ struct Request<'a> {
     body: Option<Payload>,
     accept: &'static str,
     client_request_id: String,
+    /// The requests whose places in the budgets each attempt takes, when
+    /// not its own (the steps of a `$batch`).
+    paced: Option<&'a [Method]>,
     /// Whether sending it twice leaves the tenant as sending it once.
     idempotent: bool,
     /// Its `graph_request` span, the parent of the attempts' spans.
@@ -170,7 +189,14 @@ impl Request<'_> {
             );
             // Its place in the client's budgets first: a long wait must not
             // age the token.
-            self.sender.pacer.ready(&self.method).await;
+            match self.paced {
+                None => self.sender.pacer.ready(&self.method).await,
+                Some(methods) => {
+                    for method in methods {
+                        self.sender.pacer.ready(method).await;
+                    }
+                }
+            }
             let token = self.sender.tokens.access_token().await?;
             let request = self.attempt(&token)?;
             let next = match send_once(request).instrument(span.clone()).await {

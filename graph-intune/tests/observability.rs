@@ -152,3 +152,61 @@ async fn client_credentials_log_neither_the_secret_nor_the_token() {
     assert!(!text.contains(TOKEN), "the token was logged:\n{text}");
     assert!(!text.contains(SECRET), "the secret was logged:\n{text}");
 }
+
+#[tokio::test]
+async fn each_batch_post_is_a_span_with_its_round_and_step_count() {
+    let logs = Capture::default();
+    let _guard = logs.install();
+
+    let server = MockServer::start().await;
+    // Step 2 is throttled the first time; the second post carries it alone.
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"responses": [
+                {"id": "1", "status": 204},
+                {"id": "2", "status": 429, "headers": {"Retry-After": "0"}},
+                {"id": "3", "status": 204}
+            ]})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"responses": [
+                {"id": "2", "status": 204}
+            ]})),
+        )
+        .mount(&server)
+        .await;
+    let client = GraphClient::builder()
+        .base_url(format!("{}/beta", server.uri()))
+        .bearer_token(TOKEN)
+        .build()
+        .expect("valid client");
+    let mut batch = client.batch();
+    let steps: Vec<_> = ["t1", "t2", "t3"]
+        .iter()
+        .map(|key| batch.add(client.request("things").key(key).delete()))
+        .collect();
+    let mut responses = batch.send().await.expect("sent");
+    for step in steps {
+        responses.get(step).expect("deleted");
+    }
+
+    let text = logs.text();
+    for expected in [
+        "graph_batch{steps=3}:graph_batch_post{round=1 steps=3}:graph_request{method=POST path=/beta/$batch",
+        "graph_batch{steps=3}:graph_batch_post{round=2 steps=1}:graph_request{method=POST path=/beta/$batch",
+        "batch steps throttled; sending them again",
+    ] {
+        assert!(
+            text.contains(expected),
+            "`{expected}` missing from:\n{text}"
+        );
+    }
+    assert!(!text.contains(TOKEN), "the token was logged:\n{text}");
+}

@@ -561,8 +561,8 @@ impl Emitter<'_> {
         let segment = quote!(::graph_intune::odata::function_segment(#url_name, &[#(#literals),*]));
         let target = receiver.at(quote!(&segment));
         let call = match s.unwrap_value {
-            Some(true) => quote!(#target.get_value().await),
-            _ => quote!(#target.get().await),
+            Some(true) => quote!(#target.get_value()),
+            _ => quote!(#target.get()),
         };
         let Signature {
             doc,
@@ -573,7 +573,7 @@ impl Emitter<'_> {
         } = s;
         quote! {
             #doc
-            pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+            pub fn #method(&self, #(#args),*) -> ::graph_intune::Call<#ret> {
                 let segment = #segment;
                 #call
             }
@@ -610,14 +610,14 @@ impl Emitter<'_> {
         let inits = s.params.iter().map(|(name, _)| quote!(#name,));
         let target = receiver.at(quote!(#url_name));
         let call = match s.unwrap_value {
-            None => quote!(#target.post_no_content(&body).await),
-            Some(true) => quote!(#target.post_value(&body).await),
-            Some(false) => quote!(#target.post(&body).await),
+            None => quote!(#target.post_no_content(&body)),
+            Some(true) => quote!(#target.post_value(&body)),
+            Some(false) => quote!(#target.post(&body)),
         };
         let (doc, method, args, ret) = (&s.doc, &s.method, &s.args, &s.ret);
         Ok(quote! {
             #doc
-            pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, ::graph_intune::GraphError> {
+            pub fn #method(&self, #(#args),*) -> ::graph_intune::Call<#ret> {
                 #[derive(::serde::Serialize)]
                 struct Body #lifetime {
                     #(#fields)*

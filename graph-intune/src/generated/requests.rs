@@ -216,10 +216,10 @@ impl DeviceEnrollmentConfigurationRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         enrollment_configuration_assignments: &[crate::models::EnrollmentConfigurationAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "enrollmentConfigurationAssignments")]
@@ -228,19 +228,16 @@ impl DeviceEnrollmentConfigurationRequest {
         let body = Body {
             enrollment_configuration_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.setPriority`.
-    pub async fn set_priority(
-        &self,
-        priority: &i32,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn set_priority(&self, priority: &i32) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             priority: &'a i32,
         }
         let body = Body { priority };
-        self.inner.request_builder().segment("setPriority").post_no_content(&body).await
+        self.inner.request_builder().segment("setPriority").post_no_content(&body)
     }
 }
 
@@ -281,20 +278,17 @@ for DeviceEnrollmentConfigurationCollectionRequest {
 #[cfg(feature = "device-enrollment-configurations")]
 impl DeviceEnrollmentConfigurationCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -385,54 +379,43 @@ impl ManagedDeviceRequest {
         self.inner.navigate("windowsProtectionState")
     }
     /// The bound action `microsoft.graph.reprovisionCloudPc`.
-    pub async fn reprovision_cloud_pc(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn reprovision_cloud_pc(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("reprovisionCloudPc")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("reprovisionCloudPc").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.resizeCloudPc`.
-    pub async fn resize_cloud_pc(
+    pub fn resize_cloud_pc(
         &self,
         target_service_plan_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "targetServicePlanId")]
             target_service_plan_id: ::std::option::Option<&'a str>,
         }
         let body = Body { target_service_plan_id };
-        self.inner
-            .request_builder()
-            .segment("resizeCloudPc")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("resizeCloudPc").post_no_content(&body)
     }
     /// The bound function `microsoft.graph.getCloudPcRemoteActionResults`.
-    pub async fn get_cloud_pc_remote_action_results(
+    pub fn get_cloud_pc_remote_action_results(
         &self,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::CloudPcRemoteActionResult>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "getCloudPcRemoteActionResults",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound action `microsoft.graph.overrideComplianceState`.
-    pub async fn override_compliance_state(
+    pub fn override_compliance_state(
         &self,
         compliance_state: &crate::models::AdministratorConfiguredDeviceComplianceState,
         remediation_url: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "complianceState")]
@@ -448,42 +431,34 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("overrideComplianceState")
             .post_no_content(&body)
-            .await
     }
     /// The bound function `microsoft.graph.getNonCompliantSettings`.
-    pub async fn get_non_compliant_settings(
+    pub fn get_non_compliant_settings(
         &self,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceCompliancePolicySettingState>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "getNonCompliantSettings",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound action `microsoft.graph.activateDeviceEsim`.
-    pub async fn activate_device_esim(
+    pub fn activate_device_esim(
         &self,
         carrier_url: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "carrierUrl")]
             carrier_url: ::std::option::Option<&'a str>,
         }
         let body = Body { carrier_url };
-        self.inner
-            .request_builder()
-            .segment("activateDeviceEsim")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("activateDeviceEsim").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.bypassActivationLock`.
-    pub async fn bypass_activation_lock(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn bypass_activation_lock(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -491,33 +466,25 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("bypassActivationLock")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.cleanWindowsDevice`.
-    pub async fn clean_windows_device(
+    pub fn clean_windows_device(
         &self,
         keep_user_data: &bool,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "keepUserData")]
             keep_user_data: &'a bool,
         }
         let body = Body { keep_user_data };
-        self.inner
-            .request_builder()
-            .segment("cleanWindowsDevice")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("cleanWindowsDevice").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.createDeviceLogCollectionRequest`.
-    pub async fn create_device_log_collection_request(
+    pub fn create_device_log_collection_request(
         &self,
         template_type: ::std::option::Option<&crate::models::DeviceLogCollectionRequest>,
-    ) -> ::std::result::Result<
-        crate::models::DeviceLogCollectionResponse,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceLogCollectionResponse> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "templateType")]
@@ -530,13 +497,12 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("createDeviceLogCollectionRequest")
             .post(&body)
-            .await
     }
     /// The bound action `microsoft.graph.deleteUserFromSharedAppleDevice`.
-    pub async fn delete_user_from_shared_apple_device(
+    pub fn delete_user_from_shared_apple_device(
         &self,
         user_principal_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "userPrincipalName")]
@@ -547,28 +513,21 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("deleteUserFromSharedAppleDevice")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.disableLostMode`.
-    pub async fn disable_lost_mode(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn disable_lost_mode(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("disableLostMode")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("disableLostMode").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.enableLostMode`.
-    pub async fn enable_lost_mode(
+    pub fn enable_lost_mode(
         &self,
         message: ::std::option::Option<&str>,
         phone_number: ::std::option::Option<&str>,
         footer: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             message: ::std::option::Option<&'a str>,
@@ -581,25 +540,17 @@ impl ManagedDeviceRequest {
             phone_number,
             footer,
         };
-        self.inner
-            .request_builder()
-            .segment("enableLostMode")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("enableLostMode").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.locateDevice`.
-    pub async fn locate_device(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn locate_device(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("locateDevice").post_no_content(&body).await
+        self.inner.request_builder().segment("locateDevice").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.logoutSharedAppleDeviceActiveUser`.
-    pub async fn logout_shared_apple_device_active_user(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn logout_shared_apple_device_active_user(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -607,56 +558,37 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("logoutSharedAppleDeviceActiveUser")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.playLostModeSound`.
-    pub async fn play_lost_mode_sound(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn play_lost_mode_sound(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("playLostModeSound")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("playLostModeSound").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.rebootNow`.
-    pub async fn reboot_now(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn reboot_now(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("rebootNow").post_no_content(&body).await
+        self.inner.request_builder().segment("rebootNow").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.recoverPasscode`.
-    pub async fn recover_passcode(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn recover_passcode(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("recoverPasscode")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("recoverPasscode").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.remoteLock`.
-    pub async fn remote_lock(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn remote_lock(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("remoteLock").post_no_content(&body).await
+        self.inner.request_builder().segment("remoteLock").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.requestRemoteAssistance`.
-    pub async fn request_remote_assistance(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn request_remote_assistance(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -664,32 +596,23 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("requestRemoteAssistance")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.resetPasscode`.
-    pub async fn reset_passcode(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn reset_passcode(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("resetPasscode")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("resetPasscode").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.retire`.
-    pub async fn retire(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn retire(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("retire").post_no_content(&body).await
+        self.inner.request_builder().segment("retire").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.revokeAppleVppLicenses`.
-    pub async fn revoke_apple_vpp_licenses(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn revoke_apple_vpp_licenses(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -697,12 +620,9 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("revokeAppleVppLicenses")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.rotateBitLockerKeys`.
-    pub async fn rotate_bit_locker_keys(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn rotate_bit_locker_keys(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -710,27 +630,20 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("rotateBitLockerKeys")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.rotateFileVaultKey`.
-    pub async fn rotate_file_vault_key(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn rotate_file_vault_key(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("rotateFileVaultKey")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("rotateFileVaultKey").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.sendCustomNotificationToCompanyPortal`.
-    pub async fn send_custom_notification_to_company_portal(
+    pub fn send_custom_notification_to_company_portal(
         &self,
         notification_title: &str,
         notification_body: &str,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "notificationTitle")]
@@ -746,48 +659,39 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("sendCustomNotificationToCompanyPortal")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.setDeviceName`.
-    pub async fn set_device_name(
+    pub fn set_device_name(
         &self,
         device_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceName")]
             device_name: ::std::option::Option<&'a str>,
         }
         let body = Body { device_name };
-        self.inner
-            .request_builder()
-            .segment("setDeviceName")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("setDeviceName").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.shutDown`.
-    pub async fn shut_down(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn shut_down(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("shutDown").post_no_content(&body).await
+        self.inner.request_builder().segment("shutDown").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.syncDevice`.
-    pub async fn sync_device(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn sync_device(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("syncDevice").post_no_content(&body).await
+        self.inner.request_builder().segment("syncDevice").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.triggerConfigurationManagerAction`.
-    pub async fn trigger_configuration_manager_action(
+    pub fn trigger_configuration_manager_action(
         &self,
         configuration_manager_action: &crate::models::ConfigurationManagerAction,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "configurationManagerAction")]
@@ -800,15 +704,14 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("triggerConfigurationManagerAction")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.updateWindowsDeviceAccount`.
-    pub async fn update_windows_device_account(
+    pub fn update_windows_device_account(
         &self,
         update_windows_device_account_action_parameter: ::std::option::Option<
             &crate::models::UpdateWindowsDeviceAccountActionParameter,
         >,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "updateWindowsDeviceAccountActionParameter")]
@@ -823,13 +726,9 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("updateWindowsDeviceAccount")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.windowsDefenderScan`.
-    pub async fn windows_defender_scan(
-        &self,
-        quick_scan: &bool,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn windows_defender_scan(&self, quick_scan: &bool) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "quickScan")]
@@ -840,12 +739,9 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("windowsDefenderScan")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.windowsDefenderUpdateSignatures`.
-    pub async fn windows_defender_update_signatures(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn windows_defender_update_signatures(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -853,17 +749,16 @@ impl ManagedDeviceRequest {
             .request_builder()
             .segment("windowsDefenderUpdateSignatures")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.wipe`.
-    pub async fn wipe(
+    pub fn wipe(
         &self,
         keep_enrollment_data: ::std::option::Option<&bool>,
         keep_user_data: ::std::option::Option<&bool>,
         mac_os_unlock_code: ::std::option::Option<&str>,
         persist_esim_data_plan: ::std::option::Option<&bool>,
         use_protected_wipe: ::std::option::Option<&bool>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "keepEnrollmentData")]
@@ -884,14 +779,12 @@ impl ManagedDeviceRequest {
             persist_esim_data_plan,
             use_protected_wipe,
         };
-        self.inner.request_builder().segment("wipe").post_no_content(&body).await
+        self.inner.request_builder().segment("wipe").post_no_content(&body)
     }
     /// The bound function `microsoft.graph.getFileVaultKey`.
-    pub async fn get_file_vault_key(
-        &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    pub fn get_file_vault_key(&self) -> ::graph_intune::Call<::std::string::String> {
         let segment = ::graph_intune::odata::function_segment("getFileVaultKey", &[]);
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -930,10 +823,10 @@ impl ::graph_intune::runtime::Collection for ManagedDeviceCollectionRequest {
 #[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
 impl ManagedDeviceCollectionRequest {
     /// The bound action `microsoft.graph.bulkReprovisionCloudPc`.
-    pub async fn bulk_reprovision_cloud_pc(
+    pub fn bulk_reprovision_cloud_pc(
         &self,
         managed_device_ids: &[::std::string::String],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "managedDeviceIds")]
@@ -944,10 +837,9 @@ impl ManagedDeviceCollectionRequest {
             .request_builder()
             .segment("bulkReprovisionCloudPc")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.executeAction`.
-    pub async fn execute_action(
+    pub fn execute_action(
         &self,
         action_name: &crate::models::ManagedDeviceRemoteAction,
         keep_enrollment_data: ::std::option::Option<&bool>,
@@ -956,10 +848,7 @@ impl ManagedDeviceCollectionRequest {
         notification_title: ::std::option::Option<&str>,
         notification_body: ::std::option::Option<&str>,
         device_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        crate::models::BulkManagedDeviceActionResult,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::BulkManagedDeviceActionResult> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "actionName")]
@@ -986,7 +875,7 @@ impl ManagedDeviceCollectionRequest {
             notification_body,
             device_name,
         };
-        self.inner.request_builder().segment("executeAction").post(&body).await
+        self.inner.request_builder().segment("executeAction").post(&body)
     }
 }
 
@@ -1079,17 +968,14 @@ impl ::graph_intune::runtime::Collection for ManagedAppRegistrationCollectionReq
 #[cfg(feature = "app-protection")]
 impl ManagedAppRegistrationCollectionRequest {
     /// The bound function `microsoft.graph.getUserIdsWithFlaggedAppRegistration`.
-    pub async fn get_user_ids_with_flagged_app_registration(
+    pub fn get_user_ids_with_flagged_app_registration(
         &self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<::std::string::String>> {
         let segment = ::graph_intune::odata::function_segment(
             "getUserIdsWithFlaggedAppRegistration",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -1132,11 +1018,11 @@ for WindowsInformationProtectionDeviceRegistrationRequest {
 #[cfg(feature = "windows-information-protection")]
 impl WindowsInformationProtectionDeviceRegistrationRequest {
     /// The bound action `microsoft.graph.wipe`.
-    pub async fn wipe(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn wipe(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("wipe").post_no_content(&body).await
+        self.inner.request_builder().segment("wipe").post_no_content(&body)
     }
 }
 
@@ -1358,13 +1244,11 @@ impl ::graph_intune::runtime::Entity for CloudPcRequest {
 #[cfg(feature = "virtual-endpoint")]
 impl CloudPcRequest {
     /// The bound action `microsoft.graph.reprovision`.
-    pub async fn reprovision(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn reprovision(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("reprovision").post_no_content(&body).await
+        self.inner.request_builder().segment("reprovision").post_no_content(&body)
     }
 }
 
@@ -1469,17 +1353,14 @@ impl ::graph_intune::runtime::Collection for CloudPcAuditEventCollectionRequest 
 #[cfg(feature = "virtual-endpoint")]
 impl CloudPcAuditEventCollectionRequest {
     /// The bound function `microsoft.graph.getAuditActivityTypes`.
-    pub async fn get_audit_activity_types(
+    pub fn get_audit_activity_types(
         &self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<::std::string::String>> {
         let segment = ::graph_intune::odata::function_segment(
             "getAuditActivityTypes",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -1520,13 +1401,11 @@ impl ::graph_intune::runtime::Entity for CloudPcDeviceImageRequest {
 #[cfg(feature = "virtual-endpoint")]
 impl CloudPcDeviceImageRequest {
     /// The bound action `microsoft.graph.reupload`.
-    pub async fn reupload(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn reupload(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("reupload").post_no_content(&body).await
+        self.inner.request_builder().segment("reupload").post_no_content(&body)
     }
 }
 
@@ -1565,14 +1444,11 @@ impl ::graph_intune::runtime::Collection for CloudPcDeviceImageCollectionRequest
 #[cfg(feature = "virtual-endpoint")]
 impl CloudPcDeviceImageCollectionRequest {
     /// The bound function `microsoft.graph.getSourceImages`.
-    pub async fn get_source_images(
+    pub fn get_source_images(
         &self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::CloudPcSourceDeviceImage>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::CloudPcSourceDeviceImage>> {
         let segment = ::graph_intune::odata::function_segment("getSourceImages", &[]);
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -1613,23 +1489,17 @@ impl ::graph_intune::runtime::Entity for CloudPcOnPremisesConnectionRequest {
 #[cfg(feature = "virtual-endpoint")]
 impl CloudPcOnPremisesConnectionRequest {
     /// The bound action `microsoft.graph.runHealthChecks`.
-    pub async fn run_health_checks(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn run_health_checks(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("runHealthChecks")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("runHealthChecks").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.updateAdDomainPassword`.
-    pub async fn update_ad_domain_password(
+    pub fn update_ad_domain_password(
         &self,
         ad_domain_password: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "adDomainPassword")]
@@ -1640,7 +1510,6 @@ impl CloudPcOnPremisesConnectionRequest {
             .request_builder()
             .segment("updateAdDomainPassword")
             .post_no_content(&body)
-            .await
     }
 }
 
@@ -1720,16 +1589,16 @@ impl CloudPcProvisioningPolicyRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::CloudPcProvisioningPolicyAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::CloudPcProvisioningPolicyAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -1876,16 +1745,16 @@ impl CloudPcUserSettingRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::CloudPcUserSettingAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::CloudPcUserSettingAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -3322,26 +3191,24 @@ impl ::graph_intune::runtime::Entity for AndroidDeviceOwnerEnrollmentProfileRequ
 #[cfg(feature = "android-enterprise")]
 impl AndroidDeviceOwnerEnrollmentProfileRequest {
     /// The bound action `microsoft.graph.createToken`.
-    pub async fn create_token(
+    pub fn create_token(
         &self,
         token_validity_in_seconds: &i32,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "tokenValidityInSeconds")]
             token_validity_in_seconds: &'a i32,
         }
         let body = Body { token_validity_in_seconds };
-        self.inner.request_builder().segment("createToken").post_no_content(&body).await
+        self.inner.request_builder().segment("createToken").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.revokeToken`.
-    pub async fn revoke_token(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn revoke_token(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("revokeToken").post_no_content(&body).await
+        self.inner.request_builder().segment("revokeToken").post_no_content(&body)
     }
 }
 
@@ -3444,17 +3311,14 @@ impl VirtualEndpointRequest {
         self.inner.navigate("userSettings")
     }
     /// The bound function `microsoft.graph.getEffectivePermissions`.
-    pub async fn get_effective_permissions(
+    pub fn get_effective_permissions(
         &self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<::std::string::String>> {
         let segment = ::graph_intune::odata::function_segment(
             "getEffectivePermissions",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -3563,26 +3427,24 @@ impl ::graph_intune::runtime::Entity for AndroidForWorkEnrollmentProfileRequest 
 #[cfg(feature = "android-enterprise")]
 impl AndroidForWorkEnrollmentProfileRequest {
     /// The bound action `microsoft.graph.createToken`.
-    pub async fn create_token(
+    pub fn create_token(
         &self,
         token_validity_in_seconds: &i32,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "tokenValidityInSeconds")]
             token_validity_in_seconds: &'a i32,
         }
         let body = Body { token_validity_in_seconds };
-        self.inner.request_builder().segment("createToken").post_no_content(&body).await
+        self.inner.request_builder().segment("createToken").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.revokeToken`.
-    pub async fn revoke_token(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn revoke_token(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("revokeToken").post_no_content(&body).await
+        self.inner.request_builder().segment("revokeToken").post_no_content(&body)
     }
 }
 
@@ -3657,50 +3519,44 @@ impl ::graph_intune::runtime::Entity for AndroidForWorkSettingsRequest {
 #[cfg(feature = "android-enterprise")]
 impl AndroidForWorkSettingsRequest {
     /// The bound action `microsoft.graph.completeSignup`.
-    pub async fn complete_signup(
+    pub fn complete_signup(
         &self,
         enterprise_token: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "enterpriseToken")]
             enterprise_token: ::std::option::Option<&'a str>,
         }
         let body = Body { enterprise_token };
-        self.inner
-            .request_builder()
-            .segment("completeSignup")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("completeSignup").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.requestSignupUrl`.
-    pub async fn request_signup_url(
+    pub fn request_signup_url(
         &self,
         host_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "hostName")]
             host_name: ::std::option::Option<&'a str>,
         }
         let body = Body { host_name };
-        self.inner.request_builder().segment("requestSignupUrl").post_value(&body).await
+        self.inner.request_builder().segment("requestSignupUrl").post_value(&body)
     }
     /// The bound action `microsoft.graph.syncApps`.
-    pub async fn sync_apps(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn sync_apps(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("syncApps").post_no_content(&body).await
+        self.inner.request_builder().segment("syncApps").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.unbind`.
-    pub async fn unbind(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn unbind(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("unbind").post_no_content(&body).await
+        self.inner.request_builder().segment("unbind").post_no_content(&body)
     }
 }
 
@@ -3743,11 +3599,11 @@ for AndroidManagedStoreAccountEnterpriseSettingsRequest {
 #[cfg(feature = "android-enterprise")]
 impl AndroidManagedStoreAccountEnterpriseSettingsRequest {
     /// The bound action `microsoft.graph.approveApps`.
-    pub async fn approve_apps(
+    pub fn approve_apps(
         &self,
         package_ids: &[::std::string::String],
         approve_all_permissions: &bool,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "packageIds")]
@@ -3759,30 +3615,26 @@ impl AndroidManagedStoreAccountEnterpriseSettingsRequest {
             package_ids,
             approve_all_permissions,
         };
-        self.inner.request_builder().segment("approveApps").post_no_content(&body).await
+        self.inner.request_builder().segment("approveApps").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.completeSignup`.
-    pub async fn complete_signup(
+    pub fn complete_signup(
         &self,
         enterprise_token: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "enterpriseToken")]
             enterprise_token: ::std::option::Option<&'a str>,
         }
         let body = Body { enterprise_token };
-        self.inner
-            .request_builder()
-            .segment("completeSignup")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("completeSignup").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.createGooglePlayWebToken`.
-    pub async fn create_google_play_web_token(
+    pub fn create_google_play_web_token(
         &self,
         parent_uri: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "parentUri")]
@@ -3793,26 +3645,25 @@ impl AndroidManagedStoreAccountEnterpriseSettingsRequest {
             .request_builder()
             .segment("createGooglePlayWebToken")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.requestSignupUrl`.
-    pub async fn request_signup_url(
+    pub fn request_signup_url(
         &self,
         host_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "hostName")]
             host_name: ::std::option::Option<&'a str>,
         }
         let body = Body { host_name };
-        self.inner.request_builder().segment("requestSignupUrl").post_value(&body).await
+        self.inner.request_builder().segment("requestSignupUrl").post_value(&body)
     }
     /// The bound action `microsoft.graph.setAndroidDeviceOwnerFullyManagedEnrollmentState`.
-    pub async fn set_android_device_owner_fully_managed_enrollment_state(
+    pub fn set_android_device_owner_fully_managed_enrollment_state(
         &self,
         enabled: &bool,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             enabled: &'a bool,
@@ -3822,23 +3673,20 @@ impl AndroidManagedStoreAccountEnterpriseSettingsRequest {
             .request_builder()
             .segment("setAndroidDeviceOwnerFullyManagedEnrollmentState")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.syncApps`.
-    pub async fn sync_apps(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn sync_apps(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("syncApps").post_no_content(&body).await
+        self.inner.request_builder().segment("syncApps").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.unbind`.
-    pub async fn unbind(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn unbind(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("unbind").post_no_content(&body).await
+        self.inner.request_builder().segment("unbind").post_no_content(&body)
     }
 }
 
@@ -3981,13 +3829,10 @@ impl ::graph_intune::runtime::Collection for AuditEventCollectionRequest {
 #[cfg(feature = "audit-events")]
 impl AuditEventCollectionRequest {
     /// The bound function `microsoft.graph.getAuditActivityTypes`.
-    pub async fn get_audit_activity_types(
+    pub fn get_audit_activity_types(
         &self,
         category: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<::std::string::String>> {
         let segment = ::graph_intune::odata::function_segment(
             "getAuditActivityTypes",
             &[
@@ -4001,17 +3846,14 @@ impl AuditEventCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound function `microsoft.graph.getAuditCategories`.
-    pub async fn get_audit_categories(
+    pub fn get_audit_categories(
         &self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<::std::string::String>> {
         let segment = ::graph_intune::odata::function_segment("getAuditCategories", &[]);
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -4087,27 +3929,21 @@ for DeviceAndAppManagementAssignmentFilterCollectionRequest {
 #[cfg(feature = "assignment-filters")]
 impl DeviceAndAppManagementAssignmentFilterCollectionRequest {
     /// The bound action `microsoft.graph.enable`.
-    pub async fn enable(
-        &self,
-        enable: &bool,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn enable(&self, enable: &bool) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             enable: &'a bool,
         }
         let body = Body { enable };
-        self.inner.request_builder().segment("enable").post_no_content(&body).await
+        self.inner.request_builder().segment("enable").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.validateFilter`.
-    pub async fn validate_filter(
+    pub fn validate_filter(
         &self,
         device_and_app_management_assignment_filter: ::std::option::Option<
             &crate::models::DeviceAndAppManagementAssignmentFilter,
         >,
-    ) -> ::std::result::Result<
-        crate::models::AssignmentFilterValidationResult,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::AssignmentFilterValidationResult> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceAndAppManagementAssignmentFilter")]
@@ -4118,17 +3954,14 @@ impl DeviceAndAppManagementAssignmentFilterCollectionRequest {
         let body = Body {
             device_and_app_management_assignment_filter,
         };
-        self.inner.request_builder().segment("validateFilter").post(&body).await
+        self.inner.request_builder().segment("validateFilter").post(&body)
     }
     /// The bound function `microsoft.graph.getState`.
-    pub async fn get_state(
+    pub fn get_state(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::AssignmentFilterState,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::AssignmentFilterState> {
         let segment = ::graph_intune::odata::function_segment("getState", &[]);
-        self.inner.request_builder().segment(&segment).get().await
+        self.inner.request_builder().segment(&segment).get()
     }
 }
 
@@ -4202,14 +4035,11 @@ for ChromeOsOnboardingSettingsCollectionRequest {
 #[cfg(feature = "chrome-os-onboarding-settings")]
 impl ChromeOsOnboardingSettingsCollectionRequest {
     /// The bound action `microsoft.graph.connect`.
-    pub async fn connect(
+    pub fn connect(
         &self,
         owner_user_principal_name: ::std::option::Option<&str>,
         service_account_credentials: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        crate::models::ChromeOsOnboardingStatus,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::ChromeOsOnboardingStatus> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "ownerUserPrincipalName")]
@@ -4221,7 +4051,7 @@ impl ChromeOsOnboardingSettingsCollectionRequest {
             owner_user_principal_name,
             service_account_credentials,
         };
-        self.inner.request_builder().segment("connect").post_value(&body).await
+        self.inner.request_builder().segment("connect").post_value(&body)
     }
 }
 
@@ -4504,25 +4334,24 @@ impl DeviceCompliancePolicyRequest {
         self.inner.navigate("userStatusOverview")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::DeviceCompliancePolicyAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceCompliancePolicyAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::DeviceCompliancePolicyAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
     /// The bound action `microsoft.graph.scheduleActionsForRules`.
-    pub async fn schedule_actions_for_rules(
+    pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[crate::models::DeviceComplianceScheduledActionForRule],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceComplianceScheduledActionForRules")]
@@ -4535,7 +4364,6 @@ impl DeviceCompliancePolicyRequest {
             .request_builder()
             .segment("scheduleActionsForRules")
             .post_no_content(&body)
-            .await
     }
 }
 
@@ -4574,27 +4402,23 @@ impl ::graph_intune::runtime::Collection for DeviceCompliancePolicyCollectionReq
 #[cfg(feature = "device-compliance")]
 impl DeviceCompliancePolicyCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
     /// The bound action `microsoft.graph.getDevicesScheduledToRetire`.
-    pub async fn get_devices_scheduled_to_retire(
+    pub fn get_devices_scheduled_to_retire(
         &self,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::RetireScheduledManagedDevice>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body {}
@@ -4603,12 +4427,11 @@ impl DeviceCompliancePolicyCollectionRequest {
             .request_builder()
             .segment("getDevicesScheduledToRetire")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.refreshDeviceComplianceReportSummarization`.
-    pub async fn refresh_device_compliance_report_summarization(
+    pub fn refresh_device_compliance_report_summarization(
         &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -4616,14 +4439,13 @@ impl DeviceCompliancePolicyCollectionRequest {
             .request_builder()
             .segment("refreshDeviceComplianceReportSummarization")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.setScheduledRetireState`.
-    pub async fn set_scheduled_retire_state(
+    pub fn set_scheduled_retire_state(
         &self,
         state: &crate::models::ScheduledRetireState,
         managed_device_ids: &[::std::string::String],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             state: &'a crate::models::ScheduledRetireState,
@@ -4635,18 +4457,14 @@ impl DeviceCompliancePolicyCollectionRequest {
             .request_builder()
             .segment("setScheduledRetireState")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.validateComplianceScript`.
-    pub async fn validate_compliance_script(
+    pub fn validate_compliance_script(
         &self,
         device_compliance_policy_script: ::std::option::Option<
             &crate::models::DeviceCompliancePolicyScript,
         >,
-    ) -> ::std::result::Result<
-        crate::models::DeviceComplianceScriptValidationResult,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceComplianceScriptValidationResult> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceCompliancePolicyScript")]
@@ -4657,11 +4475,7 @@ impl DeviceCompliancePolicyCollectionRequest {
         let body = Body {
             device_compliance_policy_script,
         };
-        self.inner
-            .request_builder()
-            .segment("validateComplianceScript")
-            .post(&body)
-            .await
+        self.inner.request_builder().segment("validateComplianceScript").post(&body)
     }
 }
 
@@ -5028,13 +4842,12 @@ impl DeviceConfigurationRequest {
         self.inner.navigate("userStatusOverview")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_configuration_group_assignments: &[crate::models::DeviceConfigurationGroupAssignment],
         assignments: &[crate::models::DeviceConfigurationAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceConfigurationAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -5046,13 +4859,13 @@ impl DeviceConfigurationRequest {
             device_configuration_group_assignments,
             assignments,
         };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
     /// The bound action `microsoft.graph.assignedAccessMultiModeProfiles`.
-    pub async fn assigned_access_multi_mode_profiles(
+    pub fn assigned_access_multi_mode_profiles(
         &self,
         assigned_access_multi_mode_profiles: &[crate::models::WindowsAssignedAccessProfile],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "assignedAccessMultiModeProfiles")]
@@ -5065,13 +4878,12 @@ impl DeviceConfigurationRequest {
             .request_builder()
             .segment("assignedAccessMultiModeProfiles")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.windowsPrivacyAccessControls`.
-    pub async fn windows_privacy_access_controls(
+    pub fn windows_privacy_access_controls(
         &self,
         windows_privacy_access_controls: &[crate::models::WindowsPrivacyDataAccessControlItem],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "windowsPrivacyAccessControls")]
@@ -5084,13 +4896,12 @@ impl DeviceConfigurationRequest {
             .request_builder()
             .segment("windowsPrivacyAccessControls")
             .post_no_content(&body)
-            .await
     }
     /// The bound function `microsoft.graph.getOmaSettingPlainTextValue`.
-    pub async fn get_oma_setting_plain_text_value(
+    pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         let segment = ::graph_intune::odata::function_segment(
             "getOmaSettingPlainTextValue",
             &[
@@ -5106,7 +4917,7 @@ impl DeviceConfigurationRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -5145,28 +4956,24 @@ impl ::graph_intune::runtime::Collection for DeviceConfigurationCollectionReques
 #[cfg(feature = "device-configuration")]
 impl DeviceConfigurationCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
     /// The bound action `microsoft.graph.getTargetedUsersAndDevices`.
-    pub async fn get_targeted_users_and_devices(
+    pub fn get_targeted_users_and_devices(
         &self,
         device_configuration_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceConfigurationTargetedUserAndDevice>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -5178,20 +4985,18 @@ impl DeviceConfigurationCollectionRequest {
             .request_builder()
             .segment("getTargetedUsersAndDevices")
             .post_value(&body)
-            .await
     }
     /// The bound function `microsoft.graph.getIosAvailableUpdateVersions`.
-    pub async fn get_ios_available_update_versions(
+    pub fn get_ios_available_update_versions(
         &self,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::IosAvailableUpdateVersion>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "getIosAvailableUpdateVersions",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -5726,29 +5531,25 @@ impl DeviceManagementConfigurationPolicyRequest {
         self.inner.navigate("settings")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::DeviceManagementConfigurationPolicyAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceManagementConfigurationPolicyAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::DeviceManagementConfigurationPolicyAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
     /// The bound action `microsoft.graph.createCopy`.
-    pub async fn create_copy(
+    pub fn create_copy(
         &self,
         display_name: ::std::option::Option<&str>,
         description: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        crate::models::DeviceManagementConfigurationPolicy,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceManagementConfigurationPolicy> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "displayName")]
@@ -5756,7 +5557,7 @@ impl DeviceManagementConfigurationPolicyRequest {
             description: ::std::option::Option<&'a str>,
         }
         let body = Body { display_name, description };
-        self.inner.request_builder().segment("createCopy").post(&body).await
+        self.inner.request_builder().segment("createCopy").post(&body)
     }
 }
 
@@ -5988,16 +5789,13 @@ impl DeviceManagementReusablePolicySettingRequest {
         self.inner.navigate("referencingConfigurationPolicies")
     }
     /// The bound action `microsoft.graph.clone`.
-    pub async fn clone_2(
+    pub fn clone_2(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceManagementReusablePolicySetting,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceManagementReusablePolicySetting> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("clone").post(&body).await
+        self.inner.request_builder().segment("clone").post(&body)
     }
 }
 
@@ -6434,17 +6232,17 @@ impl ::graph_intune::runtime::Entity for DeviceManagementExchangeConnectorReques
 #[cfg(feature = "exchange-connectors")]
 impl DeviceManagementExchangeConnectorRequest {
     /// The bound action `microsoft.graph.sync`.
-    pub async fn sync(
+    pub fn sync(
         &self,
         sync_type: &crate::models::DeviceManagementExchangeConnectorSyncType,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "syncType")]
             sync_type: &'a crate::models::DeviceManagementExchangeConnectorSyncType,
         }
         let body = Body { sync_type };
-        self.inner.request_builder().segment("sync").post_no_content(&body).await
+        self.inner.request_builder().segment("sync").post_no_content(&body)
     }
 }
 
@@ -6818,39 +6616,36 @@ impl DeviceManagementIntentRequest {
         self.inner.navigate("userStateSummary")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::DeviceManagementIntentAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::DeviceManagementIntentAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.createCopy`.
-    pub async fn create_copy(
+    pub fn create_copy(
         &self,
         display_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        crate::models::DeviceManagementIntent,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceManagementIntent> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "displayName")]
             display_name: ::std::option::Option<&'a str>,
         }
         let body = Body { display_name };
-        self.inner.request_builder().segment("createCopy").post(&body).await
+        self.inner.request_builder().segment("createCopy").post(&body)
     }
     /// The bound action `microsoft.graph.migrateToTemplate`.
-    pub async fn migrate_to_template(
+    pub fn migrate_to_template(
         &self,
         new_template_id: ::std::option::Option<&str>,
         preserve_custom_values: &bool,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "newTemplateId")]
@@ -6862,35 +6657,26 @@ impl DeviceManagementIntentRequest {
             new_template_id,
             preserve_custom_values,
         };
-        self.inner
-            .request_builder()
-            .segment("migrateToTemplate")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("migrateToTemplate").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.updateSettings`.
-    pub async fn update_settings(
+    pub fn update_settings(
         &self,
         settings: &[crate::models::DeviceManagementSettingInstance],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             settings: &'a [crate::models::DeviceManagementSettingInstance],
         }
         let body = Body { settings };
-        self.inner
-            .request_builder()
-            .segment("updateSettings")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("updateSettings").post_no_content(&body)
     }
     /// The bound function `microsoft.graph.compare`.
-    pub async fn compare(
+    pub fn compare(
         &self,
         template_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceManagementSettingComparison>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "compare",
@@ -6907,7 +6693,7 @@ impl DeviceManagementIntentRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -7066,12 +6852,11 @@ impl DeviceManagementTemplateRequest {
         self.inner.navigate("settings")
     }
     /// The bound function `microsoft.graph.compare`.
-    pub async fn compare(
+    pub fn compare(
         &self,
         template_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceManagementSettingComparison>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "compare",
@@ -7088,19 +6873,16 @@ impl DeviceManagementTemplateRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound action `microsoft.graph.createInstance`.
-    pub async fn create_instance(
+    pub fn create_instance(
         &self,
         display_name: ::std::option::Option<&str>,
         description: ::std::option::Option<&str>,
         settings_delta: &[crate::models::DeviceManagementSettingInstance],
         role_scope_tag_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        crate::models::DeviceManagementIntent,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceManagementIntent> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "displayName")]
@@ -7117,7 +6899,7 @@ impl DeviceManagementTemplateRequest {
             settings_delta,
             role_scope_tag_ids,
         };
-        self.inner.request_builder().segment("createInstance").post(&body).await
+        self.inner.request_builder().segment("createInstance").post(&body)
     }
 }
 
@@ -7156,12 +6938,9 @@ impl ::graph_intune::runtime::Collection for DeviceManagementTemplateCollectionR
 #[cfg(feature = "endpoint-security")]
 impl DeviceManagementTemplateCollectionRequest {
     /// The bound action `microsoft.graph.importOffice365DeviceConfigurationPolicies`.
-    pub async fn import_office365_device_configuration_policies(
+    pub fn import_office365_device_configuration_policies(
         &self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::DeviceManagementIntent>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::DeviceManagementIntent>> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -7169,7 +6948,6 @@ impl DeviceManagementTemplateCollectionRequest {
             .request_builder()
             .segment("importOffice365DeviceConfigurationPolicies")
             .post_value(&body)
-            .await
     }
 }
 
@@ -7210,9 +6988,9 @@ impl ::graph_intune::runtime::Entity for ApplePushNotificationCertificateRequest
 #[cfg(feature = "apple-push-notification-certificate")]
 impl ApplePushNotificationCertificateRequest {
     /// The bound action `microsoft.graph.generateApplePushNotificationCertificateSigningRequest`.
-    pub async fn generate_apple_push_notification_certificate_signing_request(
+    pub fn generate_apple_push_notification_certificate_signing_request(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -7220,17 +6998,16 @@ impl ApplePushNotificationCertificateRequest {
             .request_builder()
             .segment("generateApplePushNotificationCertificateSigningRequest")
             .post_value(&body)
-            .await
     }
     /// The bound function `microsoft.graph.downloadApplePushNotificationCertificateSigningRequest`.
-    pub async fn download_apple_push_notification_certificate_signing_request(
+    pub fn download_apple_push_notification_certificate_signing_request(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         let segment = ::graph_intune::odata::function_segment(
             "downloadApplePushNotificationCertificateSigningRequest",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -7404,16 +7181,13 @@ impl ::graph_intune::runtime::Entity for DataSharingConsentRequest {
 #[cfg(feature = "data-sharing-consents")]
 impl DataSharingConsentRequest {
     /// The bound action `microsoft.graph.consentToDataSharing`.
-    pub async fn consent_to_data_sharing(
+    pub fn consent_to_data_sharing(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::DataSharingConsent,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DataSharingConsent> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("consentToDataSharing").post(&body).await
+        self.inner.request_builder().segment("consentToDataSharing").post(&body)
     }
 }
 
@@ -7570,10 +7344,10 @@ impl DeviceComplianceScriptRequest {
         self.inner.navigate("runSummary")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_health_script_assignments: &[crate::models::DeviceHealthScriptAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceHealthScriptAssignments")]
@@ -7582,7 +7356,7 @@ impl DeviceComplianceScriptRequest {
         let body = Body {
             device_health_script_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -7679,11 +7453,11 @@ impl DeviceCustomAttributeShellScriptRequest {
         self.inner.navigate("userRunStates")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_management_script_group_assignments: &[crate::models::DeviceManagementScriptGroupAssignment],
         device_management_script_assignments: &[crate::models::DeviceManagementScriptAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceManagementScriptGroupAssignments")]
@@ -7695,7 +7469,7 @@ impl DeviceCustomAttributeShellScriptRequest {
             device_management_script_group_assignments,
             device_management_script_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -7786,10 +7560,10 @@ impl DeviceHealthScriptRequest {
         self.inner.navigate("runSummary")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_health_script_assignments: &[crate::models::DeviceHealthScriptAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceHealthScriptAssignments")]
@@ -7798,12 +7572,12 @@ impl DeviceHealthScriptRequest {
         let body = Body {
             device_health_script_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.getGlobalScriptHighestAvailableVersion`.
-    pub async fn get_global_script_highest_available_version(
+    pub fn get_global_script_highest_available_version(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -7811,36 +7585,28 @@ impl DeviceHealthScriptRequest {
             .request_builder()
             .segment("getGlobalScriptHighestAvailableVersion")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.updateGlobalScript`.
-    pub async fn update_global_script(
+    pub fn update_global_script(
         &self,
         version: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             version: ::std::option::Option<&'a str>,
         }
         let body = Body { version };
-        self.inner
-            .request_builder()
-            .segment("updateGlobalScript")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("updateGlobalScript").post_value(&body)
     }
     /// The bound function `microsoft.graph.getRemediationHistory`.
-    pub async fn get_remediation_history(
+    pub fn get_remediation_history(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceHealthScriptRemediationHistory,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceHealthScriptRemediationHistory> {
         let segment = ::graph_intune::odata::function_segment(
             "getRemediationHistory",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get().await
+        self.inner.request_builder().segment(&segment).get()
     }
 }
 
@@ -7879,9 +7645,7 @@ impl ::graph_intune::runtime::Collection for DeviceHealthScriptCollectionRequest
 #[cfg(feature = "device-health-scripts")]
 impl DeviceHealthScriptCollectionRequest {
     /// The bound action `microsoft.graph.enableGlobalScripts`.
-    pub async fn enable_global_scripts(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn enable_global_scripts(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -7889,33 +7653,26 @@ impl DeviceHealthScriptCollectionRequest {
             .request_builder()
             .segment("enableGlobalScripts")
             .post_no_content(&body)
-            .await
     }
     /// The bound function `microsoft.graph.areGlobalScriptsAvailable`.
-    pub async fn are_global_scripts_available(
+    pub fn are_global_scripts_available(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::GlobalDeviceHealthScriptState,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::GlobalDeviceHealthScriptState> {
         let segment = ::graph_intune::odata::function_segment(
             "areGlobalScriptsAvailable",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound function `microsoft.graph.getRemediationSummary`.
-    pub async fn get_remediation_summary(
+    pub fn get_remediation_summary(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::DeviceHealthScriptRemediationSummary,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::DeviceHealthScriptRemediationSummary> {
         let segment = ::graph_intune::odata::function_segment(
             "getRemediationSummary",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get().await
+        self.inner.request_builder().segment(&segment).get()
     }
 }
 
@@ -7980,11 +7737,11 @@ impl DeviceManagementScriptRequest {
         self.inner.navigate("userRunStates")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_management_script_group_assignments: &[crate::models::DeviceManagementScriptGroupAssignment],
         device_management_script_assignments: &[crate::models::DeviceManagementScriptAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceManagementScriptGroupAssignments")]
@@ -7996,7 +7753,7 @@ impl DeviceManagementScriptRequest {
             device_management_script_group_assignments,
             device_management_script_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -8035,20 +7792,17 @@ impl ::graph_intune::runtime::Collection for DeviceManagementScriptCollectionReq
 #[cfg(feature = "device-management-scripts")]
 impl DeviceManagementScriptCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -8113,11 +7867,11 @@ impl DeviceShellScriptRequest {
         self.inner.navigate("userRunStates")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_management_script_group_assignments: &[crate::models::DeviceManagementScriptGroupAssignment],
         device_management_script_assignments: &[crate::models::DeviceManagementScriptAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceManagementScriptGroupAssignments")]
@@ -8129,7 +7883,7 @@ impl DeviceShellScriptRequest {
             device_management_script_group_assignments,
             device_management_script_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -9054,12 +8808,11 @@ for UserExperienceAnalyticsDevicePerformanceCollectionRequest {
 #[cfg(feature = "user-experience-analytics")]
 impl UserExperienceAnalyticsDevicePerformanceCollectionRequest {
     /// The bound function `microsoft.graph.summarizeDevicePerformanceDevices`.
-    pub async fn summarize_device_performance_devices(
+    pub fn summarize_device_performance_devices(
         &self,
         summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::UserExperienceAnalyticsDevicePerformance>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "summarizeDevicePerformanceDevices",
@@ -9070,7 +8823,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -9656,13 +9409,10 @@ impl UserExperienceAnalyticsRegressionSummaryRequest {
         self.inner.navigate("operatingSystemRegression")
     }
     /// The bound function `microsoft.graph.summarizeDeviceRegressionPerformance`.
-    pub async fn summarize_device_regression_performance(
+    pub fn summarize_device_regression_performance(
         &self,
         summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
-    ) -> ::std::result::Result<
-        crate::models::UserExperienceAnalyticsRegressionSummary,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::UserExperienceAnalyticsRegressionSummary> {
         let segment = ::graph_intune::odata::function_segment(
             "summarizeDeviceRegressionPerformance",
             &[
@@ -9672,7 +9422,7 @@ impl UserExperienceAnalyticsRegressionSummaryRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get().await
+        self.inner.request_builder().segment(&segment).get()
     }
 }
 
@@ -9748,12 +9498,11 @@ for UserExperienceAnalyticsRemoteConnectionCollectionRequest {
 #[cfg(feature = "user-experience-analytics")]
 impl UserExperienceAnalyticsRemoteConnectionCollectionRequest {
     /// The bound function `microsoft.graph.summarizeDeviceRemoteConnection`.
-    pub async fn summarize_device_remote_connection(
+    pub fn summarize_device_remote_connection(
         &self,
         summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::UserExperienceAnalyticsRemoteConnection>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "summarizeDeviceRemoteConnection",
@@ -9764,7 +9513,7 @@ impl UserExperienceAnalyticsRemoteConnectionCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -9841,12 +9590,11 @@ for UserExperienceAnalyticsResourcePerformanceCollectionRequest {
 #[cfg(feature = "user-experience-analytics")]
 impl UserExperienceAnalyticsResourcePerformanceCollectionRequest {
     /// The bound function `microsoft.graph.summarizeDeviceResourcePerformance`.
-    pub async fn summarize_device_resource_performance(
+    pub fn summarize_device_resource_performance(
         &self,
         summarize_by: &crate::models::UserExperienceAnalyticsSummarizedBy,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::UserExperienceAnalyticsResourcePerformance>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "summarizeDeviceResourcePerformance",
@@ -9857,7 +9605,7 @@ impl UserExperienceAnalyticsResourcePerformanceCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -10201,19 +9949,18 @@ impl DeviceManagementResourceAccessProfileBaseRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::DeviceManagementResourceAccessProfileAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::DeviceManagementResourceAccessProfileAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::DeviceManagementResourceAccessProfileAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
 }
 
@@ -10294,16 +10041,13 @@ impl AppleUserInitiatedEnrollmentProfileRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.setPriority`.
-    pub async fn set_priority(
-        &self,
-        priority: &i32,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn set_priority(&self, priority: &i32) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             priority: &'a i32,
         }
         let body = Body { priority };
-        self.inner.request_builder().segment("setPriority").post_no_content(&body).await
+        self.inner.request_builder().segment("setPriority").post_no_content(&body)
     }
 }
 
@@ -10390,9 +10134,9 @@ impl DepOnboardingSettingRequest {
         self.inner.navigate("importedAppleDeviceIdentities")
     }
     /// The bound action `microsoft.graph.generateEncryptionPublicKey`.
-    pub async fn generate_encryption_public_key(
+    pub fn generate_encryption_public_key(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -10400,12 +10144,9 @@ impl DepOnboardingSettingRequest {
             .request_builder()
             .segment("generateEncryptionPublicKey")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.shareForSchoolDataSyncService`.
-    pub async fn share_for_school_data_sync_service(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn share_for_school_data_sync_service(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -10413,12 +10154,9 @@ impl DepOnboardingSettingRequest {
             .request_builder()
             .segment("shareForSchoolDataSyncService")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.syncWithAppleDeviceEnrollmentProgram`.
-    pub async fn sync_with_apple_device_enrollment_program(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn sync_with_apple_device_enrollment_program(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -10426,12 +10164,9 @@ impl DepOnboardingSettingRequest {
             .request_builder()
             .segment("syncWithAppleDeviceEnrollmentProgram")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.unshareForSchoolDataSyncService`.
-    pub async fn unshare_for_school_data_sync_service(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn unshare_for_school_data_sync_service(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -10439,14 +10174,13 @@ impl DepOnboardingSettingRequest {
             .request_builder()
             .segment("unshareForSchoolDataSyncService")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.uploadDepToken`.
-    pub async fn upload_dep_token(
+    pub fn upload_dep_token(
         &self,
         apple_id: ::std::option::Option<&str>,
         dep_token: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "appleId")]
@@ -10455,21 +10189,17 @@ impl DepOnboardingSettingRequest {
             dep_token: ::std::option::Option<&'a str>,
         }
         let body = Body { apple_id, dep_token };
-        self.inner
-            .request_builder()
-            .segment("uploadDepToken")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("uploadDepToken").post_no_content(&body)
     }
     /// The bound function `microsoft.graph.getEncryptionPublicKey`.
-    pub async fn get_encryption_public_key(
+    pub fn get_encryption_public_key(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         let segment = ::graph_intune::odata::function_segment(
             "getEncryptionPublicKey",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -10508,10 +10238,10 @@ impl ::graph_intune::runtime::Collection for DepOnboardingSettingCollectionReque
 #[cfg(feature = "dep-onboarding-settings")]
 impl DepOnboardingSettingCollectionRequest {
     /// The bound function `microsoft.graph.getExpiringVppTokenCount`.
-    pub async fn get_expiring_vpp_token_count(
+    pub fn get_expiring_vpp_token_count(
         &self,
         expiring_before_date_time: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<i32, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<i32> {
         let segment = ::graph_intune::odata::function_segment(
             "getExpiringVppTokenCount",
             &[
@@ -10527,7 +10257,7 @@ impl DepOnboardingSettingCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -10600,13 +10330,12 @@ impl ::graph_intune::runtime::Collection for ImportedDeviceIdentityCollectionReq
 #[cfg(feature = "imported-device-identities")]
 impl ImportedDeviceIdentityCollectionRequest {
     /// The bound action `microsoft.graph.importDeviceIdentityList`.
-    pub async fn import_device_identity_list(
+    pub fn import_device_identity_list(
         &self,
         imported_device_identities: &[crate::models::ImportedDeviceIdentityKind],
         overwrite_imported_device_identities: &bool,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::ImportedDeviceIdentityResult>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -10623,15 +10352,13 @@ impl ImportedDeviceIdentityCollectionRequest {
             .request_builder()
             .segment("importDeviceIdentityList")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.searchExistingIdentities`.
-    pub async fn search_existing_identities(
+    pub fn search_existing_identities(
         &self,
         imported_device_identities: &[crate::models::ImportedDeviceIdentityKind],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::ImportedDeviceIdentityKind>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -10643,7 +10370,6 @@ impl ImportedDeviceIdentityCollectionRequest {
             .request_builder()
             .segment("searchExistingIdentities")
             .post_value(&body)
-            .await
     }
 }
 
@@ -10719,12 +10445,11 @@ for ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
 #[cfg(feature = "windows-autopilot")]
 impl ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
     /// The bound action `microsoft.graph.import`.
-    pub async fn import(
+    pub fn import(
         &self,
         imported_windows_autopilot_device_identities: &[crate::models::ImportedWindowsAutopilotDeviceIdentity],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::ImportedWindowsAutopilotDeviceIdentity>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -10734,7 +10459,7 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequest {
         let body = Body {
             imported_windows_autopilot_device_identities,
         };
-        self.inner.request_builder().segment("import").post_value(&body).await
+        self.inner.request_builder().segment("import").post_value(&body)
     }
 }
 
@@ -10787,17 +10512,17 @@ impl WindowsAutopilotDeploymentProfileRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         device_ids: &[::std::string::String],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceIds")]
             device_ids: &'a [::std::string::String],
         }
         let body = Body { device_ids };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -10838,20 +10563,17 @@ for WindowsAutopilotDeploymentProfileCollectionRequest {
 #[cfg(feature = "windows-autopilot")]
 impl WindowsAutopilotDeploymentProfileCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -10892,12 +10614,12 @@ impl ::graph_intune::runtime::Entity for WindowsAutopilotDeviceIdentityRequest {
 #[cfg(feature = "windows-autopilot")]
 impl WindowsAutopilotDeviceIdentityRequest {
     /// The bound action `microsoft.graph.assignResourceAccountToDevice`.
-    pub async fn assign_resource_account_to_device(
+    pub fn assign_resource_account_to_device(
         &self,
         user_principal_name: ::std::option::Option<&str>,
         addressable_user_name: ::std::option::Option<&str>,
         resource_account_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "userPrincipalName")]
@@ -10916,14 +10638,13 @@ impl WindowsAutopilotDeviceIdentityRequest {
             .request_builder()
             .segment("assignResourceAccountToDevice")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.assignUserToDevice`.
-    pub async fn assign_user_to_device(
+    pub fn assign_user_to_device(
         &self,
         user_principal_name: ::std::option::Option<&str>,
         addressable_user_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "userPrincipalName")]
@@ -10935,16 +10656,10 @@ impl WindowsAutopilotDeviceIdentityRequest {
             user_principal_name,
             addressable_user_name,
         };
-        self.inner
-            .request_builder()
-            .segment("assignUserToDevice")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("assignUserToDevice").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.unassignResourceAccountFromDevice`.
-    pub async fn unassign_resource_account_from_device(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn unassign_resource_account_from_device(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -10952,12 +10667,9 @@ impl WindowsAutopilotDeviceIdentityRequest {
             .request_builder()
             .segment("unassignResourceAccountFromDevice")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.unassignUserFromDevice`.
-    pub async fn unassign_user_from_device(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn unassign_user_from_device(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -10965,16 +10677,15 @@ impl WindowsAutopilotDeviceIdentityRequest {
             .request_builder()
             .segment("unassignUserFromDevice")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.updateDeviceProperties`.
-    pub async fn update_device_properties(
+    pub fn update_device_properties(
         &self,
         user_principal_name: ::std::option::Option<&str>,
         addressable_user_name: ::std::option::Option<&str>,
         group_tag: ::std::option::Option<&str>,
         display_name: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "userPrincipalName")]
@@ -10996,7 +10707,6 @@ impl WindowsAutopilotDeviceIdentityRequest {
             .request_builder()
             .segment("updateDeviceProperties")
             .post_no_content(&body)
-            .await
     }
 }
 
@@ -11071,11 +10781,11 @@ impl ::graph_intune::runtime::Entity for WindowsAutopilotSettingsRequest {
 #[cfg(feature = "windows-autopilot")]
 impl WindowsAutopilotSettingsRequest {
     /// The bound action `microsoft.graph.sync`.
-    pub async fn sync(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn sync(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("sync").post_no_content(&body).await
+        self.inner.request_builder().segment("sync").post_no_content(&body)
     }
 }
 
@@ -11148,18 +10858,15 @@ impl ::graph_intune::runtime::Collection for ManagementConditionCollectionReques
 #[cfg(feature = "management-conditions")]
 impl ManagementConditionCollectionRequest {
     /// The bound function `microsoft.graph.getManagementConditionsForPlatform`.
-    pub async fn get_management_conditions_for_platform(
+    pub fn get_management_conditions_for_platform(
         &self,
         platform: &crate::models::DevicePlatformType,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::ManagementCondition>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::ManagementCondition>> {
         let segment = ::graph_intune::odata::function_segment(
             "getManagementConditionsForPlatform",
             &[("platform", ::graph_intune::odata::string_literal(platform.as_str()))],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -11200,17 +10907,14 @@ impl ::graph_intune::runtime::Entity for ManagementConditionStatementRequest {
 #[cfg(feature = "management-condition-statements")]
 impl ManagementConditionStatementRequest {
     /// The bound function `microsoft.graph.getManagementConditionStatementExpressionString`.
-    pub async fn get_management_condition_statement_expression_string(
+    pub fn get_management_condition_statement_expression_string(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::ManagementConditionExpressionString,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::ManagementConditionExpressionString> {
         let segment = ::graph_intune::odata::function_segment(
             "getManagementConditionStatementExpressionString",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get().await
+        self.inner.request_builder().segment(&segment).get()
     }
 }
 
@@ -11251,18 +10955,17 @@ for ManagementConditionStatementCollectionRequest {
 #[cfg(feature = "management-condition-statements")]
 impl ManagementConditionStatementCollectionRequest {
     /// The bound function `microsoft.graph.getManagementConditionStatementsForPlatform`.
-    pub async fn get_management_condition_statements_for_platform(
+    pub fn get_management_condition_statements_for_platform(
         &self,
         platform: &crate::models::DevicePlatformType,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::ManagementConditionStatement>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "getManagementConditionStatementsForPlatform",
             &[("platform", ::graph_intune::odata::string_literal(platform.as_str()))],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -11352,12 +11055,12 @@ for GroupPolicyMigrationReportCollectionRequest {
 #[cfg(feature = "group-policy")]
 impl GroupPolicyMigrationReportCollectionRequest {
     /// The bound action `microsoft.graph.createMigrationReport`.
-    pub async fn create_migration_report(
+    pub fn create_migration_report(
         &self,
         group_policy_object_file: ::std::option::Option<
             &crate::models::GroupPolicyObjectFile,
         >,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "groupPolicyObjectFile")]
@@ -11366,11 +11069,7 @@ impl GroupPolicyMigrationReportCollectionRequest {
             >,
         }
         let body = Body { group_policy_object_file };
-        self.inner
-            .request_builder()
-            .segment("createMigrationReport")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("createMigrationReport").post_value(&body)
     }
 }
 
@@ -11555,27 +11254,26 @@ impl GroupPolicyConfigurationRequest {
         self.inner.navigate("definitionValues")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::GroupPolicyConfigurationAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::GroupPolicyConfigurationAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::GroupPolicyConfigurationAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
     /// The bound action `microsoft.graph.updateDefinitionValues`.
-    pub async fn update_definition_values(
+    pub fn update_definition_values(
         &self,
         added: &[crate::models::GroupPolicyDefinitionValue],
         updated: &[crate::models::GroupPolicyDefinitionValue],
         deleted_ids: &[::std::string::String],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             added: &'a [crate::models::GroupPolicyDefinitionValue],
@@ -11592,7 +11290,6 @@ impl GroupPolicyConfigurationRequest {
             .request_builder()
             .segment("updateDefinitionValues")
             .post_no_content(&body)
-            .await
     }
 }
 
@@ -11807,17 +11504,17 @@ impl ::graph_intune::runtime::Entity for GroupPolicyUploadedDefinitionFileReques
 #[cfg(feature = "group-policy")]
 impl GroupPolicyUploadedDefinitionFileRequest {
     /// The bound action `microsoft.graph.remove`.
-    pub async fn remove(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn remove(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("remove").post_no_content(&body).await
+        self.inner.request_builder().segment("remove").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.addLanguageFiles`.
-    pub async fn add_language_files(
+    pub fn add_language_files(
         &self,
         group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "groupPolicyUploadedLanguageFiles")]
@@ -11826,17 +11523,13 @@ impl GroupPolicyUploadedDefinitionFileRequest {
         let body = Body {
             group_policy_uploaded_language_files,
         };
-        self.inner
-            .request_builder()
-            .segment("addLanguageFiles")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("addLanguageFiles").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.removeLanguageFiles`.
-    pub async fn remove_language_files(
+    pub fn remove_language_files(
         &self,
         group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "groupPolicyUploadedLanguageFiles")]
@@ -11849,13 +11542,12 @@ impl GroupPolicyUploadedDefinitionFileRequest {
             .request_builder()
             .segment("removeLanguageFiles")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.updateLanguageFiles`.
-    pub async fn update_language_files(
+    pub fn update_language_files(
         &self,
         group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "groupPolicyUploadedLanguageFiles")]
@@ -11868,14 +11560,13 @@ impl GroupPolicyUploadedDefinitionFileRequest {
             .request_builder()
             .segment("updateLanguageFiles")
             .post_no_content(&body)
-            .await
     }
     /// The bound action `microsoft.graph.uploadNewVersion`.
-    pub async fn upload_new_version(
+    pub fn upload_new_version(
         &self,
         content: &::graph_intune::edm::Binary,
         group_policy_uploaded_language_files: &[crate::models::GroupPolicyUploadedLanguageFile],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             content: &'a ::graph_intune::edm::Binary,
@@ -11886,11 +11577,7 @@ impl GroupPolicyUploadedDefinitionFileRequest {
             content,
             group_policy_uploaded_language_files,
         };
-        self.inner
-            .request_builder()
-            .segment("uploadNewVersion")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("uploadNewVersion").post_no_content(&body)
     }
 }
 
@@ -12103,13 +11790,11 @@ for MicrosoftTunnelServerLogCollectionResponseRequest {
 #[cfg(feature = "microsoft-tunnel")]
 impl MicrosoftTunnelServerLogCollectionResponseRequest {
     /// The bound action `microsoft.graph.createDownloadUrl`.
-    pub async fn create_download_url(
-        &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    pub fn create_download_url(&self) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("createDownloadUrl").post_value(&body).await
+        self.inner.request_builder().segment("createDownloadUrl").post_value(&body)
     }
 }
 
@@ -12196,17 +11881,11 @@ impl MicrosoftTunnelSiteRequest {
         self.inner.navigate("microsoftTunnelServers")
     }
     /// The bound action `microsoft.graph.requestUpgrade`.
-    pub async fn request_upgrade(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn request_upgrade(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("requestUpgrade")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("requestUpgrade").post_no_content(&body)
     }
 }
 
@@ -12285,17 +11964,11 @@ impl NotificationMessageTemplateRequest {
         self.inner.navigate("localizedNotificationMessages")
     }
     /// The bound action `microsoft.graph.sendTestMessage`.
-    pub async fn send_test_message(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn send_test_message(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("sendTestMessage")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("sendTestMessage").post_no_content(&body)
     }
 }
 
@@ -12469,13 +12142,10 @@ impl ::graph_intune::runtime::Collection for ConfigManagerCollectionCollectionRe
 #[cfg(feature = "config-manager-collections")]
 impl ConfigManagerCollectionCollectionRequest {
     /// The bound function `microsoft.graph.getPolicySummary`.
-    pub async fn get_policy_summary(
+    pub fn get_policy_summary(
         &self,
         policy_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        crate::models::ConfigManagerPolicySummary,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::ConfigManagerPolicySummary> {
         let segment = ::graph_intune::odata::function_segment(
             "getPolicySummary",
             &[
@@ -12491,7 +12161,7 @@ impl ConfigManagerCollectionCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get().await
+        self.inner.request_builder().segment(&segment).get()
     }
 }
 
@@ -12532,13 +12202,10 @@ impl ::graph_intune::runtime::Entity for ResourceOperationRequest {
 #[cfg(feature = "rbac")]
 impl ResourceOperationRequest {
     /// The bound function `microsoft.graph.getScopesForUser`.
-    pub async fn get_scopes_for_user(
+    pub fn get_scopes_for_user(
         &self,
         userid: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<::std::string::String>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<::std::string::String>> {
         let segment = ::graph_intune::odata::function_segment(
             "getScopesForUser",
             &[
@@ -12552,7 +12219,7 @@ impl ResourceOperationRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -12839,19 +12506,18 @@ impl RoleScopeTagRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::RoleScopeTagAutoAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::RoleScopeTagAutoAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::RoleScopeTagAutoAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
 }
 
@@ -12890,34 +12556,25 @@ impl ::graph_intune::runtime::Collection for RoleScopeTagCollectionRequest {
 #[cfg(feature = "rbac")]
 impl RoleScopeTagCollectionRequest {
     /// The bound action `microsoft.graph.getRoleScopeTagsById`.
-    pub async fn get_role_scope_tags_by_id(
+    pub fn get_role_scope_tags_by_id(
         &self,
         role_scope_tag_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::RoleScopeTag>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::RoleScopeTag>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "roleScopeTagIds")]
             role_scope_tag_ids: &'a [::std::string::String],
         }
         let body = Body { role_scope_tag_ids };
-        self.inner
-            .request_builder()
-            .segment("getRoleScopeTagsById")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("getRoleScopeTagsById").post_value(&body)
     }
     /// The bound function `microsoft.graph.hasCustomRoleScopeTag`.
-    pub async fn has_custom_role_scope_tag(
-        &self,
-    ) -> ::std::result::Result<bool, ::graph_intune::GraphError> {
+    pub fn has_custom_role_scope_tag(&self) -> ::graph_intune::Call<bool> {
         let segment = ::graph_intune::odata::function_segment(
             "hasCustomRoleScopeTag",
             &[],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -12958,26 +12615,18 @@ impl ::graph_intune::runtime::Entity for RemoteAssistancePartnerRequest {
 #[cfg(feature = "remote-assistance-partners")]
 impl RemoteAssistancePartnerRequest {
     /// The bound action `microsoft.graph.beginOnboarding`.
-    pub async fn begin_onboarding(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn begin_onboarding(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("beginOnboarding")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("beginOnboarding").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.disconnect`.
-    pub async fn disconnect(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn disconnect(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("disconnect").post_no_content(&body).await
+        self.inner.request_builder().segment("disconnect").post_no_content(&body)
     }
 }
 
@@ -13102,7 +12751,7 @@ impl DeviceManagementReportsRequest {
         self.inner.navigate("reportSchedules")
     }
     /// The bound action `microsoft.graph.getAppsInstallSummaryReport`.
-    pub async fn get_apps_install_summary_report(
+    pub fn get_apps_install_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13113,7 +12762,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13144,10 +12793,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getAppsInstallSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getAppStatusOverviewReport`.
-    pub async fn get_app_status_overview_report(
+    pub fn get_app_status_overview_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13158,7 +12806,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13189,10 +12837,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getAppStatusOverviewReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getDeviceInstallStatusReport`.
-    pub async fn get_device_install_status_report(
+    pub fn get_device_install_status_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13203,7 +12850,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13234,10 +12881,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getDeviceInstallStatusReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getFailedMobileAppsReport`.
-    pub async fn get_failed_mobile_apps_report(
+    pub fn get_failed_mobile_apps_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13248,7 +12894,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13279,10 +12925,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getFailedMobileAppsReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getFailedMobileAppsSummaryReport`.
-    pub async fn get_failed_mobile_apps_summary_report(
+    pub fn get_failed_mobile_apps_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13293,7 +12938,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13324,10 +12969,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getFailedMobileAppsSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getRelatedAppsStatusReport`.
-    pub async fn get_related_apps_status_report(
+    pub fn get_related_apps_status_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13338,7 +12982,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13369,10 +13013,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getRelatedAppsStatusReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getUserInstallStatusReport`.
-    pub async fn get_user_install_status_report(
+    pub fn get_user_install_status_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13383,7 +13026,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13414,10 +13057,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getUserInstallStatusReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationPoliciesReportForDevice`.
-    pub async fn get_configuration_policies_report_for_device(
+    pub fn get_configuration_policies_report_for_device(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13428,7 +13070,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13459,10 +13101,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationPoliciesReportForDevice")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationPolicyDevicesReport`.
-    pub async fn get_configuration_policy_devices_report(
+    pub fn get_configuration_policy_devices_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13473,7 +13114,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13504,10 +13145,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationPolicyDevicesReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationPolicyDeviceSummaryReport`.
-    pub async fn get_configuration_policy_device_summary_report(
+    pub fn get_configuration_policy_device_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13518,7 +13158,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13549,10 +13189,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationPolicyDeviceSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationPolicySettingsDeviceSummaryReport`.
-    pub async fn get_configuration_policy_settings_device_summary_report(
+    pub fn get_configuration_policy_settings_device_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13563,7 +13202,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13594,10 +13233,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationPolicySettingsDeviceSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationSettingDetailsReport`.
-    pub async fn get_configuration_setting_details_report(
+    pub fn get_configuration_setting_details_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13608,7 +13246,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13639,10 +13277,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationSettingDetailsReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationSettingsReport`.
-    pub async fn get_configuration_settings_report(
+    pub fn get_configuration_settings_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13653,7 +13290,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13684,10 +13321,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationSettingsReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getActiveMalwareReport`.
-    pub async fn get_active_malware_report(
+    pub fn get_active_malware_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13698,7 +13334,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13725,14 +13361,10 @@ impl DeviceManagementReportsRequest {
             session_id,
             filter,
         };
-        self.inner
-            .request_builder()
-            .segment("getActiveMalwareReport")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("getActiveMalwareReport").post_value(&body)
     }
     /// The bound action `microsoft.graph.getActiveMalwareSummaryReport`.
-    pub async fn get_active_malware_summary_report(
+    pub fn get_active_malware_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13743,7 +13375,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13774,10 +13406,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getActiveMalwareSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getMalwareSummaryReport`.
-    pub async fn get_malware_summary_report(
+    pub fn get_malware_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13788,7 +13419,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13815,14 +13446,10 @@ impl DeviceManagementReportsRequest {
             session_id,
             filter,
         };
-        self.inner
-            .request_builder()
-            .segment("getMalwareSummaryReport")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("getMalwareSummaryReport").post_value(&body)
     }
     /// The bound action `microsoft.graph.getUnhealthyDefenderAgentsReport`.
-    pub async fn get_unhealthy_defender_agents_report(
+    pub fn get_unhealthy_defender_agents_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13833,7 +13460,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13864,10 +13491,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getUnhealthyDefenderAgentsReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getUnhealthyFirewallReport`.
-    pub async fn get_unhealthy_firewall_report(
+    pub fn get_unhealthy_firewall_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13878,7 +13504,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13909,10 +13535,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getUnhealthyFirewallReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getUnhealthyFirewallSummaryReport`.
-    pub async fn get_unhealthy_firewall_summary_report(
+    pub fn get_unhealthy_firewall_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13923,7 +13548,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13954,10 +13579,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getUnhealthyFirewallSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getAllCertificatesReport`.
-    pub async fn get_all_certificates_report(
+    pub fn get_all_certificates_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -13968,7 +13592,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -13999,10 +13623,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getAllCertificatesReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getCertificatesReport`.
-    pub async fn get_certificates_report(
+    pub fn get_certificates_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14013,7 +13636,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14040,14 +13663,10 @@ impl DeviceManagementReportsRequest {
             session_id,
             filter,
         };
-        self.inner
-            .request_builder()
-            .segment("getCertificatesReport")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("getCertificatesReport").post_value(&body)
     }
     /// The bound action `microsoft.graph.getConfigManagerDevicePolicyStatusReport`.
-    pub async fn get_config_manager_device_policy_status_report(
+    pub fn get_config_manager_device_policy_status_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14058,7 +13677,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14089,10 +13708,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigManagerDevicePolicyStatusReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getCachedReport`.
-    pub async fn get_cached_report(
+    pub fn get_cached_report(
         &self,
         id: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14101,7 +13719,7 @@ impl DeviceManagementReportsRequest {
         order_by: &[::std::string::String],
         skip: ::std::option::Option<&i32>,
         top: ::std::option::Option<&i32>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             id: ::std::option::Option<&'a str>,
@@ -14123,10 +13741,10 @@ impl DeviceManagementReportsRequest {
             skip,
             top,
         };
-        self.inner.request_builder().segment("getCachedReport").post_value(&body).await
+        self.inner.request_builder().segment("getCachedReport").post_value(&body)
     }
     /// The bound action `microsoft.graph.getCompliancePolicyNonComplianceReport`.
-    pub async fn get_compliance_policy_non_compliance_report(
+    pub fn get_compliance_policy_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14137,7 +13755,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14168,10 +13786,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getCompliancePolicyNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getCompliancePolicyNonComplianceSummaryReport`.
-    pub async fn get_compliance_policy_non_compliance_summary_report(
+    pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14182,7 +13799,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14213,10 +13830,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getCompliancePolicyNonComplianceSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getComplianceSettingNonComplianceReport`.
-    pub async fn get_compliance_setting_non_compliance_report(
+    pub fn get_compliance_setting_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14227,7 +13843,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14258,10 +13874,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getComplianceSettingNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationPolicyNonComplianceReport`.
-    pub async fn get_configuration_policy_non_compliance_report(
+    pub fn get_configuration_policy_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14272,7 +13887,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14303,10 +13918,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationPolicyNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationPolicyNonComplianceSummaryReport`.
-    pub async fn get_configuration_policy_non_compliance_summary_report(
+    pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14317,7 +13931,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14348,10 +13962,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationPolicyNonComplianceSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getConfigurationSettingNonComplianceReport`.
-    pub async fn get_configuration_setting_non_compliance_report(
+    pub fn get_configuration_setting_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14362,7 +13975,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14393,10 +14006,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getConfigurationSettingNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getDeviceManagementIntentSettingsReport`.
-    pub async fn get_device_management_intent_settings_report(
+    pub fn get_device_management_intent_settings_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14407,7 +14019,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14438,10 +14050,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getDeviceManagementIntentSettingsReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getDeviceNonComplianceReport`.
-    pub async fn get_device_non_compliance_report(
+    pub fn get_device_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14452,7 +14063,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14483,10 +14094,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getDeviceNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getHistoricalReport`.
-    pub async fn get_historical_report(
+    pub fn get_historical_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14496,7 +14106,7 @@ impl DeviceManagementReportsRequest {
         skip: ::std::option::Option<&i32>,
         top: ::std::option::Option<&i32>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14520,14 +14130,10 @@ impl DeviceManagementReportsRequest {
             top,
             filter,
         };
-        self.inner
-            .request_builder()
-            .segment("getHistoricalReport")
-            .post_value(&body)
-            .await
+        self.inner.request_builder().segment("getHistoricalReport").post_value(&body)
     }
     /// The bound action `microsoft.graph.getPolicyNonComplianceMetadata`.
-    pub async fn get_policy_non_compliance_metadata(
+    pub fn get_policy_non_compliance_metadata(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14538,7 +14144,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14569,10 +14175,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getPolicyNonComplianceMetadata")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getPolicyNonComplianceReport`.
-    pub async fn get_policy_non_compliance_report(
+    pub fn get_policy_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14583,7 +14188,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14614,10 +14219,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getPolicyNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getPolicyNonComplianceSummaryReport`.
-    pub async fn get_policy_non_compliance_summary_report(
+    pub fn get_policy_non_compliance_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14628,7 +14232,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14659,10 +14263,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getPolicyNonComplianceSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getReportFilters`.
-    pub async fn get_report_filters(
+    pub fn get_report_filters(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14673,7 +14276,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14700,10 +14303,10 @@ impl DeviceManagementReportsRequest {
             session_id,
             filter,
         };
-        self.inner.request_builder().segment("getReportFilters").post_value(&body).await
+        self.inner.request_builder().segment("getReportFilters").post_value(&body)
     }
     /// The bound action `microsoft.graph.getSettingNonComplianceReport`.
-    pub async fn get_setting_non_compliance_report(
+    pub fn get_setting_non_compliance_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14714,7 +14317,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14745,10 +14348,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getSettingNonComplianceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getWindowsQualityUpdateAlertsPerPolicyPerDeviceReport`.
-    pub async fn get_windows_quality_update_alerts_per_policy_per_device_report(
+    pub fn get_windows_quality_update_alerts_per_policy_per_device_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14759,7 +14361,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14790,10 +14392,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getWindowsQualityUpdateAlertsPerPolicyPerDeviceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getWindowsQualityUpdateAlertSummaryReport`.
-    pub async fn get_windows_quality_update_alert_summary_report(
+    pub fn get_windows_quality_update_alert_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14804,7 +14405,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14835,10 +14436,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getWindowsQualityUpdateAlertSummaryReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getWindowsUpdateAlertsPerPolicyPerDeviceReport`.
-    pub async fn get_windows_update_alerts_per_policy_per_device_report(
+    pub fn get_windows_update_alerts_per_policy_per_device_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14849,7 +14449,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14880,10 +14480,9 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getWindowsUpdateAlertsPerPolicyPerDeviceReport")
             .post_value(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getWindowsUpdateAlertSummaryReport`.
-    pub async fn get_windows_update_alert_summary_report(
+    pub fn get_windows_update_alert_summary_report(
         &self,
         name: ::std::option::Option<&str>,
         select: &[::std::string::String],
@@ -14894,7 +14493,7 @@ impl DeviceManagementReportsRequest {
         top: ::std::option::Option<&i32>,
         session_id: ::std::option::Option<&str>,
         filter: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<::serde_json::Value, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::serde_json::Value> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             name: ::std::option::Option<&'a str>,
@@ -14925,7 +14524,6 @@ impl DeviceManagementReportsRequest {
             .request_builder()
             .segment("getWindowsUpdateAlertSummaryReport")
             .post_value(&body)
-            .await
     }
 }
 
@@ -14978,19 +14576,18 @@ impl EmbeddedSimActivationCodePoolRequest {
         self.inner.navigate("deviceStates")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::EmbeddedSimActivationCodePoolAssignment],
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::EmbeddedSimActivationCodePoolAssignment>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::EmbeddedSimActivationCodePoolAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_value(&body).await
+        self.inner.request_builder().segment("assign").post_value(&body)
     }
 }
 
@@ -15223,16 +14820,16 @@ impl WindowsFeatureUpdateProfileRequest {
         self.inner.navigate("deviceUpdateStates")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::WindowsFeatureUpdateProfileAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::WindowsFeatureUpdateProfileAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -15312,16 +14909,16 @@ impl WindowsQualityUpdateProfileRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::WindowsQualityUpdateProfileAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::WindowsQualityUpdateProfileAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -15467,16 +15064,16 @@ impl IntuneBrandingProfileRequest {
         self.inner.navigate("assignments")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::IntuneBrandingProfileAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::IntuneBrandingProfileAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -16105,13 +15702,11 @@ impl ::graph_intune::runtime::Entity for DeviceLogCollectionResponseRequest {
 #[cfg(any(feature = "comanaged-devices", feature = "managed-devices"))]
 impl DeviceLogCollectionResponseRequest {
     /// The bound action `microsoft.graph.createDownloadUrl`.
-    pub async fn create_download_url(
-        &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    pub fn create_download_url(&self) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("createDownloadUrl").post_value(&body).await
+        self.inner.request_builder().segment("createDownloadUrl").post_value(&body)
     }
 }
 
@@ -16255,23 +15850,23 @@ impl MobileAppRequest {
         self.inner.navigate("userStatuses")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         mobile_app_assignments: &[crate::models::MobileAppAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "mobileAppAssignments")]
             mobile_app_assignments: &'a [crate::models::MobileAppAssignment],
         }
         let body = Body { mobile_app_assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.updateRelationships`.
-    pub async fn update_relationships(
+    pub fn update_relationships(
         &self,
         relationships: &[crate::models::MobileAppRelationship],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             relationships: &'a [crate::models::MobileAppRelationship],
@@ -16281,16 +15876,14 @@ impl MobileAppRequest {
             .request_builder()
             .segment("updateRelationships")
             .post_no_content(&body)
-            .await
     }
     /// The bound function `microsoft.graph.getRelatedAppStates`.
-    pub async fn get_related_app_states(
+    pub fn get_related_app_states(
         &self,
         user_principal_name: ::std::option::Option<&str>,
         device_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::MobileAppRelationshipState>,
-        ::graph_intune::GraphError,
     > {
         let segment = ::graph_intune::odata::function_segment(
             "getRelatedAppStates",
@@ -16317,7 +15910,7 @@ impl MobileAppRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -16356,23 +15949,23 @@ impl ::graph_intune::runtime::Collection for MobileAppCollectionRequest {
 #[cfg(feature = "mobile-apps")]
 impl MobileAppCollectionRequest {
     /// The bound action `microsoft.graph.validateXml`.
-    pub async fn validate_xml(
+    pub fn validate_xml(
         &self,
         office_configuration_xml: &::graph_intune::edm::Binary,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<::std::string::String> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "officeConfigurationXml")]
             office_configuration_xml: &'a ::graph_intune::edm::Binary,
         }
         let body = Body { office_configuration_xml };
-        self.inner.request_builder().segment("validateXml").post_value(&body).await
+        self.inner.request_builder().segment("validateXml").post_value(&body)
     }
     /// The bound function `microsoft.graph.getMobileAppCount`.
-    pub async fn get_mobile_app_count(
+    pub fn get_mobile_app_count(
         &self,
         status: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<i64> {
         let segment = ::graph_intune::odata::function_segment(
             "getMobileAppCount",
             &[
@@ -16386,17 +15979,14 @@ impl MobileAppCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound function `microsoft.graph.getTopMobileApps`.
-    pub async fn get_top_mobile_apps(
+    pub fn get_top_mobile_apps(
         &self,
         status: ::std::option::Option<&str>,
         count: &i64,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::MobileApp>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::MobileApp>> {
         let segment = ::graph_intune::odata::function_segment(
             "getTopMobileApps",
             &[
@@ -16411,23 +16001,20 @@ impl MobileAppCollectionRequest {
                 ("count", ::graph_intune::odata::Literal::literal(count)),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -16498,16 +16085,16 @@ impl ManagedDeviceMobileAppConfigurationRequest {
         self.inner.navigate("userStatusSummary")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::ManagedDeviceMobileAppConfigurationAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::ManagedDeviceMobileAppConfigurationAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -17028,11 +16615,11 @@ impl IosLobAppProvisioningConfigurationRequest {
         self.inner.navigate("userStatuses")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         app_provisioning_configuration_group_assignments: &[crate::models::MobileAppProvisioningConfigGroupAssignment],
         i_os_lob_app_provisioning_config_assignments: &[crate::models::IosLobAppProvisioningConfigurationAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "appProvisioningConfigurationGroupAssignments")]
@@ -17044,7 +16631,7 @@ impl IosLobAppProvisioningConfigurationRequest {
             app_provisioning_configuration_group_assignments,
             i_os_lob_app_provisioning_config_assignments,
         };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -17085,20 +16672,17 @@ for IosLobAppProvisioningConfigurationCollectionRequest {
 #[cfg(feature = "ios-lob-app-provisioning-configurations")]
 impl IosLobAppProvisioningConfigurationCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -17259,17 +16843,17 @@ impl ManagedEBookRequest {
         self.inner.navigate("userStateSummary")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         managed_e_book_assignments: &[crate::models::ManagedEBookAssignmentKind],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "managedEBookAssignments")]
             managed_e_book_assignments: &'a [crate::models::ManagedEBookAssignmentKind],
         }
         let body = Body { managed_e_book_assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -17350,13 +16934,13 @@ impl PolicySetRequest {
         self.inner.navigate("items")
     }
     /// The bound action `microsoft.graph.update`.
-    pub async fn update_2(
+    pub fn update_2(
         &self,
         added_policy_set_items: &[crate::models::PolicySetItem],
         updated_policy_set_items: &[crate::models::PolicySetItem],
         deleted_policy_set_items: &[::std::string::String],
         assignments: &[crate::models::PolicySetAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "addedPolicySetItems")]
@@ -17373,7 +16957,7 @@ impl PolicySetRequest {
             deleted_policy_set_items,
             assignments,
         };
-        self.inner.request_builder().segment("update").post_no_content(&body).await
+        self.inner.request_builder().segment("update").post_no_content(&body)
     }
 }
 
@@ -17412,20 +16996,17 @@ impl ::graph_intune::runtime::Collection for PolicySetCollectionRequest {
 #[cfg(feature = "policy-sets")]
 impl PolicySetCollectionRequest {
     /// The bound action `microsoft.graph.getPolicySets`.
-    pub async fn get_policy_sets(
+    pub fn get_policy_sets(
         &self,
         policy_set_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::PolicySet>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::PolicySet>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "policySetIds")]
             policy_set_ids: &'a [::std::string::String],
         }
         let body = Body { policy_set_ids };
-        self.inner.request_builder().segment("getPolicySets").post_value(&body).await
+        self.inner.request_builder().segment("getPolicySets").post_value(&body)
     }
 }
 
@@ -17532,11 +17113,11 @@ impl ::graph_intune::runtime::Entity for VppTokenRequest {
 #[cfg(feature = "vpp-tokens")]
 impl VppTokenRequest {
     /// The bound action `microsoft.graph.revokeLicenses`.
-    pub async fn revoke_licenses(
+    pub fn revoke_licenses(
         &self,
         notify_managed_devices: &bool,
         revoke_untracked_licenses: ::std::option::Option<&bool>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "notifyManagedDevices")]
@@ -17548,20 +17129,14 @@ impl VppTokenRequest {
             notify_managed_devices,
             revoke_untracked_licenses,
         };
-        self.inner
-            .request_builder()
-            .segment("revokeLicenses")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("revokeLicenses").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.syncLicenses`.
-    pub async fn sync_licenses(
-        &self,
-    ) -> ::std::result::Result<crate::models::VppToken, ::graph_intune::GraphError> {
+    pub fn sync_licenses(&self) -> ::graph_intune::Call<crate::models::VppToken> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("syncLicenses").post(&body).await
+        self.inner.request_builder().segment("syncLicenses").post(&body)
     }
 }
 
@@ -17600,26 +17175,17 @@ impl ::graph_intune::runtime::Collection for VppTokenCollectionRequest {
 #[cfg(feature = "vpp-tokens")]
 impl VppTokenCollectionRequest {
     /// The bound action `microsoft.graph.syncLicenseCounts`.
-    pub async fn sync_license_counts(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn sync_license_counts(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("syncLicenseCounts")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("syncLicenseCounts").post_no_content(&body)
     }
     /// The bound function `microsoft.graph.getLicensesForApp`.
-    pub async fn get_licenses_for_app(
+    pub fn get_licenses_for_app(
         &self,
         bundle_id: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::VppTokenLicenseSummary>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::VppTokenLicenseSummary>> {
         let segment = ::graph_intune::odata::function_segment(
             "getLicensesForApp",
             &[
@@ -17635,7 +17201,7 @@ impl VppTokenCollectionRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -17682,9 +17248,7 @@ impl WindowsManagementAppRequest {
         self.inner.navigate("healthStates")
     }
     /// The bound action `microsoft.graph.setAsManagedInstaller`.
-    pub async fn set_as_managed_installer(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn set_as_managed_installer(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
@@ -17692,7 +17256,6 @@ impl WindowsManagementAppRequest {
             .request_builder()
             .segment("setAsManagedInstaller")
             .post_no_content(&body)
-            .await
     }
 }
 
@@ -17733,16 +17296,16 @@ impl ::graph_intune::runtime::Entity for ManagedAppPolicyRequest {
 #[cfg(feature = "app-protection")]
 impl ManagedAppPolicyRequest {
     /// The bound action `microsoft.graph.targetApps`.
-    pub async fn target_apps(
+    pub fn target_apps(
         &self,
         apps: &[crate::models::ManagedMobileApp],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             apps: &'a [crate::models::ManagedMobileApp],
         }
         let body = Body { apps };
-        self.inner.request_builder().segment("targetApps").post_no_content(&body).await
+        self.inner.request_builder().segment("targetApps").post_no_content(&body)
     }
 }
 
@@ -17868,20 +17431,17 @@ for AndroidManagedAppProtectionCollectionRequest {
 #[cfg(feature = "app-protection")]
 impl AndroidManagedAppProtectionCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -18055,20 +17615,17 @@ impl ::graph_intune::runtime::Collection for IosManagedAppProtectionCollectionRe
 #[cfg(feature = "app-protection")]
 impl IosManagedAppProtectionCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -18231,20 +17788,17 @@ for MdmWindowsInformationProtectionPolicyCollectionRequest {
 #[cfg(feature = "windows-information-protection")]
 impl MdmWindowsInformationProtectionPolicyCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -18301,28 +17855,28 @@ impl TargetedManagedAppConfigurationRequest {
         self.inner.navigate("deploymentSummary")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         assignments: &[crate::models::TargetedManagedAppPolicyAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             assignments: &'a [crate::models::TargetedManagedAppPolicyAssignment],
         }
         let body = Body { assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.targetApps`.
-    pub async fn target_apps(
+    pub fn target_apps(
         &self,
         apps: &[crate::models::ManagedMobileApp],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             apps: &'a [crate::models::ManagedMobileApp],
         }
         let body = Body { apps };
-        self.inner.request_builder().segment("targetApps").post_no_content(&body).await
+        self.inner.request_builder().segment("targetApps").post_no_content(&body)
     }
 }
 
@@ -18363,20 +17917,17 @@ for TargetedManagedAppConfigurationCollectionRequest {
 #[cfg(feature = "app-protection")]
 impl TargetedManagedAppConfigurationCollectionRequest {
     /// The bound action `microsoft.graph.hasPayloadLinks`.
-    pub async fn has_payload_links(
+    pub fn has_payload_links(
         &self,
         payload_ids: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::HasPayloadLinkResultItem>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::HasPayloadLinkResultItem>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "payloadIds")]
             payload_ids: &'a [::std::string::String],
         }
         let body = Body { payload_ids };
-        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body).await
+        self.inner.request_builder().segment("hasPayloadLinks").post_value(&body)
     }
 }
 
@@ -18576,18 +18127,18 @@ impl ::graph_intune::runtime::Entity for DeviceAppManagementTaskRequest {
 #[cfg(feature = "device-app-management-tasks")]
 impl DeviceAppManagementTaskRequest {
     /// The bound action `microsoft.graph.updateStatus`.
-    pub async fn update_status(
+    pub fn update_status(
         &self,
         status: &crate::models::DeviceAppManagementTaskStatus,
         note: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             status: &'a crate::models::DeviceAppManagementTaskStatus,
             note: ::std::option::Option<&'a str>,
         }
         let body = Body { status, note };
-        self.inner.request_builder().segment("updateStatus").post_no_content(&body).await
+        self.inner.request_builder().segment("updateStatus").post_no_content(&body)
     }
 }
 
@@ -18680,17 +18231,17 @@ impl WindowsDefenderApplicationControlSupplementalPolicyRequest {
         self.inner.navigate("deviceStatuses")
     }
     /// The bound action `microsoft.graph.assign`.
-    pub async fn assign(
+    pub fn assign(
         &self,
         wdac_policy_assignments: &[crate::models::WindowsDefenderApplicationControlSupplementalPolicyAssignment],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "wdacPolicyAssignments")]
             wdac_policy_assignments: &'a [crate::models::WindowsDefenderApplicationControlSupplementalPolicyAssignment],
         }
         let body = Body { wdac_policy_assignments };
-        self.inner.request_builder().segment("assign").post_no_content(&body).await
+        self.inner.request_builder().segment("assign").post_no_content(&body)
     }
 }
 
@@ -23030,16 +22581,13 @@ impl ::graph_intune::runtime::Entity for AppLogCollectionRequestRequest {
 #[cfg(feature = "mobile-app-troubleshooting-events")]
 impl AppLogCollectionRequestRequest {
     /// The bound action `microsoft.graph.createDownloadUrl`.
-    pub async fn create_download_url(
+    pub fn create_download_url(
         &self,
-    ) -> ::std::result::Result<
-        crate::models::AppLogCollectionDownloadDetails,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::AppLogCollectionDownloadDetails> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("createDownloadUrl").post(&body).await
+        self.inner.request_builder().segment("createDownloadUrl").post(&body)
     }
 }
 
@@ -23864,23 +23412,17 @@ impl ::graph_intune::runtime::Entity for EnrollmentProfileRequest {
 #[cfg(feature = "dep-onboarding-settings")]
 impl EnrollmentProfileRequest {
     /// The bound action `microsoft.graph.setDefaultProfile`.
-    pub async fn set_default_profile(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn set_default_profile(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner
-            .request_builder()
-            .segment("setDefaultProfile")
-            .post_no_content(&body)
-            .await
+        self.inner.request_builder().segment("setDefaultProfile").post_no_content(&body)
     }
     /// The bound action `microsoft.graph.updateDeviceProfileAssignment`.
-    pub async fn update_device_profile_assignment(
+    pub fn update_device_profile_assignment(
         &self,
         device_ids: &[::std::string::String],
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "deviceIds")]
@@ -23891,14 +23433,11 @@ impl EnrollmentProfileRequest {
             .request_builder()
             .segment("updateDeviceProfileAssignment")
             .post_no_content(&body)
-            .await
     }
     /// The bound function `microsoft.graph.exportMobileConfig`.
-    pub async fn export_mobile_config(
-        &self,
-    ) -> ::std::result::Result<::std::string::String, ::graph_intune::GraphError> {
+    pub fn export_mobile_config(&self) -> ::graph_intune::Call<::std::string::String> {
         let segment = ::graph_intune::odata::function_segment("exportMobileConfig", &[]);
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -24004,13 +23543,12 @@ for ImportedAppleDeviceIdentityCollectionRequest {
 #[cfg(feature = "dep-onboarding-settings")]
 impl ImportedAppleDeviceIdentityCollectionRequest {
     /// The bound action `microsoft.graph.importAppleDeviceIdentityList`.
-    pub async fn import_apple_device_identity_list(
+    pub fn import_apple_device_identity_list(
         &self,
         imported_apple_device_identities: &[crate::models::ImportedAppleDeviceIdentityKind],
         overwrite_imported_device_identities: &bool,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         ::std::vec::Vec<crate::models::ImportedAppleDeviceIdentityResult>,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -24027,7 +23565,6 @@ impl ImportedAppleDeviceIdentityCollectionRequest {
             .request_builder()
             .segment("importAppleDeviceIdentityList")
             .post_value(&body)
-            .await
     }
 }
 
@@ -24617,13 +24154,12 @@ impl ::graph_intune::runtime::Entity for MicrosoftTunnelServerRequest {
 #[cfg(feature = "microsoft-tunnel")]
 impl MicrosoftTunnelServerRequest {
     /// The bound action `microsoft.graph.createServerLogCollectionRequest`.
-    pub async fn create_server_log_collection_request(
+    pub fn create_server_log_collection_request(
         &self,
         start_date_time: &::graph_intune::edm::DateTimeOffset,
         end_date_time: &::graph_intune::edm::DateTimeOffset,
-    ) -> ::std::result::Result<
+    ) -> ::graph_intune::Call<
         crate::models::MicrosoftTunnelServerLogCollectionResponse,
-        ::graph_intune::GraphError,
     > {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
@@ -24640,34 +24176,27 @@ impl MicrosoftTunnelServerRequest {
             .request_builder()
             .segment("createServerLogCollectionRequest")
             .post(&body)
-            .await
     }
     /// The bound action `microsoft.graph.getHealthMetrics`.
-    pub async fn get_health_metrics(
+    pub fn get_health_metrics(
         &self,
         metric_names: &[::std::string::String],
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::KeyLongValuePair>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::KeyLongValuePair>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "metricNames")]
             metric_names: &'a [::std::string::String],
         }
         let body = Body { metric_names };
-        self.inner.request_builder().segment("getHealthMetrics").post_value(&body).await
+        self.inner.request_builder().segment("getHealthMetrics").post_value(&body)
     }
     /// The bound action `microsoft.graph.getHealthMetricTimeSeries`.
-    pub async fn get_health_metric_time_series(
+    pub fn get_health_metric_time_series(
         &self,
         metric_name: ::std::option::Option<&str>,
         start_time: &::graph_intune::edm::DateTimeOffset,
         end_time: &::graph_intune::edm::DateTimeOffset,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::KeyValuePair>,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<::std::vec::Vec<crate::models::KeyValuePair>> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "metricName")]
@@ -24686,7 +24215,6 @@ impl MicrosoftTunnelServerRequest {
             .request_builder()
             .segment("getHealthMetricTimeSeries")
             .post_value(&body)
-            .await
     }
 }
 

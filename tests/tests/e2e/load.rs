@@ -1,5 +1,6 @@
 //! Load: many concurrent assignment updates through the generated request
-//! builders against a local wiremock server, with and without throttling.
+//! builders against a local wiremock server, with and without throttling,
+//! sent alone or through JSON batches.
 //!
 //! The mock applies an update (records it) only when it answers `200`, so
 //! "applied exactly once" means one `200` per assignment, whatever the
@@ -140,20 +141,34 @@ impl Respond for Assignments {
     }
 }
 
-async fn start(throttle_every: Option<usize>) -> (MockServer, Assignments, GraphClient) {
+/// Mounts `responder` for `http_method` on paths matching `path` (a regex), and
+/// a client of the server that retries as `retry` says.
+async fn start<R: Respond + Clone + 'static>(
+    responder: &R,
+    (http_method, path): (&str, &str),
+    retry: RetryPolicy,
+) -> (MockServer, GraphClient) {
     let server = MockServer::start().await;
-    let responder = Assignments::new(throttle_every);
-    Mock::given(method("PATCH"))
-        .and(path_regex(ASSIGNMENTS_PATH))
+    Mock::given(method(http_method))
+        .and(path_regex(path))
         .respond_with(responder.clone())
         .mount(&server)
         .await;
     let client = GraphClient::builder()
         .base_url(format!("{}/beta", server.uri()))
         .bearer_token(TOKEN)
-        .retry(RetryPolicy::default().total_budget(Duration::from_secs(10)))
+        .retry(retry)
         .build()
         .expect("valid client");
+    (server, client)
+}
+
+/// The alone-sent updates' server, answering one assignment in
+/// `throttle_every` (if any) `429` first.
+async fn start_alone(throttle_every: Option<usize>) -> (MockServer, Assignments, GraphClient) {
+    let responder = Assignments::new(throttle_every);
+    let retry = RetryPolicy::default().total_budget(Duration::from_secs(10));
+    let (server, client) = start(&responder, ("PATCH", ASSIGNMENTS_PATH), retry).await;
     (server, responder, client)
 }
 
@@ -193,8 +208,9 @@ fn assert_all_updated(
         usize,
         Result<Option<DeviceCompliancePolicyAssignment>, GraphError>,
     )],
+    count: usize,
 ) {
-    assert_eq!(results.len(), UPDATES);
+    assert_eq!(results.len(), count);
     for (n, result) in results {
         let updated = match result {
             Ok(Some(updated)) => updated,
@@ -215,10 +231,10 @@ fn assert_all_updated(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_updates_all_succeed_with_the_right_bodies() {
-    let (server, responder, client) = start(None).await;
+    let (server, responder, client) = start_alone(None).await;
 
     let results = update_all(&client).await;
-    assert_all_updated(&results);
+    assert_all_updated(&results, UPDATES);
     assert_eq!(
         server.received_requests().await.map(|r| r.len()),
         Some(UPDATES)
@@ -242,12 +258,12 @@ async fn two_hundred_concurrent_updates_all_succeed_with_the_right_bodies() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_one_update_in_five_throttled_every_update_is_applied_exactly_once() {
-    let (server, responder, client) = start(Some(5)).await;
+    let (server, responder, client) = start_alone(Some(5)).await;
 
     let started = Instant::now();
     let results = update_all(&client).await;
     let elapsed = started.elapsed();
-    assert_all_updated(&results);
+    assert_all_updated(&results, UPDATES);
     assert!(
         elapsed >= Duration::from_secs(1),
         "throttled updates waited for Retry-After ({elapsed:?})"
@@ -279,4 +295,121 @@ async fn with_one_update_in_five_throttled_every_update_is_applied_exactly_once(
             entry.client_request_ids
         );
     }
+}
+
+// ------------------------------------------------------------ through batches
+
+/// Updates sent through batches.
+const BATCHED_UPDATES: usize = 1_000;
+
+/// A mock `$batch` endpoint that applies each `PATCH` step (counting it per
+/// URL) and answers it with the updated entity, except that every fifth step
+/// it is sent, counted over all posts, is answered `429` and not applied.
+#[derive(Clone, Default)]
+struct BatchedAssignments {
+    /// Steps seen, over all posts.
+    steps: Arc<Mutex<usize>>,
+    /// Per step URL: (times sent, times applied).
+    seen: Arc<Mutex<HashMap<String, (usize, usize)>>>,
+    /// Steps answered 429.
+    throttled: Arc<Mutex<usize>>,
+}
+
+impl Respond for BatchedAssignments {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+            return ResponseTemplate::new(400);
+        };
+        let Some(steps) = body["requests"].as_array() else {
+            return ResponseTemplate::new(400);
+        };
+        let (Ok(mut count), Ok(mut seen), Ok(mut throttled)) =
+            (self.steps.lock(), self.seen.lock(), self.throttled.lock())
+        else {
+            return ResponseTemplate::new(500);
+        };
+        let mut answers = Vec::with_capacity(steps.len());
+        for step in steps {
+            *count += 1;
+            let url = step["url"].as_str().unwrap_or_default().to_owned();
+            let entry = seen.entry(url.clone()).or_default();
+            entry.0 += 1;
+            if *count % 5 == 0 {
+                *throttled += 1;
+                answers.push(json!({
+                    "id": step["id"],
+                    "status": 429,
+                    "headers": {"Retry-After": "0", "Content-Type": "application/json"},
+                    "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}
+                }));
+                continue;
+            }
+            entry.1 += 1;
+            let number = url.rsplit_once("assignment-").map_or("", |(_, n)| n);
+            let mut entity = step["body"].clone();
+            entity["id"] = json!(format!("assignment-{number}"));
+            answers.push(json!({
+                "id": step["id"],
+                "status": 200,
+                "headers": {"Content-Type": "application/json"},
+                "body": entity
+            }));
+        }
+        ResponseTemplate::new(200).set_body_json(json!({ "responses": answers }))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_batched_updates_with_one_step_in_five_throttled_are_each_applied_once() {
+    let responder = BatchedAssignments::default();
+    let retry = RetryPolicy::default().max_attempts(10);
+    let (server, client) = start(&responder, ("POST", r"^/beta/\$batch$"), retry).await;
+
+    let mut batch = client.batch();
+    let steps: Vec<_> = (0..BATCHED_UPDATES)
+        .map(|n| {
+            let call = client
+                .device_management()
+                .device_compliance_policies()
+                .by_id(&policy_id(n))
+                .assignments()
+                .by_id(&assignment_id(n))
+                .update(&update_body(n));
+            (n, batch.add(call))
+        })
+        .collect();
+    let mut responses = batch.send().await.expect("the batch is sent");
+    let results: Vec<_> = steps
+        .into_iter()
+        .map(|(n, step)| (n, responses.get(step)))
+        .collect();
+
+    assert_all_updated(&results, BATCHED_UPDATES);
+    // Posts of at most twenty steps.
+    let posts = server.received_requests().await.expect("recorded");
+    assert!(posts.len() >= BATCHED_UPDATES / 20);
+    for post in &posts {
+        let body: Value = serde_json::from_slice(&post.body).expect("JSON");
+        assert!(body["requests"].as_array().map_or(0, Vec::len) <= 20);
+    }
+    let seen = responder.seen.lock().expect("not poisoned");
+    assert_eq!(seen.len(), BATCHED_UPDATES, "one URL per update");
+    let throttled = *responder.throttled.lock().expect("not poisoned");
+    assert!(
+        throttled >= BATCHED_UPDATES / 5,
+        "{throttled} steps answered 429"
+    );
+    let mut sent = 0;
+    for n in 0..BATCHED_UPDATES {
+        let url = format!(
+            "/deviceManagement/deviceCompliancePolicies/{}/assignments/{}",
+            policy_id(n),
+            assignment_id(n)
+        );
+        let (times_sent, applied) = seen[&url];
+        assert_eq!(applied, 1, "update {n} applied exactly once");
+        sent += times_sent;
+    }
+    // Only throttled steps were sent again.
+    assert_eq!(sent, BATCHED_UPDATES + throttled);
 }

@@ -17,6 +17,7 @@ mod models;
 #[path = "../../../codegen/tests/golden/primitives/requests.rs"]
 mod requests;
 
+mod batch;
 mod compliance;
 mod corpus;
 mod datetimes;

@@ -42,21 +42,16 @@ impl ServiceOperations {
         self.client.request(root)
     }
     /// The action `test.root.reset`.
-    pub async fn reset(&self) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn reset(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.request("reset").post_no_content(&body).await
+        self.request("reset").post_no_content(&body)
     }
     /// The function `test.root.now`.
-    pub async fn now(
-        &self,
-    ) -> ::std::result::Result<
-        ::graph_intune::edm::DateTimeOffset,
-        ::graph_intune::GraphError,
-    > {
+    pub fn now(&self) -> ::graph_intune::Call<::graph_intune::edm::DateTimeOffset> {
         let segment = ::graph_intune::odata::function_segment("now", &[]);
-        self.request(&segment).get_value().await
+        self.request(&segment).get_value()
     }
 }
 
@@ -116,9 +111,9 @@ impl ::graph_intune::runtime::Collection for ItemCollectionRequest {
 
 impl ItemCollectionRequest {
     /// The bound function `test.root.count`.
-    pub async fn count(&self) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
+    pub fn count(&self) -> ::graph_intune::Call<i64> {
         let segment = ::graph_intune::odata::function_segment("test.root.count", &[]);
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 
@@ -162,25 +157,22 @@ impl FolderRequest {
         self.inner.navigate("parent")
     }
     /// The bound action `test.root.archive`.
-    pub async fn archive(
+    pub fn archive(
         &self,
         reason: ::std::option::Option<&str>,
-    ) -> ::std::result::Result<
-        crate::models::test::root::Folder,
-        ::graph_intune::GraphError,
-    > {
+    ) -> ::graph_intune::Call<crate::models::test::root::Folder> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             reason: ::std::option::Option<&'a str>,
         }
         let body = Body { reason };
-        self.inner.request_builder().segment("test.root.archive").post(&body).await
+        self.inner.request_builder().segment("test.root.archive").post(&body)
     }
     /// The bound function `test.root.count`.
-    pub async fn count(
+    pub fn count(
         &self,
         deep: ::std::option::Option<&bool>,
-    ) -> ::std::result::Result<i64, ::graph_intune::GraphError> {
+    ) -> ::graph_intune::Call<i64> {
         let segment = ::graph_intune::odata::function_segment(
             "test.root.count",
             &[
@@ -194,7 +186,7 @@ impl FolderRequest {
                 ),
             ],
         );
-        self.inner.request_builder().segment(&segment).get_value().await
+        self.inner.request_builder().segment(&segment).get_value()
     }
 }
 

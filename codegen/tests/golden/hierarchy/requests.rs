@@ -147,13 +147,11 @@ impl UserRequest {
         self.inner.navigate("stream")
     }
     /// The bound action `microsoft.graph.query`.
-    pub async fn query_2(
-        &self,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn query_2(&self) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body {}
         let body = Body {};
-        self.inner.request_builder().segment("query").post_no_content(&body).await
+        self.inner.request_builder().segment("query").post_no_content(&body)
     }
 }
 

@@ -116,17 +116,14 @@ impl ::graph_intune::runtime::Entity for CallRequest {
 
 impl CallRequest {
     /// The bound action `microsoft.graph.answer`.
-    pub async fn answer(
-        &self,
-        callback_uri: &str,
-    ) -> ::std::result::Result<(), ::graph_intune::GraphError> {
+    pub fn answer(&self, callback_uri: &str) -> ::graph_intune::Call<()> {
         #[derive(::serde::Serialize)]
         struct Body<'a> {
             #[serde(rename = "callbackUri")]
             callback_uri: &'a str,
         }
         let body = Body { callback_uri };
-        self.inner.request_builder().segment("answer").post_no_content(&body).await
+        self.inner.request_builder().segment("answer").post_no_content(&body)
     }
 }
 
