@@ -42,7 +42,10 @@
 //!   (see [what every request does](crate::runtime#what-every-request-does)):
 //!   auth, `client-request-id`, the client's time-out and its retries of a
 //!   throttled post, in a `graph_request` span inside a `graph_batch_post`
-//!   span with the fields `round` and `steps`.
+//!   span with the fields `round` and `steps`. A post is retried as its
+//!   steps would be: a post that may have reached the service (its
+//!   connection broke, its time-out passed, a gateway answered `504`) is
+//!   sent again only when none of its steps is a `POST`.
 //! * **Throttled steps.** A step answered `429`, `503` or `504` (a `504` only
 //!   for steps other than `POST`, which may have taken effect) is sent
 //!   again, with the steps answered `424` because they depend on it, in a
@@ -555,7 +558,7 @@ impl Run {
         let answer = self
             .client
             .sender(&self.options)
-            .execute_paced(
+            .execute_carrying(
                 Method::POST,
                 &url,
                 Some(body),

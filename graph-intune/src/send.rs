@@ -108,19 +108,21 @@ impl Sender<'_> {
         body: Option<Payload>,
         accept: &'static str,
     ) -> Result<Answer, GraphError> {
-        self.execute_paced(method, url, body, accept, None).await
+        self.execute_carrying(method, url, body, accept, None).await
     }
 
-    /// [`execute`](Self::execute), each attempt taking the places in the
-    /// client's budgets of the requests `paced` (the steps of a `$batch`)
-    /// instead of its own; `None` paces the request by its own method.
-    pub(crate) async fn execute_paced(
+    /// [`execute`](Self::execute) for a request that carries the requests
+    /// `carried` (the steps of a `$batch`, by method): each attempt takes
+    /// their places in the client's budgets instead of its own, and the
+    /// request is as idempotent as they all are (`None`: a request on its
+    /// own).
+    pub(crate) async fn execute_carrying(
         &self,
         method: Method,
         url: &str,
         body: Option<Payload>,
         accept: &'static str,
-        paced: Option<&[Method]>,
+        carried: Option<&[Method]>,
     ) -> Result<Answer, GraphError> {
         let url = reqwest::Url::parse(url)
             .map_err(|e| GraphError::Config(format!("invalid request URL `{url}`: {e}")))?;
@@ -135,13 +137,16 @@ impl Sender<'_> {
         );
         let request = Request {
             sender: self,
-            idempotent: retry::is_idempotent(&method),
+            idempotent: match carried {
+                None => retry::is_idempotent(&method),
+                Some(methods) => methods.iter().all(retry::is_idempotent),
+            },
             method,
             url,
             body,
             accept,
             client_request_id,
-            paced,
+            carried,
             span: span.clone(),
         };
         request.run().instrument(span).await
@@ -156,9 +161,9 @@ struct Request<'a> {
     body: Option<Payload>,
     accept: &'static str,
     client_request_id: String,
-    /// The requests whose places in the budgets each attempt takes, when
-    /// not its own (the steps of a `$batch`).
-    paced: Option<&'a [Method]>,
+    /// The requests it carries (the steps of a `$batch`), whose places in
+    /// the budgets each attempt takes instead of its own.
+    carried: Option<&'a [Method]>,
     /// Whether sending it twice leaves the tenant as sending it once.
     idempotent: bool,
     /// Its `graph_request` span, the parent of the attempts' spans.
@@ -189,7 +194,7 @@ impl Request<'_> {
             );
             // Its place in the client's budgets first: a long wait must not
             // age the token.
-            match self.paced {
+            match self.carried {
                 None => self.sender.pacer.ready(&self.method).await,
                 Some(methods) => {
                     for method in methods {

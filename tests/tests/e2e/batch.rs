@@ -705,3 +705,63 @@ async fn steps_of_another_batch_and_bodies_that_cannot_be_serialized_are_refused
     );
     responses.get(foreign).unwrap();
 }
+
+#[tokio::test]
+async fn a_post_that_timed_out_is_sent_again_only_when_none_of_its_steps_is_a_post() {
+    let server = MockServer::start().await;
+    // The first post is answered too late; the next ones at once.
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"responses": [{"id": "1", "status": 204}]}))
+                .set_delay(Duration::from_secs(2)),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"responses": [{"id": "1", "status": 204}]})),
+        )
+        .mount(&server)
+        .await;
+    let client = client_with(
+        &server,
+        RetryPolicy::new()
+            .jitter(false)
+            .base_backoff(Duration::ZERO),
+    );
+    let assignments = assignments(&client);
+
+    // A DELETE: the post is sent again.
+    let mut batch = client.batch().with_timeout(Duration::from_millis(300));
+    let deleted = batch.add(assignments.by_id("a-1").delete());
+    let mut responses = batch.send().await.unwrap();
+    responses.get(deleted).unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // A create: the post is not sent again; the outcome is unknown.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/beta/$batch"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+        .mount(&server)
+        .await;
+    let mut batch = client.batch().with_timeout(Duration::from_millis(300));
+    let created = batch.add(assignments.create(&group_assignment(None, "group-1")));
+    let mut responses = batch.send().await.unwrap();
+    let error = responses.get(created).unwrap_err();
+    assert!(
+        matches!(&error, GraphError::BatchPost { step, .. } if step == "1"),
+        "{error:?}"
+    );
+    assert!(
+        error.is_timeout() && error.is_outcome_unknown(),
+        "{error:?}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
