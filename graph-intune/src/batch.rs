@@ -131,8 +131,13 @@ pub struct StepId {
 
 impl fmt::Display for StepId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.index + 1)
+        f.write_str(&step_id(self.index))
     }
+}
+
+/// The id of the step at `index` (in the order added): `"1"` for the first.
+fn step_id(index: usize) -> String {
+    (index + 1).to_string()
 }
 
 /// The handle of a step whose result is a `Result<T, GraphError>`, from
@@ -264,20 +269,12 @@ impl Batch {
         }
         let steps = steps
             .into_iter()
-            .map(|entry| {
-                Ok(Prepared {
-                    body: entry.body?,
-                    method: entry.method,
-                    target: entry.target,
-                    depends_on: entry.depends_on,
-                })
-            })
+            .map(Prepared::new)
             .collect::<Result<Vec<_>, GraphError>>()?;
         let all: Vec<usize> = (0..steps.len()).collect();
-        let first_posts = pack(&steps, &all)?;
+        let first_posts = plan(&steps, &all)?;
         let span = tracing::info_span!("graph_batch", steps = steps.len());
         let run = Run {
-            retry: options.retry.unwrap_or(client.retry_policy()),
             client,
             options,
             steps,
@@ -348,15 +345,65 @@ impl fmt::Debug for Responses {
 struct Prepared {
     method: Method,
     target: String,
-    body: Option<Payload>,
+    /// The body as a step carries it, and its media type.
+    body: Option<(String, StepBody)>,
     depends_on: Vec<usize>,
 }
 
-/// The steps of `pending` (ascending indexes) in posts of at most
-/// [`MAX_STEPS`], each chain of dependent steps (among `pending`) in one
-/// post: chains in the order of their first step, each in the first post
-/// with room for it. Each post's indexes are ascending.
-fn pack(steps: &[Prepared], pending: &[usize]) -> Result<Vec<Vec<usize>>, GraphError> {
+impl Prepared {
+    /// `entry` as sent in every post that carries it; the error of a call
+    /// that could not be made, or of a body a step cannot carry.
+    fn new(entry: Entry) -> Result<Self, GraphError> {
+        let body = match entry.body? {
+            None => None,
+            Some(payload) => Some(step_body(payload)?),
+        };
+        Ok(Prepared {
+            method: entry.method,
+            target: entry.target,
+            body,
+            depends_on: entry.depends_on,
+        })
+    }
+}
+
+/// A request body as a step carries it: JSON as it is, any other media type
+/// base64-encoded; and its media type.
+fn step_body(payload: Payload) -> Result<(String, StepBody), GraphError> {
+    let content_type = payload
+        .content_type
+        .to_str()
+        .map_err(|e| GraphError::Config(format!("invalid content type of a batch step: {e}")))?
+        .to_owned();
+    let body = if is_json(&content_type) {
+        let text = String::from_utf8(payload.bytes)
+            .map_err(|e| GraphError::Config(format!("a JSON step body is not UTF-8: {e}")))?;
+        StepBody::Json(RawValue::from_string(text).map_err(GraphError::Serialize)?)
+    } else {
+        StepBody::Encoded(base64::engine::general_purpose::STANDARD.encode(&payload.bytes))
+    };
+    Ok((content_type, body))
+}
+
+/// The posts of [`pack`], or the refusal of a chain longer than
+/// [`MAX_STEPS`] (the only way a post of `pack` can be longer).
+fn plan(steps: &[Prepared], pending: &[usize]) -> Result<Vec<Vec<usize>>, GraphError> {
+    let posts = pack(steps, pending);
+    match posts.iter().find(|post| post.len() > MAX_STEPS) {
+        Some(chain) => Err(GraphError::BatchRefused(BatchRefusal::ChainTooLong {
+            step: step_id(chain[0]),
+            steps: chain.len(),
+        })),
+        None => Ok(posts),
+    }
+}
+
+/// The steps of `pending` (ascending indexes) in posts, each chain of
+/// dependent steps (among `pending`) in one post: chains in the order of
+/// their first step, each in the first post with room for it of at most
+/// [`MAX_STEPS`] (a longer chain is a post of its own). Each post's indexes
+/// are ascending.
+fn pack(steps: &[Prepared], pending: &[usize]) -> Vec<Vec<usize>> {
     // Union-find over the positions in `pending`.
     let positions: BTreeMap<usize, usize> = pending
         .iter()
@@ -386,13 +433,7 @@ fn pack(steps: &[Prepared], pending: &[usize]) -> Result<Vec<Vec<usize>>, GraphE
         chains.entry(first).or_default().push(index);
     }
     let mut posts: Vec<Vec<usize>> = Vec::new();
-    for (first, chain) in chains {
-        if chain.len() > MAX_STEPS {
-            return Err(GraphError::BatchRefused(BatchRefusal::ChainTooLong {
-                step: (pending[first] + 1).to_string(),
-                steps: chain.len(),
-            }));
-        }
+    for chain in chains.into_values() {
         match posts
             .iter_mut()
             .find(|post| post.len() + chain.len() <= MAX_STEPS)
@@ -404,14 +445,13 @@ fn pack(steps: &[Prepared], pending: &[usize]) -> Result<Vec<Vec<usize>>, GraphE
     for post in &mut posts {
         post.sort_unstable();
     }
-    Ok(posts)
+    posts
 }
 
 /// A batch being sent.
 struct Run {
     client: GraphClient,
     options: RequestOptions,
-    retry: RetryPolicy,
     steps: Vec<Prepared>,
     concurrency: usize,
 }
@@ -435,6 +475,7 @@ impl Run {
     /// Sends the steps in rounds until none is to be sent again; the final
     /// result of each step.
     async fn run(self, first_posts: Vec<Vec<usize>>) -> Vec<Result<Answer, GraphError>> {
+        let retry = self.client.sender(&self.options).retry;
         let started = Instant::now();
         let mut outcomes: Vec<Option<Result<Answer, GraphError>>> =
             (0..self.steps.len()).map(|_| None).collect();
@@ -456,7 +497,7 @@ impl Run {
             if again.is_empty() {
                 break;
             }
-            match self.retry.next_delay(round, started.elapsed(), longest) {
+            match retry.next_delay(round, started.elapsed(), longest) {
                 Ok(delay) => {
                     tracing::warn!(steps = again.len(), delay = ?delay, "batch steps throttled; sending them again");
                     tokio::time::sleep(delay).await;
@@ -474,11 +515,8 @@ impl Run {
                 }
             }
             let pending: Vec<usize> = again.into_keys().collect();
-            posts = match pack(&self.steps, &pending) {
-                Ok(posts) => posts,
-                // A subset of chains that fitted fits.
-                Err(_) => pending.chunks(MAX_STEPS).map(<[usize]>::to_vec).collect(),
-            };
+            // Parts of chains that fitted: every post fits.
+            posts = pack(&self.steps, &pending);
             round += 1;
         }
         outcomes
@@ -512,11 +550,14 @@ impl Run {
             Ok(mut answers) => post
                 .iter()
                 .map(|&index| {
-                    let answer = answers.remove(&(index + 1).to_string()).ok_or_else(|| {
+                    let answer = answers.remove(&step_id(index)).ok_or_else(|| {
                         GraphError::from(DecodeError::new(
                             StatusCode::OK,
                             "responses",
-                            format!("the `$batch` answer has no answer for step `{}`", index + 1),
+                            format!(
+                                "the `$batch` answer has no answer for step `{}`",
+                                step_id(index)
+                            ),
                             "",
                         ))
                     });
@@ -531,7 +572,7 @@ impl Run {
                             // An answer that did not decode is each step's own.
                             GraphError::Decode(decode) => GraphError::Decode(decode.clone()),
                             _ => GraphError::BatchPost {
-                                step: (index + 1).to_string(),
+                                step: step_id(index),
                                 source: Arc::clone(&source),
                             },
                         };
@@ -551,7 +592,7 @@ impl Run {
         let requests = post
             .iter()
             .map(|&index| self.step_request(index, post, prefer))
-            .collect::<Result<Vec<_>, GraphError>>()?;
+            .collect();
         let body = Payload::json(&BatchRequest { requests })?;
         let methods: Vec<Method> = post.iter().map(|&i| self.steps[i].method.clone()).collect();
         let url = format!("{}/$batch", self.client.base_url());
@@ -580,43 +621,28 @@ impl Run {
         index: usize,
         post: &[usize],
         prefer: Option<&'static str>,
-    ) -> Result<StepRequest<'a>, GraphError> {
+    ) -> StepRequest<'a> {
         let step = &self.steps[index];
         let mut headers = BTreeMap::new();
-        let body = match &step.body {
-            None => None,
-            Some(payload) => {
-                let content_type = payload.content_type.to_str().map_err(|e| {
-                    GraphError::Config(format!("invalid content type of step `{}`: {e}", index + 1))
-                })?;
-                headers.insert("Content-Type", content_type);
-                Some(if is_json(content_type) {
-                    let raw: &RawValue =
-                        serde_json::from_slice(&payload.bytes).map_err(GraphError::Serialize)?;
-                    StepBody::Json(raw)
-                } else {
-                    StepBody::Encoded(
-                        base64::engine::general_purpose::STANDARD.encode(&payload.bytes),
-                    )
-                })
-            }
-        };
+        if let Some((content_type, _)) = &step.body {
+            headers.insert("Content-Type", content_type.as_str());
+        }
         if let Some(prefer) = prefer {
             headers.insert("Prefer", prefer);
         }
-        Ok(StepRequest {
-            id: (index + 1).to_string(),
+        StepRequest {
+            id: step_id(index),
             method: step.method.as_str(),
             url: &step.target,
             depends_on: step
                 .depends_on
                 .iter()
                 .filter(|dependency| post.binary_search(dependency).is_ok())
-                .map(|dependency| (dependency + 1).to_string())
+                .map(|&dependency| step_id(dependency))
                 .collect(),
             headers,
-            body,
-        })
+            body: step.body.as_ref().map(|(_, body)| body),
+        }
     }
 
     /// What becomes of step `index` after its answer in round `round`;
@@ -633,7 +659,7 @@ impl Run {
             Ok(answer) => answer,
             Err(error) => return Verdict::Done(Err(error)),
         };
-        let id = (index + 1).to_string();
+        let id = step_id(index);
         let (status, headers, body) = match answer.read(&id) {
             Ok(parts) => parts,
             Err(error) => return Verdict::Done(Err(error)),
@@ -687,14 +713,14 @@ struct StepRequest<'a> {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     headers: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<StepBody<'a>>,
+    body: Option<&'a StepBody>,
 }
 
 /// A step's body: JSON as it is, anything else base64-encoded.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum StepBody<'a> {
-    Json(&'a RawValue),
+enum StepBody {
+    Json(Box<RawValue>),
     Encoded(String),
 }
 
@@ -790,7 +816,7 @@ mod tests {
     #[test]
     fn independent_steps_fill_posts_of_twenty_in_order() {
         let steps = steps(&[&[] as &[usize]; 45]);
-        let posts = pack(&steps, &all(&steps)).unwrap();
+        let posts = plan(&steps, &all(&steps)).unwrap();
         let expected: Vec<Vec<usize>> =
             vec![(0..20).collect(), (20..40).collect(), (40..45).collect()];
         assert_eq!(posts, expected);
@@ -804,7 +830,7 @@ mod tests {
         dependencies[20] = &[19];
         dependencies[21] = &[18];
         let steps = steps(&dependencies);
-        let posts = pack(&steps, &all(&steps)).unwrap();
+        let posts = plan(&steps, &all(&steps)).unwrap();
         let mut first: Vec<usize> = (0..18).collect();
         first.extend([22, 23]);
         assert_eq!(posts, vec![first, vec![18, 19, 20, 21, 24, 25, 26]]);
@@ -814,7 +840,7 @@ mod tests {
     fn steps_joined_through_a_shared_dependency_are_one_chain() {
         // 1 and 2 both depend on 0; 3 depends on 2: one chain of 4.
         let steps = steps(&[&[], &[0], &[0], &[2]]);
-        let posts = pack(&steps, &[1, 2, 3]).unwrap();
+        let posts = plan(&steps, &[1, 2, 3]).unwrap();
         assert_eq!(posts, vec![vec![1, 2, 3]]);
     }
 
@@ -826,7 +852,7 @@ mod tests {
             .collect();
         let refs: Vec<&[usize]> = dependencies.iter().map(Vec::as_slice).collect();
         let steps = steps(&refs);
-        let error = pack(&steps, &all(&steps)).unwrap_err();
+        let error = plan(&steps, &all(&steps)).unwrap_err();
         assert!(
             matches!(
                 &error,
@@ -836,7 +862,7 @@ mod tests {
             "{error:?}"
         );
         // Twenty fit.
-        assert_eq!(pack(&steps, &all(&steps)[..21]).unwrap().len(), 2);
+        assert_eq!(plan(&steps, &all(&steps)[..21]).unwrap().len(), 2);
     }
 
     fn answer(body: &str, headers: &[(&str, &str)], status: u16) -> StepAnswer {

@@ -197,13 +197,12 @@ impl RequestBuilder {
         }
     }
 
-    /// A call of `method` on this request with `body`, expecting `accept`,
+    /// A call of `method` on this request with `body`, expecting JSON,
     /// whose success answer `read` decodes.
     fn call<T>(
         &self,
         method: Method,
         body: Result<Option<Payload>, GraphError>,
-        accept: &'static str,
         read: Read<T>,
     ) -> Call<T> {
         Call {
@@ -211,7 +210,7 @@ impl RequestBuilder {
             method,
             target: self.target(),
             body,
-            accept,
+            accept: APPLICATION_JSON,
             options: self.options.clone(),
             read,
         }
@@ -219,7 +218,7 @@ impl RequestBuilder {
 
     /// `GET`, decoding the answer body as `T`.
     pub fn get<T: DeserializeOwned>(&self) -> Call<T> {
-        self.call(Method::GET, Ok(None), APPLICATION_JSON, read_json::<T>)
+        self.call(Method::GET, Ok(None), read_json::<T>)
     }
 
     /// `PATCH` with `body`, decoding the answer body as `T`.
@@ -229,7 +228,7 @@ impl RequestBuilder {
     /// [`patch_optional`](Self::patch_optional) or
     /// [`patch_no_content`](Self::patch_no_content) for those.
     pub fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(&self, body: &B) -> Call<T> {
-        self.call(Method::PATCH, json(body), APPLICATION_JSON, read_json::<T>)
+        self.call(Method::PATCH, json(body), read_json::<T>)
     }
 
     /// `PATCH` with a JSON body, for an update: the entity when the service
@@ -238,54 +237,52 @@ impl RequestBuilder {
         &self,
         body: &B,
     ) -> Call<Option<T>> {
-        self.call(
-            Method::PATCH,
-            json(body),
-            APPLICATION_JSON,
-            read_optional::<T>,
-        )
+        self.call(Method::PATCH, json(body), read_optional::<T>)
     }
 
     /// `PATCH` with `body`, ignoring the body of the (2xx) answer.
     pub fn patch_no_content<B: Serialize + ?Sized>(&self, body: &B) -> Call<()> {
-        self.call(Method::PATCH, json(body), APPLICATION_JSON, read_nothing)
+        self.call(Method::PATCH, json(body), read_nothing)
     }
 
     /// `POST` with `body`, decoding the answer body as `T`: the created
     /// entity (`201 Created`) or an action's result (`200 OK`).
     pub fn post<B: Serialize + ?Sized, T: DeserializeOwned>(&self, body: &B) -> Call<T> {
-        self.call(Method::POST, json(body), APPLICATION_JSON, read_json::<T>)
+        self.call(Method::POST, json(body), read_json::<T>)
     }
 
     /// `POST` with `body` to an action that returns nothing; any 2xx
     /// answer (typically `204 No Content`, `200 OK` or `202 Accepted`) is a
     /// success and its body is ignored.
     pub fn post_no_content<B: Serialize + ?Sized>(&self, body: &B) -> Call<()> {
-        self.call(Method::POST, json(body), APPLICATION_JSON, read_nothing)
+        self.call(Method::POST, json(body), read_nothing)
     }
 
     /// `POST` with `body` to an action whose answer wraps its result as
     /// `{"value": …}` (collections and primitive values, per OData JSON),
     /// returning the unwrapped value.
     pub fn post_value<B: Serialize + ?Sized, T: DeserializeOwned>(&self, body: &B) -> Call<T> {
-        self.call(Method::POST, json(body), APPLICATION_JSON, read_value::<T>)
+        self.call(Method::POST, json(body), read_value::<T>)
     }
 
     /// `GET` of a function whose answer wraps its result as
     /// `{"value": …}`, returning the unwrapped value.
     pub fn get_value<T: DeserializeOwned>(&self) -> Call<T> {
-        self.call(Method::GET, Ok(None), APPLICATION_JSON, read_value::<T>)
+        self.call(Method::GET, Ok(None), read_value::<T>)
     }
 
     /// `DELETE`; any 2xx answer is a success and its body is ignored.
     pub fn delete(&self) -> Call<()> {
-        self.call(Method::DELETE, Ok(None), APPLICATION_JSON, read_nothing)
+        self.call(Method::DELETE, Ok(None), read_nothing)
     }
 
     /// `GET` of a media resource (a `HasStream` entity's `$value`, a stream
     /// property): the raw bytes of the answer, whatever their type.
     pub fn get_bytes(&self) -> Call<Vec<u8>> {
-        self.call(Method::GET, Ok(None), "*/*", read_bytes)
+        Call {
+            accept: "*/*",
+            ..self.call(Method::GET, Ok(None), read_bytes)
+        }
     }
 
     /// `PUT` of a media resource's bytes with their `Content-Type`; any 2xx
@@ -304,7 +301,7 @@ impl RequestBuilder {
                     content_type.escape_debug()
                 ))
             });
-        self.call(Method::PUT, body, APPLICATION_JSON, read_nothing)
+        self.call(Method::PUT, body, read_nothing)
     }
 }
 
